@@ -1,0 +1,48 @@
+//! Errors of the catalog.
+
+/// Errors raised by catalog reads and commits.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The schema does not exist.
+    #[error("schema \"{0}\" does not exist")]
+    SchemaNotFound(String),
+    /// The schema already exists.
+    #[error("schema \"{0}\" already exists")]
+    SchemaExists(String),
+    /// The schema still has tables and the drop was not `CASCADE`.
+    #[error("cannot drop schema \"{0}\" because it contains tables; use DROP SCHEMA … CASCADE")]
+    SchemaNotEmpty(String),
+    /// The table does not exist.
+    #[error("table \"{schema}.{table}\" does not exist")]
+    TableNotFound {
+        /// Schema name.
+        schema: String,
+        /// Table name.
+        table: String,
+    },
+    /// The table already exists.
+    #[error("table \"{schema}.{table}\" already exists")]
+    TableExists {
+        /// Schema name.
+        schema: String,
+        /// Table name.
+        table: String,
+    },
+    /// Other servers kept committing first; the change was not applied.
+    #[error("catalog commit conflicted {0} times with concurrent commits; try again")]
+    Conflict(usize),
+    /// A manifest in the store could not be decoded.
+    #[error("catalog manifest {path} is unreadable: {reason}")]
+    Corrupt {
+        /// Path of the manifest.
+        path: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// The object store failed.
+    #[error("catalog storage error: {0}")]
+    Store(#[from] object_store::Error),
+}
+
+/// Result alias of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

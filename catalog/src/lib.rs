@@ -1,0 +1,19 @@
+//! Hangar's catalog: which schemas and tables exist, where their data lives, and what they look like.
+//!
+//! The catalog persists itself in the warehouse's object store as a log of numbered manifests
+//! (`_catalog/00000000000000000001.json`, …), each holding the whole catalog. A commit writes the next
+//! number with `PutMode::Create`, the conditional write every object_store backend offers: when two
+//! servers race for the same number, exactly one wins and the other re-reads the winner's manifest,
+//! re-applies its change on top and tries again, or refuses it with a clear error when the change no
+//! longer makes sense (the table now exists, say). It knows nothing of SQL or wire protocols.
+//!
+//! A server sees another server's commits when it next refreshes: before each of its own commits, and
+//! at most `refresh_interval` after they land for reads (see [`Catalog::refresh_if_stale`]).
+
+mod error;
+mod manifest;
+mod store;
+
+pub use error::{Error, Result};
+pub use manifest::{Change, Manifest, SchemaEntry, TableEntry, TableFormat, DEFAULT_SCHEMA, FORMAT_VERSION};
+pub use store::Catalog;

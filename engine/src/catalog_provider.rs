@@ -1,0 +1,162 @@
+//! Hangar's catalog seen through DataFusion's catalog traits.
+//!
+//! Each session gets a [`HangarCatalog`] over the shared [`Catalog`]: schema and table names come from
+//! the catalog version the server knows, tables are DataFusion `ListingTable`s over their Parquet
+//! files. Per-session schemas (`pg_catalog`) are kept in memory beside the persisted ones.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use async_trait::async_trait;
+use datafusion::catalog::{CatalogProvider, SchemaProvider, TableProvider};
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::error::{DataFusionError, Result as DfResult};
+use hangar_catalog::{Catalog, TableEntry, TableFormat};
+
+/// Table providers built from catalog entries, shared by all sessions, rebuilt when an entry changes.
+#[derive(Debug, Default)]
+pub(crate) struct TableCache {
+    built: Mutex<HashMap<(String, String), (TableEntry, Arc<dyn TableProvider>)>>,
+}
+
+impl TableCache {
+    fn get_or_build(&self, schema: &str, name: &str, entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
+        let key = (schema.to_string(), name.to_string());
+        let mut built = self.built.lock().expect("table cache lock");
+        if let Some((cached, provider)) = built.get(&key)
+            && cached == entry
+        {
+            return Ok(Arc::clone(provider));
+        }
+        let provider = listing_table(entry)?;
+        built.insert(key, (entry.clone(), Arc::clone(&provider)));
+        Ok(provider)
+    }
+}
+
+/// The listing options Hangar uses for a table format.
+pub(crate) fn listing_options(format: TableFormat, partition_columns: Vec<(String, datafusion::arrow::datatypes::DataType)>) -> ListingOptions {
+    match format {
+        TableFormat::Parquet => ListingOptions::new(Arc::new(ParquetFormat::default()))
+            .with_file_extension(".parquet")
+            .with_table_partition_cols(partition_columns),
+    }
+}
+
+/// Builds the DataFusion table over a catalog entry's files.
+fn listing_table(entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
+    let url = ListingTableUrl::parse(&entry.location)?;
+    let (partitions, files): (Vec<_>, Vec<_>) = entry
+        .schema
+        .fields()
+        .iter()
+        .partition(|f| entry.partition_columns.contains(f.name()));
+    let partition_columns = entry
+        .partition_columns
+        .iter()
+        .filter_map(|name| partitions.iter().find(|f| f.name() == name))
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect();
+    let file_schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
+        files.into_iter().cloned().collect::<Vec<_>>(),
+    ));
+    let config = ListingTableConfig::new(url)
+        .with_listing_options(listing_options(entry.format, partition_columns))
+        .with_schema(file_schema);
+    Ok(Arc::new(ListingTable::try_new(config)?))
+}
+
+/// The `hangar` database of one session.
+#[derive(Debug)]
+pub(crate) struct HangarCatalog {
+    catalog: Arc<Catalog>,
+    shared: Arc<super::engine::Shared>,
+    session_schemas: RwLock<HashMap<String, Arc<dyn SchemaProvider>>>,
+}
+
+impl HangarCatalog {
+    pub(crate) fn new(shared: Arc<super::engine::Shared>) -> Self {
+        Self {
+            catalog: Arc::clone(&shared.catalog),
+            shared,
+            session_schemas: RwLock::default(),
+        }
+    }
+}
+
+impl CatalogProvider for HangarCatalog {
+    fn schema_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.catalog.snapshot().schemas.keys().cloned().collect();
+        names.extend(self.session_schemas.read().expect("lock").keys().cloned());
+        names
+    }
+
+    fn schema(&self, name: &str) -> Option<Arc<dyn SchemaProvider>> {
+        if let Some(schema) = self.session_schemas.read().expect("lock").get(name) {
+            return Some(Arc::clone(schema));
+        }
+        self.catalog.snapshot().schemas.contains_key(name).then(|| {
+            Arc::new(HangarSchema {
+                shared: Arc::clone(&self.shared),
+                name: name.to_string(),
+            }) as Arc<dyn SchemaProvider>
+        })
+    }
+
+    /// Only session-local schemas (such as `pg_catalog`) are registered this way; persisted schemas
+    /// are created by `CREATE SCHEMA` through the catalog.
+    fn register_schema(
+        &self,
+        name: &str,
+        schema: Arc<dyn SchemaProvider>,
+    ) -> DfResult<Option<Arc<dyn SchemaProvider>>> {
+        Ok(self
+            .session_schemas
+            .write()
+            .expect("lock")
+            .insert(name.to_string(), schema))
+    }
+}
+
+/// A persisted schema of the `hangar` database.
+#[derive(Debug)]
+struct HangarSchema {
+    shared: Arc<super::engine::Shared>,
+    name: String,
+}
+
+#[async_trait]
+impl SchemaProvider for HangarSchema {
+    fn table_names(&self) -> Vec<String> {
+        self.shared
+            .catalog
+            .snapshot()
+            .schemas
+            .get(&self.name)
+            .map(|s| s.tables.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    async fn table(&self, name: &str) -> DfResult<Option<Arc<dyn TableProvider>>> {
+        let snapshot = self.shared.catalog.snapshot();
+        let Some(entry) = snapshot.table(&self.name, name) else {
+            return Ok(None);
+        };
+        self.shared.tables.get_or_build(&self.name, name, entry).map(Some)
+    }
+
+    fn register_table(
+        &self,
+        name: String,
+        _table: Arc<dyn TableProvider>,
+    ) -> DfResult<Option<Arc<dyn TableProvider>>> {
+        Err(DataFusionError::NotImplemented(format!(
+            "cannot register table \"{name}\" in memory; Hangar tables are created with CREATE TABLE or CREATE EXTERNAL TABLE"
+        )))
+    }
+
+    fn table_exist(&self, name: &str) -> bool {
+        self.shared.catalog.snapshot().table(&self.name, name).is_some()
+    }
+}

@@ -1,0 +1,29 @@
+//! Settings of the engine.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings that shape the shared runtime and every session.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Memory pool limit in bytes for query execution; `None` means unbounded.
+    pub memory_limit: Option<usize>,
+    /// Directory for spill files; `None` uses the OS temporary directory.
+    pub spill_dir: Option<PathBuf>,
+    /// How long a table's file listing is cached: files that land in a table's location appear in
+    /// queries at most this long after.
+    pub listing_cache_ttl: Duration,
+    /// Number of partitions a query is split into; `None` uses the number of cores.
+    pub target_partitions: Option<usize>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            memory_limit: None,
+            spill_dir: None,
+            listing_cache_ttl: Duration::from_secs(10),
+            target_partitions: None,
+        }
+    }
+}

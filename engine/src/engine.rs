@@ -1,0 +1,70 @@
+//! The engine shared by all sessions of a server.
+
+use std::sync::Arc;
+
+use datafusion::execution::cache::cache_manager::CacheManagerConfig;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use hangar_catalog::Catalog;
+use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
+
+use crate::catalog_provider::TableCache;
+use crate::{EngineConfig, Result, Session};
+
+/// What every session shares: the runtime, the stores, the catalog and the built table providers.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: EngineConfig,
+    pub(crate) runtime: Arc<RuntimeEnv>,
+    pub(crate) stores: Arc<StoreRegistry>,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) tables: TableCache,
+}
+
+/// The query engine of one server. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    shared: Arc<Shared>,
+}
+
+impl Engine {
+    /// Builds the shared runtime over the given stores and catalog.
+    pub fn new(config: EngineConfig, stores: Arc<StoreRegistry>, catalog: Arc<Catalog>) -> Result<Self> {
+        let disk = match &config.spill_dir {
+            Some(dir) => DiskManagerBuilder::default().with_mode(DiskManagerMode::Directories(vec![dir.clone()])),
+            None => DiskManagerBuilder::default(),
+        };
+        let mut runtime = RuntimeEnvBuilder::new()
+            .with_object_store_registry(Arc::clone(&stores) as Arc<dyn ObjectStoreRegistry>)
+            .with_disk_manager_builder(disk)
+            .with_cache_manager(
+                CacheManagerConfig::default().with_list_files_cache_ttl(Some(config.listing_cache_ttl)),
+            );
+        if let Some(limit) = config.memory_limit {
+            runtime = runtime.with_memory_limit(limit, 1.0);
+        }
+        let shared = Shared {
+            runtime: Arc::new(runtime.build()?),
+            config,
+            stores,
+            catalog,
+            tables: TableCache::default(),
+        };
+        Ok(Self { shared: Arc::new(shared) })
+    }
+
+    /// Opens a session for a client: its own settings over the shared runtime and catalog.
+    pub fn session(&self, user: &str) -> Result<Session> {
+        Session::new(Arc::clone(&self.shared), user)
+    }
+
+    /// The catalog this engine serves.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.shared.catalog
+    }
+
+    /// The stores this engine may touch.
+    pub fn stores(&self) -> &Arc<StoreRegistry> {
+        &self.shared.stores
+    }
+}

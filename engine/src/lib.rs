@@ -1,0 +1,28 @@
+//! Hangar's query engine: turns SQL into results for the frontends.
+//!
+//! It owns one shared DataFusion [`RuntimeEnv`](datafusion::execution::runtime_env::RuntimeEnv)
+//! (memory pool, spill files, listing and metadata caches), one `SessionContext` per client session,
+//! the adapters that plug Hangar's catalog into DataFusion, and Hangar's own statements (catalog DDL,
+//! `CREATE TABLE … AS` into the warehouse). Frontends use only [`Engine`], [`Session`], [`Prepared`]
+//! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
+
+mod catalog_provider;
+mod config;
+mod ddl;
+mod engine;
+mod error;
+mod session;
+mod variables;
+
+pub use config::EngineConfig;
+pub use engine::Engine;
+pub use error::{Error, Result};
+pub use session::{Output, Prepared, Session};
+pub use variables::SERVER_VERSION;
+
+pub use datafusion::arrow::datatypes::{DataType, SchemaRef};
+pub use datafusion::common::ParamValues;
+pub use datafusion::physical_plan::SendableRecordBatchStream;
+
+/// Name of the one database (DataFusion catalog) a Hangar server exposes.
+pub const DATABASE: &str = "hangar";

@@ -1,0 +1,209 @@
+//! Session settings that Postgres clients set and read (`SET`, `SHOW`, `current_setting`).
+//!
+//! Settings named `datafusion.*` are DataFusion's own and go to the session's DataFusion config;
+//! `TimeZone` is mirrored there too. Everything else is kept per session so clients that set
+//! `DateStyle`, `extra_float_digits` or `application_name` on connect are answered as Postgres would.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use datafusion::arrow::array::{ArrayRef, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+use datafusion::prelude::SessionContext;
+use datafusion::scalar::ScalarValue;
+
+use crate::{Error, Result};
+
+/// The Postgres version Hangar reports; clients pick their SQL dialect from it.
+pub const SERVER_VERSION: &str = "16.0";
+
+/// Settings every session starts with (names lower-case).
+fn defaults() -> BTreeMap<String, String> {
+    [
+        ("application_name", ""),
+        ("client_encoding", "UTF8"),
+        ("datestyle", "ISO, MDY"),
+        ("default_transaction_read_only", "off"),
+        ("extra_float_digits", "1"),
+        ("integer_datetimes", "on"),
+        ("intervalstyle", "postgres"),
+        ("is_superuser", "on"),
+        ("lc_collate", "C.UTF-8"),
+        ("lc_ctype", "C.UTF-8"),
+        ("max_identifier_length", "63"),
+        ("search_path", "\"$user\", public"),
+        ("server_encoding", "UTF8"),
+        ("server_version", SERVER_VERSION),
+        ("server_version_num", "160000"),
+        ("standard_conforming_strings", "on"),
+        ("statement_timeout", "0"),
+        ("timezone", "UTC"),
+        ("transaction_isolation", "read committed"),
+        ("transaction_read_only", "off"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// The settings of one session.
+#[derive(Debug)]
+pub(crate) struct Variables {
+    values: Arc<RwLock<BTreeMap<String, String>>>,
+}
+
+impl Default for Variables {
+    fn default() -> Self {
+        Self { values: Arc::new(RwLock::new(defaults())) }
+    }
+}
+
+fn normalize(name: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "time zone" | "time_zone" => "timezone".to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl Variables {
+    /// Applies `SET name = value`.
+    pub(crate) fn set(&self, name: &str, value: &str, ctx: &SessionContext) -> Result<()> {
+        let name = normalize(name);
+        let value = value.trim_matches('\'').to_string();
+        if name.starts_with("datafusion.") {
+            ctx.state_ref().write().config_mut().options_mut().set(&name, &value)?;
+            return Ok(());
+        }
+        if name == "timezone" {
+            let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default") {
+                "UTC".to_string()
+            } else {
+                value.clone()
+            };
+            ctx.state_ref()
+                .write()
+                .config_mut()
+                .options_mut()
+                .set("datafusion.execution.time_zone", &tz)?;
+        }
+        self.values.write().expect("lock").insert(name, value);
+        Ok(())
+    }
+
+    /// Restores every setting to its default (`DISCARD ALL`).
+    pub(crate) fn reset(&self, ctx: &SessionContext) -> Result<()> {
+        *self.values.write().expect("lock") = defaults();
+        ctx.state_ref()
+            .write()
+            .config_mut()
+            .options_mut()
+            .set("datafusion.execution.time_zone", "UTC")?;
+        Ok(())
+    }
+
+    /// The schema of `SHOW name`'s result.
+    pub(crate) fn show_schema(name: &str) -> SchemaRef {
+        if name.eq_ignore_ascii_case("all") {
+            Arc::new(Schema::new(vec![
+                Field::new("name", DataType::Utf8, false),
+                Field::new("setting", DataType::Utf8, false),
+            ]))
+        } else {
+            Arc::new(Schema::new(vec![Field::new(normalize(name), DataType::Utf8, false)]))
+        }
+    }
+
+    /// Answers `SHOW name` (or `SHOW ALL`).
+    pub(crate) fn show(&self, name: &str, ctx: &SessionContext) -> Result<RecordBatch> {
+        let schema = Self::show_schema(name);
+        let columns: Vec<ArrayRef> = if name.eq_ignore_ascii_case("all") {
+            let values = self.values.read().expect("lock");
+            vec![
+                Arc::new(StringArray::from_iter_values(values.keys())),
+                Arc::new(StringArray::from_iter_values(values.values())),
+            ]
+        } else {
+            let value = self.get(name, ctx)?;
+            vec![Arc::new(StringArray::from(vec![value]))]
+        };
+        Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
+    }
+
+    fn get(&self, name: &str, ctx: &SessionContext) -> Result<String> {
+        lookup(&self.values, name, || ctx.state().config().options().entries())
+    }
+
+    /// Registers the session's `current_setting(name)` and `version()` functions.
+    pub(crate) fn register_functions(&self, ctx: &SessionContext) {
+        let values = Arc::clone(&self.values);
+        let state = ctx.state_weak_ref();
+        let current_setting = create_udf(
+            "current_setting",
+            vec![DataType::Utf8],
+            DataType::Utf8,
+            Volatility::Stable,
+            Arc::new(move |args: &[ColumnarValue]| {
+                let Some(ctx_state) = state.upgrade() else {
+                    return Err(datafusion::error::DataFusionError::Execution("session closed".into()));
+                };
+                let lookup_one = |name: Option<&str>| -> datafusion::error::Result<Option<String>> {
+                    name.map(|n| lookup(&values, n, || ctx_state.read().config().options().entries()).map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string())))
+                        .transpose()
+                };
+                match &args[0] {
+                    ColumnarValue::Scalar(s) => {
+                        let name = match s {
+                            ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => v.clone(),
+                            _ => None,
+                        };
+                        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(lookup_one(name.as_deref())?)))
+                    }
+                    ColumnarValue::Array(a) => {
+                        let a = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
+                        let names = a.as_any().downcast_ref::<StringArray>().expect("cast to Utf8");
+                        let out = names.iter().map(lookup_one).collect::<datafusion::error::Result<StringArray>>()?;
+                        Ok(ColumnarValue::Array(Arc::new(out)))
+                    }
+                }
+            }),
+        );
+        ctx.register_udf(current_setting);
+        let version = format!(
+            "PostgreSQL {SERVER_VERSION} (Hangar {}, Apache DataFusion {})",
+            env!("CARGO_PKG_VERSION"),
+            datafusion::DATAFUSION_VERSION
+        );
+        let version_udf = create_udf(
+            "version",
+            vec![],
+            DataType::Utf8,
+            Volatility::Immutable,
+            Arc::new(move |_args: &[ColumnarValue]| Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(version.clone()))))),
+        );
+        ctx.register_udf(version_udf);
+    }
+}
+
+/// Reads a setting: DataFusion's own from `datafusion_entries`, the others from the session's map.
+fn lookup(
+    values: &RwLock<BTreeMap<String, String>>,
+    name: &str,
+    datafusion_entries: impl FnOnce() -> Vec<datafusion::config::ConfigEntry>,
+) -> Result<String> {
+    let key = normalize(name);
+    if key.starts_with("datafusion.") {
+        return datafusion_entries()
+            .into_iter()
+            .find(|e| e.key == key)
+            .map(|e| e.value.unwrap_or_default())
+            .ok_or_else(|| Error::UnknownSetting(name.to_string()));
+    }
+    values
+        .read()
+        .expect("lock")
+        .get(&key)
+        .cloned()
+        .ok_or_else(|| Error::UnknownSetting(name.to_string()))
+}

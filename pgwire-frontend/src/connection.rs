@@ -1,0 +1,195 @@
+//! The handlers of one Postgres connection: simple and extended query protocol over one engine
+//! session.
+
+use std::fmt::Debug;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use futures::Sink;
+use hangar_engine::{Engine, Prepared, Session};
+use pgwire::api::portal::{Format, Portal};
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::results::{FieldInfo, Response};
+use pgwire::api::stmt::QueryParser;
+use pgwire::api::store::PortalStore;
+use pgwire::api::{ClientInfo, ClientPortalStore, ErrorHandler, PgWireServerHandlers, Type};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::PgWireBackendMessage;
+
+use crate::encode::{output_response, result_fields};
+use crate::error::{MapErrors, engine_error, error_info};
+use crate::startup::Startup;
+
+/// One client connection: its engine session, opened at startup.
+#[derive(Debug)]
+pub(crate) struct Connection {
+    engine: Engine,
+    peer: SocketAddr,
+    session: OnceLock<Session>,
+}
+
+impl Connection {
+    pub(crate) fn new(engine: Engine, peer: SocketAddr) -> Arc<Self> {
+        Arc::new(Self { engine, peer, session: OnceLock::new() })
+    }
+
+    pub(crate) fn open_session(&self, user: &str) -> hangar_engine::Result<()> {
+        let session = self.engine.session(user)?;
+        tracing::info!(peer = %self.peer, user, "Postgres session opened");
+        let _ = self.session.set(session);
+        Ok(())
+    }
+
+    fn session(&self) -> PgWireResult<&Session> {
+        self.session.get().ok_or_else(|| {
+            PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
+                "FATAL".into(),
+                "08P01".into(),
+                "query before startup completed".into(),
+            )))
+        })
+    }
+}
+
+/// The handler set pgwire drives for one connection.
+#[derive(Debug)]
+pub(crate) struct Handlers {
+    queries: Arc<Queries>,
+    startup: Arc<Startup>,
+}
+
+impl Handlers {
+    pub(crate) fn new(connection: Arc<Connection>) -> Self {
+        Self {
+            queries: Arc::new(Queries(Arc::clone(&connection))),
+            startup: Arc::new(Startup(connection)),
+        }
+    }
+}
+
+impl PgWireServerHandlers for Handlers {
+    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        Arc::clone(&self.startup)
+    }
+
+    fn error_handler(&self) -> Arc<impl ErrorHandler> {
+        Arc::new(MapErrors)
+    }
+}
+
+/// Query handling (both protocols) and statement parsing for one connection.
+#[derive(Debug)]
+pub(crate) struct Queries(Arc<Connection>);
+
+#[async_trait]
+impl SimpleQueryHandler for Queries {
+    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let session = self.0.session()?;
+        let statements = session.parse(query).map_err(engine_error)?;
+        if statements.is_empty() {
+            return Ok(vec![Response::EmptyQuery]);
+        }
+        let mut responses = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let result = async {
+                let prepared = session.plan(statement).await?;
+                session.execute(&prepared, None).await
+            }
+            .await;
+            match result {
+                Ok(output) => responses.push(output_response(output, &Format::UnifiedText, client)?),
+                Err(e) => {
+                    // Like Postgres: earlier statements' results stand, the rest is skipped.
+                    responses.push(Response::Error(Box::new(error_info(&e))));
+                    break;
+                }
+            }
+        }
+        Ok(responses)
+    }
+}
+
+#[async_trait]
+impl QueryParser for Queries {
+    type Statement = Arc<Prepared>;
+
+    async fn parse_sql<C>(&self, _client: &C, sql: &str, _types: &[Option<Type>]) -> PgWireResult<Option<Self::Statement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let session = self.0.session()?;
+        let mut statements = session.parse(sql).map_err(engine_error)?;
+        if statements.len() > 1 {
+            return Err(PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
+                "ERROR".into(),
+                "42601".into(),
+                "cannot insert multiple commands into a prepared statement".into(),
+            ))));
+        }
+        let Some(statement) = statements.pop() else {
+            return Ok(None);
+        };
+        let prepared = session.plan(statement).await.map_err(engine_error)?;
+        Ok(Some(Arc::new(prepared)))
+    }
+
+    fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
+        stmt.parameter_types()
+            .map_err(engine_error)?
+            .iter()
+            .map(|ty| match ty {
+                Some(ty) => arrow_pg::datatypes::into_pg_type(ty),
+                None => Ok(Type::UNKNOWN),
+            })
+            .collect()
+    }
+
+    fn get_result_schema(&self, stmt: &Self::Statement, column_format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+        result_fields(&stmt.schema(), column_format.unwrap_or(&Format::UnifiedText), None)
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for Queries {
+    type Statement = Arc<Prepared>;
+    type QueryParser = Queries;
+
+    fn query_parser(&self) -> Arc<Self::QueryParser> {
+        Arc::new(Queries(Arc::clone(&self.0)))
+    }
+
+    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Self::Statement>, _max_rows: usize) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let session = self.0.session()?;
+        let prepared = &portal.statement.statement;
+        let types = prepared.parameter_types().map_err(engine_error)?;
+        let params = if types.is_empty() {
+            None
+        } else {
+            let type_refs: Vec<_> = types.iter().map(Option::as_ref).collect();
+            Some(arrow_pg::datatypes::df::deserialize_parameters(portal, &type_refs)?)
+        };
+        let output = session.execute(prepared, params.as_ref()).await.map_err(engine_error)?;
+        output_response(output, &portal.result_column_format, client)
+    }
+}

@@ -1,0 +1,59 @@
+//! Engine outputs as Postgres responses: rows encoded batch by batch in the client's formats.
+
+use std::sync::Arc;
+
+use arrow_pg::datatypes::{arrow_schema_to_pg_fields, encode_recordbatch};
+use datafusion::arrow::datatypes::Schema;
+use futures::{StreamExt, stream};
+use hangar_engine::Output;
+use pgwire::api::ClientInfo;
+use pgwire::api::portal::Format;
+use pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::types::format::FormatOptions;
+
+/// The Postgres description of result columns.
+pub(crate) fn result_fields(
+    schema: &Schema,
+    format: &Format,
+    options: Option<Arc<FormatOptions>>,
+) -> PgWireResult<Vec<FieldInfo>> {
+    arrow_schema_to_pg_fields(schema, format, options)
+}
+
+/// Turns an engine output into a response. Rows are encoded lazily as the engine's stream yields
+/// batches, so a result is never held whole in memory.
+pub(crate) fn output_response<C: ClientInfo>(output: Output, format: &Format, client: &C) -> PgWireResult<Response> {
+    match output {
+        Output::Rows(batches) => {
+            let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+            let fields = Arc::new(result_fields(&batches.schema(), format, Some(options))?);
+            let row_fields = Arc::clone(&fields);
+            let rows = batches
+                .map(move |batch| match batch {
+                    Ok(batch) => stream::iter(encode_recordbatch(Arc::clone(&row_fields), batch))
+                        .left_stream(),
+                    Err(e) => stream::iter([Err(PgWireError::ApiError(Box::new(
+                        hangar_engine::Error::DataFusion(e),
+                    )))])
+                    .right_stream(),
+                })
+                .flatten();
+            Ok(Response::Query(QueryResponse::new(fields, rows)))
+        }
+        Output::Command { tag, rows } => {
+            let mut pg_tag = Tag::new(tag);
+            if tag == "INSERT" {
+                pg_tag = pg_tag.with_oid(0);
+            }
+            if let Some(rows) = rows {
+                pg_tag = pg_tag.with_rows(rows);
+            }
+            Ok(match tag {
+                "BEGIN" => Response::TransactionStart(pg_tag),
+                "COMMIT" | "ROLLBACK" => Response::TransactionEnd(pg_tag),
+                _ => Response::Execution(pg_tag),
+            })
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Hangar's Postgres wire protocol frontend.
+//!
+//! Translates the Postgres protocol (startup, simple and extended query, text and binary formats) to
+//! the engine's small interface and back: one engine [`Session`](hangar_engine::Session) per
+//! connection, results streamed batch by batch, engine errors mapped to SQLSTATE codes in one place
+//! ([`error::error_info`]). It never builds DataFusion contexts itself.
+
+mod connection;
+mod encode;
+pub mod error;
+mod server;
+mod startup;
+
+pub use server::{PgServer, PgServerConfig};

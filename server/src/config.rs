@@ -1,0 +1,265 @@
+//! The one configuration of the server: flags, `HANGAR_*` environment variables and an optional TOML
+//! file, with precedence file < environment < flag.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hangar_storage::StoreConfig;
+use serde::Deserialize;
+
+/// Hangar: a SQL analytics warehouse over Parquet in object storage.
+#[derive(Debug, Parser)]
+#[command(name = "hangar", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeConfig),
+}
+
+/// Configuration of `hangar serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// TOML configuration file; its keys are the flags' long names with `_` for `-`, plus
+    /// `[warehouse_options]` and `[[stores]]` tables.
+    #[arg(long, env = "HANGAR_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Postgres wire protocol listen address.
+    #[arg(long, env = "HANGAR_PG_LISTEN", default_value = "127.0.0.1:5432")]
+    pub pg_listen: SocketAddr,
+
+    /// Object storage settings.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Engine settings.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+
+    /// Logging settings.
+    #[command(flatten)]
+    pub log: LogConfig,
+
+    /// Generate TPC-H demo tables into the warehouse on first start (reused on later starts).
+    #[arg(long, env = "HANGAR_DEMO")]
+    pub demo: bool,
+
+    /// Scale factor of the demo data.
+    #[arg(long, env = "HANGAR_DEMO_SCALE", default_value_t = 0.1)]
+    pub demo_scale: f64,
+
+    /// Extra stores and warehouse options, from the config file only.
+    #[arg(skip)]
+    pub file: FileOnly,
+}
+
+/// Where data lives.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Local warehouse directory (used unless `--warehouse` names a URL).
+    #[arg(long, env = "HANGAR_DATA_DIR", default_value = "./hangar-data")]
+    pub data_dir: PathBuf,
+
+    /// Warehouse URL (`s3://bucket/prefix`, `gs://…`, `az://…`, `file:///…`); overrides `--data-dir`.
+    #[arg(long, env = "HANGAR_WAREHOUSE")]
+    pub warehouse: Option<String>,
+
+    /// How often reads look for catalog commits of other servers sharing the warehouse.
+    #[arg(long, env = "HANGAR_CATALOG_REFRESH", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub catalog_refresh: Duration,
+}
+
+/// How queries run.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// Memory limit for query execution (e.g. `4GiB`, `512MB`); unbounded when unset.
+    #[arg(long, env = "HANGAR_MEMORY_LIMIT", value_parser = parse_bytes)]
+    pub memory_limit: Option<usize>,
+
+    /// Directory for spill files (default: the OS temporary directory).
+    #[arg(long, env = "HANGAR_SPILL_DIR")]
+    pub spill_dir: Option<PathBuf>,
+
+    /// How long a table's file listing is cached; new files appear in queries after at most this.
+    #[arg(long, env = "HANGAR_LISTING_CACHE_TTL", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub listing_cache_ttl: Duration,
+
+    /// Partitions per query (default: number of cores).
+    #[arg(long, env = "HANGAR_TARGET_PARTITIONS")]
+    pub target_partitions: Option<usize>,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Args)]
+pub struct LogConfig {
+    /// Log filter (`info`, `debug`, `hangar_engine=debug,info`…).
+    #[arg(long, env = "HANGAR_LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "HANGAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Log line formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings only a config file can give.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FileOnly {
+    /// Client options of the warehouse store (`aws_endpoint`, `aws_region`, credentials…).
+    #[serde(default)]
+    pub warehouse_options: BTreeMap<String, String>,
+    /// Further stores that external tables may use.
+    #[serde(default)]
+    pub stores: Vec<StoreConfig>,
+}
+
+impl Cli {
+    /// Parses flags and environment, filling unset values from the config file when one is named.
+    pub fn load() -> Result<Self, clap::Error> {
+        Self::load_from(std::env::args_os())
+    }
+
+    /// [`Cli::load`] over explicit arguments.
+    pub fn load_from<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let mut cli = Self::try_parse_from(&args)?;
+        let Command::Serve(serve) = &cli.command;
+        if let Some(path) = serve.config.clone() {
+            let file = read_file(&path).map_err(|e| clap::Error::raw(clap::error::ErrorKind::Io, e))?;
+            // The file's keys become defaults: set only the environment variables not set already,
+            // then parse again, so flags beat the environment and the environment beats the file.
+            for (key, value) in &file.values {
+                let var = format!("HANGAR_{}", key.to_ascii_uppercase());
+                if std::env::var_os(&var).is_none() {
+                    // SAFETY: called once at startup, before the runtime starts any other thread.
+                    unsafe { std::env::set_var(&var, value) };
+                }
+            }
+            cli = Self::try_parse_from(&args)?;
+            let Command::Serve(serve) = &mut cli.command;
+            serve.file = file.only;
+        }
+        Ok(cli)
+    }
+}
+
+/// A parsed config file: scalar settings by flag name, and the file-only tables.
+struct ConfigFile {
+    values: BTreeMap<String, String>,
+    only: FileOnly,
+}
+
+fn read_file(path: &std::path::Path) -> Result<ConfigFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    let table: toml::Table = text.parse().map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+    let mut values = BTreeMap::new();
+    for (key, value) in &table {
+        match value {
+            toml::Value::String(s) => values.insert(key.clone(), s.clone()),
+            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                values.insert(key.clone(), value.to_string())
+            }
+            _ => None,
+        };
+    }
+    let only: FileOnly = table.try_into().map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+    Ok(ConfigFile { values, only })
+}
+
+/// Parses sizes such as `512MB`, `4GiB` or a plain number of bytes.
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().map_err(|_| format!("invalid size '{text}'"))?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "kib" | "k" => 1024.0,
+        "mib" | "m" => 1024.0 * 1024.0,
+        "gib" | "g" => 1024.0 * 1024.0 * 1024.0,
+        other => return Err(format!("unknown size unit '{other}' in '{text}'")),
+    };
+    Ok((number * factor) as usize)
+}
+
+impl ServeConfig {
+    /// The storage layer's configuration.
+    pub fn storage_config(&self) -> Result<hangar_storage::StorageConfig, String> {
+        let url = match &self.storage.warehouse {
+            Some(url) => url.clone(),
+            None => {
+                let dir = std::path::absolute(&self.storage.data_dir)
+                    .map_err(|e| format!("invalid --data-dir {}: {e}", self.storage.data_dir.display()))?;
+                dir.display().to_string()
+            }
+        };
+        Ok(hangar_storage::StorageConfig {
+            warehouse: StoreConfig { url, options: self.file.warehouse_options.clone() },
+            extra: self.file.stores.clone(),
+        })
+    }
+
+    /// The engine's configuration.
+    pub fn engine_config(&self) -> hangar_engine::EngineConfig {
+        hangar_engine::EngineConfig {
+            memory_limit: self.engine.memory_limit,
+            spill_dir: self.engine.spill_dir.clone(),
+            listing_cache_ttl: self.engine.listing_cache_ttl,
+            target_partitions: self.engine.target_partitions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_bytes("512MB").unwrap(), 512_000_000);
+        assert_eq!(parse_bytes("4GiB").unwrap(), 4 << 30);
+        assert_eq!(parse_bytes("100").unwrap(), 100);
+        assert!(parse_bytes("4 parsecs").is_err());
+    }
+
+    #[test]
+    fn file_fills_what_flags_leave_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hangar.toml");
+        std::fs::write(
+            &path,
+            "pg_listen = \"127.0.0.1:6543\"\ndemo_scale = 0.01\n[[stores]]\nurl = \"s3://b/p/\"\noptions = { aws_region = \"eu-west-1\" }\n",
+        )
+        .unwrap();
+        let cli = Cli::load_from(["hangar", "serve", "--config", path.to_str().unwrap(), "--demo-scale", "0.5"]).unwrap();
+        let Command::Serve(serve) = cli.command;
+        assert_eq!(serve.pg_listen.port(), 6543, "file beats the default");
+        assert_eq!(serve.demo_scale, 0.5, "flag beats the file");
+        assert_eq!(serve.file.stores[0].url, "s3://b/p/");
+    }
+}

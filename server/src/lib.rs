@@ -1,0 +1,11 @@
+//! The `hangar` server: configuration, startup of the stores, catalog, engine and listeners, demo
+//! data, and graceful shutdown. It wires the other crates together and holds no query logic.
+
+mod config;
+mod demo;
+mod logging;
+mod server;
+
+pub use config::{Cli, Command, ServeConfig};
+pub use logging::init_logging;
+pub use server::{RunningServer, start};

@@ -1,0 +1,73 @@
+//! Starting and stopping the server's parts.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hangar_catalog::Catalog;
+use hangar_engine::Engine;
+use hangar_pgwire::{PgServer, PgServerConfig};
+use hangar_storage::StoreRegistry;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::ServeConfig;
+
+/// A started server: its bound addresses and the handle to stop it.
+#[derive(Debug)]
+pub struct RunningServer {
+    /// Where the Postgres listener is bound.
+    pub pg_addr: SocketAddr,
+    /// The engine, for in-process use (tests, tools).
+    pub engine: Engine,
+    shutdown: watch::Sender<bool>,
+    pg: JoinHandle<std::io::Result<()>>,
+}
+
+/// Builds stores, catalog and engine, generates demo data if asked, and starts the listeners.
+pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
+    let storage = config.storage_config()?;
+    let stores = Arc::new(StoreRegistry::new(&storage).map_err(|e| format!("storage: {e}"))?);
+    let warehouse = stores.warehouse();
+    tracing::info!(warehouse = %warehouse.url, "opening warehouse");
+    let catalog = Catalog::open(Arc::clone(&warehouse.store), &warehouse.root, config.storage.catalog_refresh)
+        .await
+        .map_err(|e| format!("catalog: {e}"))?;
+    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog)).map_err(|e| format!("engine: {e}"))?;
+    if config.demo {
+        crate::demo::ensure_tpch(&engine, config.demo_scale).await.map_err(|e| format!("demo data: {e}"))?;
+    }
+    let pg = PgServer::bind(&PgServerConfig { listen: config.pg_listen }, engine.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let pg_addr = pg.bind_addr().map_err(|e| e.to_string())?;
+    let (shutdown, stop) = watch::channel(false);
+    let pg = tokio::spawn(pg.run(stop));
+    tracing::info!(%pg_addr, "Postgres listener ready");
+    Ok(RunningServer { pg_addr, engine, shutdown, pg })
+}
+
+impl RunningServer {
+    /// Stops accepting, drains open connections and returns when every part has stopped.
+    pub async fn shutdown(self) -> Result<(), String> {
+        let _ = self.shutdown.send(true);
+        match self.pg.await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(e) => Err(format!("Postgres listener failed: {e}")),
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully. A listener that stops on its own
+    /// is an error.
+    pub async fn run_until_signal(mut self) -> Result<(), String> {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| e.to_string())?;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received; shutting down"),
+            _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
+            result = &mut self.pg => {
+                return Err(format!("Postgres listener stopped unexpectedly: {result:?}"));
+            }
+        }
+        self.shutdown().await
+    }
+}

@@ -1,0 +1,89 @@
+//! Starting real servers for the tests, and connecting real clients to them.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use hangar_server::{Cli, Command, RunningServer, start};
+use tokio_postgres::{Client, NoTls};
+
+/// Starts a server on port 0 over the warehouse directory `dir`, with extra flags.
+pub(crate) async fn server(dir: &Path, extra: &[&str]) -> RunningServer {
+    let dir = dir.to_str().expect("utf-8 path");
+    let mut args = vec![
+        "hangar",
+        "serve",
+        "--pg-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        dir,
+        "--catalog-refresh",
+        "0s",
+        "--listing-cache-ttl",
+        "0s",
+    ];
+    args.extend_from_slice(extra);
+    let Command::Serve(config) = Cli::load_from(args).expect("valid flags").command;
+    start(config).await.expect("server starts")
+}
+
+/// Connects tokio-postgres to a server as user `hangar`, database `hangar`.
+pub(crate) async fn connect(server: &RunningServer) -> Client {
+    try_connect(server, "hangar").await.expect("connects")
+}
+
+/// Connects to the given database name.
+pub(crate) async fn try_connect(server: &RunningServer, database: &str) -> Result<Client, tokio_postgres::Error> {
+    let conn = format!(
+        "host={} port={} user=hangar dbname={database}",
+        server.pg_addr.ip(),
+        server.pg_addr.port()
+    );
+    let (client, connection) = tokio_postgres::connect(&conn, NoTls).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// A warehouse with the TPC-H demo tables at scale factor 0.01, generated once per test run.
+pub(crate) fn tpch_warehouse() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("hangar-tpch-").tempdir().expect("tempdir").keep();
+        let path = dir.clone();
+        // Its own thread and runtime: the calling test's runtime may be single-threaded.
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+                let s = server(&path, &["--demo", "--demo-scale", "0.01"]).await;
+                s.shutdown().await.expect("clean shutdown");
+            })
+        })
+        .join()
+        .expect("demo data generated");
+        dir
+    })
+}
+
+/// Rows of a simple-protocol (text) query, NULL as `None`.
+pub(crate) async fn text_rows(client: &Client, sql: &str) -> Vec<Vec<Option<String>>> {
+    client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => {
+                Some((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The SQLSTATE of a failed statement.
+pub(crate) fn sqlstate(error: &tokio_postgres::Error) -> String {
+    error
+        .as_db_error()
+        .map(|e| e.code().code().to_string())
+        .unwrap_or_else(|| panic!("not a server error: {error:?}"))
+}

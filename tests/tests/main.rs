@@ -1,0 +1,10 @@
+//! End-to-end tests: real `hangar` servers on port 0, real clients.
+
+mod catalog;
+mod common;
+mod protocol;
+mod psql;
+mod s3;
+mod sandbox;
+mod tpch;
+mod types;
