@@ -15,5 +15,7 @@ mod manifest;
 mod store;
 
 pub use error::{Error, Result};
-pub use manifest::{Change, Manifest, SchemaEntry, TableEntry, TableFormat, DEFAULT_SCHEMA, FORMAT_VERSION};
+pub use manifest::{
+    Change, DEFAULT_SCHEMA, FORMAT_VERSION, Manifest, SchemaEntry, TableEntry, TableFormat,
+};
 pub use store::Catalog;

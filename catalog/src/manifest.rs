@@ -119,13 +119,20 @@ impl Manifest {
     pub fn apply(&self, change: &Change) -> Result<Option<Manifest>> {
         let mut next = self.clone();
         match change {
-            Change::CreateSchema { name, if_not_exists } => {
+            Change::CreateSchema {
+                name,
+                if_not_exists,
+            } => {
                 if next.schemas.contains_key(name) {
                     return no_op_or(*if_not_exists, Error::SchemaExists(name.clone()));
                 }
                 next.schemas.insert(name.clone(), SchemaEntry::default());
             }
-            Change::DropSchema { name, if_exists, cascade } => match next.schemas.get(name) {
+            Change::DropSchema {
+                name,
+                if_exists,
+                cascade,
+            } => match next.schemas.get(name) {
                 None => return no_op_or(*if_exists, Error::SchemaNotFound(name.clone())),
                 Some(s) if !s.tables.is_empty() && !cascade => {
                     return Err(Error::SchemaNotEmpty(name.clone()));
@@ -134,20 +141,35 @@ impl Manifest {
                     next.schemas.remove(name);
                 }
             },
-            Change::CreateTable { schema, name, table, if_not_exists } => {
+            Change::CreateTable {
+                schema,
+                name,
+                table,
+                if_not_exists,
+            } => {
                 let tables = &mut next
                     .schemas
                     .get_mut(schema)
                     .ok_or_else(|| Error::SchemaNotFound(schema.clone()))?
                     .tables;
                 if tables.contains_key(name) {
-                    let exists = Error::TableExists { schema: schema.clone(), table: name.clone() };
+                    let exists = Error::TableExists {
+                        schema: schema.clone(),
+                        table: name.clone(),
+                    };
                     return no_op_or(*if_not_exists, exists);
                 }
                 tables.insert(name.clone(), table.clone());
             }
-            Change::DropTable { schema, name, if_exists } => {
-                let missing = || Error::TableNotFound { schema: schema.clone(), table: name.clone() };
+            Change::DropTable {
+                schema,
+                name,
+                if_exists,
+            } => {
+                let missing = || Error::TableNotFound {
+                    schema: schema.clone(),
+                    table: name.clone(),
+                };
                 let Some(s) = next.schemas.get_mut(schema) else {
                     return no_op_or(*if_exists, missing());
                 };
@@ -204,11 +226,17 @@ mod tests {
     #[test]
     fn changes_validate_against_the_current_version() {
         let m = Manifest::empty();
-        let create = Change::CreateSchema { name: "s".into(), if_not_exists: false };
+        let create = Change::CreateSchema {
+            name: "s".into(),
+            if_not_exists: false,
+        };
         let m1 = m.apply(&create).unwrap().unwrap();
         assert_eq!(m1.version, 1);
         assert!(matches!(m1.apply(&create), Err(Error::SchemaExists(_))));
-        let again = Change::CreateSchema { name: "s".into(), if_not_exists: true };
+        let again = Change::CreateSchema {
+            name: "s".into(),
+            if_not_exists: true,
+        };
         assert!(m1.apply(&again).unwrap().is_none());
         let with_table = m1
             .apply(&Change::CreateTable {
@@ -219,11 +247,36 @@ mod tests {
             })
             .unwrap()
             .unwrap();
-        let drop = Change::DropSchema { name: "s".into(), if_exists: false, cascade: false };
-        assert!(matches!(with_table.apply(&drop), Err(Error::SchemaNotEmpty(_))));
-        let cascade = Change::DropSchema { name: "s".into(), if_exists: false, cascade: true };
-        assert!(!with_table.apply(&cascade).unwrap().unwrap().schemas.contains_key("s"));
-        let drop_t = Change::DropTable { schema: "s".into(), name: "nope".into(), if_exists: false };
-        assert!(matches!(with_table.apply(&drop_t), Err(Error::TableNotFound { .. })));
+        let drop = Change::DropSchema {
+            name: "s".into(),
+            if_exists: false,
+            cascade: false,
+        };
+        assert!(matches!(
+            with_table.apply(&drop),
+            Err(Error::SchemaNotEmpty(_))
+        ));
+        let cascade = Change::DropSchema {
+            name: "s".into(),
+            if_exists: false,
+            cascade: true,
+        };
+        assert!(
+            !with_table
+                .apply(&cascade)
+                .unwrap()
+                .unwrap()
+                .schemas
+                .contains_key("s")
+        );
+        let drop_t = Change::DropTable {
+            schema: "s".into(),
+            name: "nope".into(),
+            if_exists: false,
+        };
+        assert!(matches!(
+            with_table.apply(&drop_t),
+            Err(Error::TableNotFound { .. })
+        ));
     }
 }

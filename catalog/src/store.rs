@@ -81,8 +81,13 @@ impl Catalog {
     /// Refreshes when the last refresh is older than the refresh interval; otherwise returns the
     /// known version. Readers call this before planning.
     pub async fn refresh_if_stale(&self) -> Result<Arc<Manifest>> {
-        let stale = self.last_refresh.lock().expect("catalog lock").elapsed() >= self.refresh_interval;
-        if stale { self.refresh().await } else { Ok(self.snapshot()) }
+        let stale =
+            self.last_refresh.lock().expect("catalog lock").elapsed() >= self.refresh_interval;
+        if stale {
+            self.refresh().await
+        } else {
+            Ok(self.snapshot())
+        }
     }
 
     /// Applies `change` on top of the latest version and commits the result as the next version.
@@ -98,7 +103,11 @@ impl Catalog {
             let opts = PutOptions::from(PutMode::Create);
             match self
                 .store
-                .put_opts(&self.version_path(next.version), PutPayload::from(body), opts)
+                .put_opts(
+                    &self.version_path(next.version),
+                    PutPayload::from(body),
+                    opts,
+                )
                 .await
             {
                 Ok(_) => {
@@ -111,7 +120,11 @@ impl Catalog {
                     return Ok(next);
                 }
                 Err(object_store::Error::AlreadyExists { .. }) => {
-                    tracing::debug!(attempt, version = next.version, "catalog commit lost a race; retrying");
+                    tracing::debug!(
+                        attempt,
+                        version = next.version,
+                        "catalog commit lost a race; retrying"
+                    );
                     tokio::time::sleep(Duration::from_millis(2 * attempt as u64)).await;
                 }
                 Err(e) => return Err(e.into()),
@@ -131,8 +144,12 @@ impl Catalog {
             Err(object_store::Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        let corrupt = |reason: String| Error::Corrupt { path: path.to_string(), reason };
-        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        let corrupt = |reason: String| Error::Corrupt {
+            path: path.to_string(),
+            reason,
+        };
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
         if manifest.format_version > crate::FORMAT_VERSION || manifest.version != version {
             return Err(corrupt(format!(
                 "format {} / version {} (this server reads format {} and expected version {version})",
@@ -155,14 +172,19 @@ mod tests {
     use object_store::memory::InMemory;
 
     fn create_schema(name: &str) -> Change {
-        Change::CreateSchema { name: name.into(), if_not_exists: false }
+        Change::CreateSchema {
+            name: name.into(),
+            if_not_exists: false,
+        }
     }
 
     #[tokio::test]
     async fn reopening_reads_the_latest_version() {
         let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
         let root = Path::from("wh");
-        let cat = Catalog::open(Arc::clone(&store), &root, Duration::ZERO).await.unwrap();
+        let cat = Catalog::open(Arc::clone(&store), &root, Duration::ZERO)
+            .await
+            .unwrap();
         cat.commit(&create_schema("a")).await.unwrap();
         cat.commit(&create_schema("b")).await.unwrap();
         let again = Catalog::open(store, &root, Duration::ZERO).await.unwrap();
@@ -175,12 +197,22 @@ mod tests {
     async fn concurrent_writers_lose_nothing() {
         let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
         let root = Path::from("wh");
-        let a = Arc::new(Catalog::open(Arc::clone(&store), &root, Duration::ZERO).await.unwrap());
-        let b = Arc::new(Catalog::open(Arc::clone(&store), &root, Duration::ZERO).await.unwrap());
+        let a = Arc::new(
+            Catalog::open(Arc::clone(&store), &root, Duration::ZERO)
+                .await
+                .unwrap(),
+        );
+        let b = Arc::new(
+            Catalog::open(Arc::clone(&store), &root, Duration::ZERO)
+                .await
+                .unwrap(),
+        );
         let mut tasks = Vec::new();
         for i in 0..20 {
             let cat = Arc::clone(if i % 2 == 0 { &a } else { &b });
-            tasks.push(tokio::spawn(async move { cat.commit(&create_schema(&format!("s{i}"))).await }));
+            tasks.push(tokio::spawn(async move {
+                cat.commit(&create_schema(&format!("s{i}"))).await
+            }));
         }
         for t in tasks {
             t.await.unwrap().unwrap();
@@ -194,10 +226,17 @@ mod tests {
     async fn a_refused_change_reports_the_conflict() {
         let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
         let root = Path::from("wh");
-        let a = Catalog::open(Arc::clone(&store), &root, Duration::from_secs(3600)).await.unwrap();
-        let b = Catalog::open(store, &root, Duration::from_secs(3600)).await.unwrap();
+        let a = Catalog::open(Arc::clone(&store), &root, Duration::from_secs(3600))
+            .await
+            .unwrap();
+        let b = Catalog::open(store, &root, Duration::from_secs(3600))
+            .await
+            .unwrap();
         a.commit(&create_schema("x")).await.unwrap();
         // b has not seen a's commit, but commits always re-read first.
-        assert!(matches!(b.commit(&create_schema("x")).await, Err(Error::SchemaExists(_))));
+        assert!(matches!(
+            b.commit(&create_schema("x")).await,
+            Err(Error::SchemaExists(_))
+        ));
     }
 }

@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use async_trait::async_trait;
 use datafusion::catalog::{CatalogProvider, SchemaProvider, TableProvider};
 use datafusion::datasource::file_format::parquet::ParquetFormat;
-use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
 use datafusion::error::{DataFusionError, Result as DfResult};
 use hangar_catalog::{Catalog, TableEntry, TableFormat};
 
@@ -21,7 +23,12 @@ pub(crate) struct TableCache {
 }
 
 impl TableCache {
-    fn get_or_build(&self, schema: &str, name: &str, entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
+    fn get_or_build(
+        &self,
+        schema: &str,
+        name: &str,
+        entry: &TableEntry,
+    ) -> DfResult<Arc<dyn TableProvider>> {
         let key = (schema.to_string(), name.to_string());
         let mut built = self.built.lock().expect("table cache lock");
         if let Some((cached, provider)) = built.get(&key)
@@ -36,7 +43,10 @@ impl TableCache {
 }
 
 /// The listing options Hangar uses for a table format.
-pub(crate) fn listing_options(format: TableFormat, partition_columns: Vec<(String, datafusion::arrow::datatypes::DataType)>) -> ListingOptions {
+pub(crate) fn listing_options(
+    format: TableFormat,
+    partition_columns: Vec<(String, datafusion::arrow::datatypes::DataType)>,
+) -> ListingOptions {
     match format {
         TableFormat::Parquet => ListingOptions::new(Arc::new(ParquetFormat::default()))
             .with_file_extension(".parquet")
@@ -143,7 +153,10 @@ impl SchemaProvider for HangarSchema {
         let Some(entry) = snapshot.table(&self.name, name) else {
             return Ok(None);
         };
-        self.shared.tables.get_or_build(&self.name, name, entry).map(Some)
+        self.shared
+            .tables
+            .get_or_build(&self.name, name, entry)
+            .map(Some)
     }
 
     fn register_table(
@@ -157,6 +170,10 @@ impl SchemaProvider for HangarSchema {
     }
 
     fn table_exist(&self, name: &str) -> bool {
-        self.shared.catalog.snapshot().table(&self.name, name).is_some()
+        self.shared
+            .catalog
+            .snapshot()
+            .table(&self.name, name)
+            .is_some()
     }
 }

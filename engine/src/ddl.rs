@@ -22,7 +22,14 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
     match ddl {
         DdlStatement::CreateCatalogSchema(create) => {
             let name = schema_name(&create.schema_name)?;
-            commit(session, Change::CreateSchema { name, if_not_exists: create.if_not_exists }).await?;
+            commit(
+                session,
+                Change::CreateSchema {
+                    name,
+                    if_not_exists: create.if_not_exists,
+                },
+            )
+            .await?;
             Ok(command("CREATE SCHEMA"))
         }
         DdlStatement::DropCatalogSchema(drop) => {
@@ -33,17 +40,36 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                     schema.to_string()
                 }
             };
-            commit(session, Change::DropSchema { name, if_exists: drop.if_exists, cascade: drop.cascade }).await?;
+            commit(
+                session,
+                Change::DropSchema {
+                    name,
+                    if_exists: drop.if_exists,
+                    cascade: drop.cascade,
+                },
+            )
+            .await?;
             Ok(command("DROP SCHEMA"))
         }
         DdlStatement::DropTable(drop) => {
             let (schema, name) = table_name(session, &drop.name)?;
-            commit(session, Change::DropTable { schema, name, if_exists: drop.if_exists }).await?;
+            commit(
+                session,
+                Change::DropTable {
+                    schema,
+                    name,
+                    if_exists: drop.if_exists,
+                },
+            )
+            .await?;
             Ok(command("DROP TABLE"))
         }
         DdlStatement::CreateExternalTable(create) => create_external_table(session, *create).await,
         DdlStatement::CreateMemoryTable(create) => create_table(session, create).await,
-        other => Err(Error::NotSupported(format!("{} is not supported yet", other.name()))),
+        other => Err(Error::NotSupported(format!(
+            "{} is not supported yet",
+            other.name()
+        ))),
     }
 }
 
@@ -60,7 +86,9 @@ fn check_database(name: &str) -> Result<()> {
     if name == DATABASE {
         Ok(())
     } else {
-        Err(Error::NotSupported(format!("database \"{name}\" does not exist; this server's database is \"{DATABASE}\"")))
+        Err(Error::NotSupported(format!(
+            "database \"{name}\" does not exist; this server's database is \"{DATABASE}\""
+        )))
     }
 }
 
@@ -76,11 +104,24 @@ fn schema_name(qualified: &str) -> Result<String> {
 
 /// Splits a table reference into (schema, table), with the session's default schema.
 fn table_name(session: &Session, reference: &TableReference) -> Result<(String, String)> {
-    let default_schema = || session.ctx.state().config().options().catalog.default_schema.clone();
+    let default_schema = || {
+        session
+            .ctx
+            .state()
+            .config()
+            .options()
+            .catalog
+            .default_schema
+            .clone()
+    };
     Ok(match reference {
         TableReference::Bare { table } => (default_schema(), table.to_string()),
         TableReference::Partial { schema, table } => (schema.to_string(), table.to_string()),
-        TableReference::Full { catalog, schema, table } => {
+        TableReference::Full {
+            catalog,
+            schema,
+            table,
+        } => {
             check_database(catalog)?;
             (schema.to_string(), table.to_string())
         }
@@ -97,10 +138,14 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         )));
     }
     if create.or_replace {
-        return Err(Error::NotSupported("CREATE OR REPLACE EXTERNAL TABLE is not supported; DROP the table first".into()));
+        return Err(Error::NotSupported(
+            "CREATE OR REPLACE EXTERNAL TABLE is not supported; DROP the table first".into(),
+        ));
     }
     let [location] = create.locations.as_slice() else {
-        return Err(Error::NotSupported("an external table has exactly one LOCATION".into()));
+        return Err(Error::NotSupported(
+            "an external table has exactly one LOCATION".into(),
+        ));
     };
     let (schema, name) = table_name(session, &create.name)?;
     let mut url = session.shared.stores.resolve(location)?;
@@ -125,11 +170,20 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
             .map(|f| f.as_ref().clone())
             .collect()
     } else {
-        let partitions = partition_fields.iter().map(|f| (f.name().clone(), f.data_type().clone())).collect();
+        let partitions = partition_fields
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone()))
+            .collect();
         let options = listing_options(TableFormat::Parquet, partitions);
         let table_url = ListingTableUrl::parse(url.as_str())?;
-        let inferred = options.infer_schema(&session.ctx.state(), &table_url).await?;
-        inferred.fields().iter().map(|f| f.as_ref().clone()).collect()
+        let inferred = options
+            .infer_schema(&session.ctx.state(), &table_url)
+            .await?;
+        inferred
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect()
     };
     let table = TableEntry {
         location: url.to_string(),
@@ -138,13 +192,25 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         schema: Schema::new([file_fields, partition_fields].concat()),
         managed: false,
     };
-    commit(session, Change::CreateTable { schema, name, table, if_not_exists: create.if_not_exists }).await?;
+    commit(
+        session,
+        Change::CreateTable {
+            schema,
+            name,
+            table,
+            if_not_exists: create.if_not_exists,
+        },
+    )
+    .await?;
     Ok(command("CREATE TABLE"))
 }
 
 /// Whether a location names an existing object (a file) rather than a folder.
 async fn is_file(session: &Session, url: &url::Url) -> Result<bool> {
-    let store = session.shared.runtime.object_store(ListingTableUrl::parse(url.as_str())?)?;
+    let store = session
+        .shared
+        .runtime
+        .object_store(ListingTableUrl::parse(url.as_str())?)?;
     let path = Path::from_url_path(url.path()).map_err(object_store_error)?;
     match store.head(&path).await {
         Ok(_) => Ok(true),
@@ -160,7 +226,9 @@ fn object_store_error(e: object_store::path::Error) -> Error {
 /// fresh folder of the warehouse, then commits the table. A failed commit removes the files again.
 async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Output> {
     if create.or_replace {
-        return Err(Error::NotSupported("CREATE OR REPLACE TABLE is not supported; DROP the table first".into()));
+        return Err(Error::NotSupported(
+            "CREATE OR REPLACE TABLE is not supported; DROP the table first".into(),
+        ));
     }
     let (schema, name) = table_name(session, &create.name)?;
     let snapshot = session.shared.catalog.refresh().await?;
@@ -171,13 +239,21 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
         if create.if_not_exists {
             return Ok(command("CREATE TABLE"));
         }
-        return Err(hangar_catalog::Error::TableExists { schema, table: name }.into());
+        return Err(hangar_catalog::Error::TableExists {
+            schema,
+            table: name,
+        }
+        .into());
     }
 
     let warehouse = session.shared.stores.warehouse();
     let folder = format!("tables/{schema}/{name}-{}/", uuid::Uuid::new_v4().simple());
-    let url = warehouse.url.join(&folder).map_err(|e| Error::InvalidParameter(e.to_string()))?;
-    let is_plain_create = matches!(create.input.as_ref(), LogicalPlan::EmptyRelation(e) if !e.produce_one_row);
+    let url = warehouse
+        .url
+        .join(&folder)
+        .map_err(|e| Error::InvalidParameter(e.to_string()))?;
+    let is_plain_create =
+        matches!(create.input.as_ref(), LogicalPlan::EmptyRelation(e) if !e.produce_one_row);
     let input = Arc::unwrap_or_clone(create.input);
     let table_schema = input.schema().as_arrow().clone();
 
@@ -185,10 +261,17 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
         0
     } else {
         let df = DataFrame::new(session.ctx.state(), input);
-        let written = df.write_parquet(url.as_str(), DataFrameWriteOptions::new(), None).await?;
+        let written = df
+            .write_parquet(url.as_str(), DataFrameWriteOptions::new(), None)
+            .await?;
         written
             .first()
-            .and_then(|b| b.column(0).as_any().downcast_ref::<datafusion::arrow::array::UInt64Array>().map(|a| a.value(0)))
+            .and_then(|b| {
+                b.column(0)
+                    .as_any()
+                    .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+                    .map(|a| a.value(0))
+            })
             .unwrap_or(0) as usize
     };
 
@@ -199,19 +282,36 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
         schema: table_schema,
         managed: true,
     };
-    let change = Change::CreateTable { schema, name, table, if_not_exists: create.if_not_exists };
+    let change = Change::CreateTable {
+        schema,
+        name,
+        table,
+        if_not_exists: create.if_not_exists,
+    };
     if let Err(e) = commit(session, change).await {
         remove_folder(warehouse, &folder).await;
         return Err(e);
     }
-    Ok(if is_plain_create { command("CREATE TABLE") } else { Output::Command { tag: "SELECT", rows: Some(rows) } })
+    Ok(if is_plain_create {
+        command("CREATE TABLE")
+    } else {
+        Output::Command {
+            tag: "SELECT",
+            rows: Some(rows),
+        }
+    })
 }
 
 /// Best-effort removal of a folder Hangar wrote into the warehouse.
 async fn remove_folder(warehouse: &hangar_storage::Mount, folder: &str) {
     let prefix = Path::from(format!("{}/{folder}", warehouse.root));
     let store = Arc::clone(&warehouse.store);
-    let files: Vec<_> = match store.list(Some(&prefix)).map_ok(|m| m.location).try_collect().await {
+    let files: Vec<_> = match store
+        .list(Some(&prefix))
+        .map_ok(|m| m.location)
+        .try_collect()
+        .await
+    {
         Ok(files) => files,
         Err(e) => {
             tracing::warn!(%prefix, error = %e, "could not list files of a failed CREATE TABLE");

@@ -29,16 +29,22 @@ pub struct Engine {
 
 impl Engine {
     /// Builds the shared runtime over the given stores and catalog.
-    pub fn new(config: EngineConfig, stores: Arc<StoreRegistry>, catalog: Arc<Catalog>) -> Result<Self> {
+    pub fn new(
+        config: EngineConfig,
+        stores: Arc<StoreRegistry>,
+        catalog: Arc<Catalog>,
+    ) -> Result<Self> {
         let disk = match &config.spill_dir {
-            Some(dir) => DiskManagerBuilder::default().with_mode(DiskManagerMode::Directories(vec![dir.clone()])),
+            Some(dir) => DiskManagerBuilder::default()
+                .with_mode(DiskManagerMode::Directories(vec![dir.clone()])),
             None => DiskManagerBuilder::default(),
         };
         let mut runtime = RuntimeEnvBuilder::new()
             .with_object_store_registry(Arc::clone(&stores) as Arc<dyn ObjectStoreRegistry>)
             .with_disk_manager_builder(disk)
             .with_cache_manager(
-                CacheManagerConfig::default().with_list_files_cache_ttl(Some(config.listing_cache_ttl)),
+                CacheManagerConfig::default()
+                    .with_list_files_cache_ttl(Some(config.listing_cache_ttl)),
             );
         if let Some(limit) = config.memory_limit {
             runtime = runtime.with_memory_limit(limit, 1.0);
@@ -50,7 +56,9 @@ impl Engine {
             catalog,
             tables: TableCache::default(),
         };
-        Ok(Self { shared: Arc::new(shared) })
+        Ok(Self {
+            shared: Arc::new(shared),
+        })
     }
 
     /// Opens a session for a client: its own settings over the shared runtime and catalog.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use datafusion::common::ParamValues;
 use datafusion::execution::session_state::SessionStateBuilder;
-use datafusion::logical_expr::{LogicalPlan, Statement as PlanStatement, TransactionConclusion, WriteOp};
+use datafusion::logical_expr::{LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement};
@@ -54,6 +54,8 @@ enum Kind {
     Plan(Box<LogicalPlan>),
     Show(String),
     Discard,
+    /// A transaction statement: Hangar's statements commit one by one, so these are acknowledged.
+    Transaction(&'static str),
 }
 
 impl Prepared {
@@ -74,12 +76,13 @@ impl Prepared {
         let types = plan.get_parameter_types()?;
         let mut ordered = Vec::new();
         for (name, ty) in types {
-            let index: usize = name
-                .trim_start_matches('$')
-                .parse()
-                .map_err(|_| Error::InvalidParameter(format!("unsupported parameter name {name}")))?;
+            let index: usize = name.trim_start_matches('$').parse().map_err(|_| {
+                Error::InvalidParameter(format!("unsupported parameter name {name}"))
+            })?;
             if index == 0 {
-                return Err(Error::InvalidParameter("parameters are numbered from $1".into()));
+                return Err(Error::InvalidParameter(
+                    "parameters are numbered from $1".into(),
+                ));
             }
             if ordered.len() < index {
                 ordered.resize(index, None);
@@ -90,10 +93,22 @@ impl Prepared {
     }
 }
 
+/// Statements the Postgres grammar accepts in a form DataFusion cannot plan.
+fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
+    match statement {
+        SqlStatement::Copy { .. } => true,
+        SqlStatement::CreateTable(create) => create.external,
+        _ => false,
+    }
+}
+
 fn returns_rows(plan: &LogicalPlan) -> bool {
     !matches!(
         plan,
-        LogicalPlan::Ddl(_) | LogicalPlan::Dml(_) | LogicalPlan::Statement(_) | LogicalPlan::Copy(_)
+        LogicalPlan::Ddl(_)
+            | LogicalPlan::Dml(_)
+            | LogicalPlan::Statement(_)
+            | LogicalPlan::Copy(_)
     )
 }
 
@@ -108,7 +123,9 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -128,7 +145,8 @@ impl Session {
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
-        datafusion_pg_catalog::setup_pg_catalog(&ctx, DATABASE, EmptyContextProvider).map_err(|e| Error::DataFusion(*e))?;
+        datafusion_pg_catalog::setup_pg_catalog(&ctx, DATABASE, EmptyContextProvider)
+            .map_err(|e| Error::DataFusion(*e))?;
         let variables = Arc::new(Variables::default());
         variables.register_functions(&ctx);
         Ok(Self {
@@ -148,12 +166,32 @@ impl Session {
     /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
     /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        match self.parser.parse(sql) {
-            Ok(statements) => Ok(statements.into_iter().map(|s| Statement::Statement(Box::new(s))).collect()),
-            Err(pg_error) => match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
-                Ok(statements) => Ok(statements.into_iter().collect()),
-                Err(_) => Err(pg_error.into()),
-            },
+        // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
+        // statements (CREATE EXTERNAL TABLE, COPY … TO 'file') need DataFusion's parser.
+        let pg = self.parser.parse(sql);
+        if let Ok(statements) = &pg
+            && !statements.iter().any(needs_datafusion_parser)
+        {
+            return Ok(pg
+                .expect("checked")
+                .into_iter()
+                .map(|s| Statement::Statement(Box::new(s)))
+                .collect());
+        }
+        match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
+            Ok(statements) => Ok(statements
+                .into_iter()
+                .map(|s| match s {
+                    Statement::Statement(s) => {
+                        Statement::Statement(Box::new(self.parser.rewrite(*s)))
+                    }
+                    other => other,
+                })
+                .collect()),
+            Err(df_error) => Err(match pg {
+                Err(pg_error) => pg_error.into(),
+                Ok(_) => df_error.into(),
+            }),
         }
     }
 
@@ -163,19 +201,50 @@ impl Session {
         if let Statement::Statement(s) = &statement {
             match s.as_ref() {
                 SqlStatement::ShowVariable { variable } => {
-                    let name = variable.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(" ");
-                    return Ok(Prepared { kind: Kind::Show(name) });
+                    let name = variable
+                        .iter()
+                        .map(|i| i.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    return Ok(Prepared {
+                        kind: Kind::Show(name),
+                    });
                 }
-                SqlStatement::Discard { .. } => return Ok(Prepared { kind: Kind::Discard }),
+                SqlStatement::Discard { .. } => {
+                    return Ok(Prepared {
+                        kind: Kind::Discard,
+                    });
+                }
+                SqlStatement::StartTransaction { .. } => {
+                    return Ok(Prepared {
+                        kind: Kind::Transaction("BEGIN"),
+                    });
+                }
+                SqlStatement::Commit { .. } => {
+                    return Ok(Prepared {
+                        kind: Kind::Transaction("COMMIT"),
+                    });
+                }
+                SqlStatement::Rollback { .. } => {
+                    return Ok(Prepared {
+                        kind: Kind::Transaction("ROLLBACK"),
+                    });
+                }
                 _ => {}
             }
         }
         let plan = self.ctx.state().statement_to_plan(statement).await?;
-        Ok(Prepared { kind: Kind::Plan(Box::new(plan)) })
+        Ok(Prepared {
+            kind: Kind::Plan(Box::new(plan)),
+        })
     }
 
     /// Runs a prepared statement with the given parameter values.
-    pub async fn execute(&self, prepared: &Prepared, params: Option<&ParamValues>) -> Result<Output> {
+    pub async fn execute(
+        &self,
+        prepared: &Prepared,
+        params: Option<&ParamValues>,
+    ) -> Result<Output> {
         let query_id = uuid::Uuid::new_v4();
         let span = tracing::info_span!("query", %query_id, user = %self.user);
         async {
@@ -184,9 +253,13 @@ impl Session {
                     let batch = self.variables.show(name, &self.ctx)?;
                     Ok(Output::Rows(one_batch_stream(batch)))
                 }
+                Kind::Transaction(tag) => Ok(Output::Command { tag, rows: None }),
                 Kind::Discard => {
                     self.variables.reset(&self.ctx)?;
-                    Ok(Output::Command { tag: "DISCARD ALL", rows: None })
+                    Ok(Output::Command {
+                        tag: "DISCARD ALL",
+                        rows: None,
+                    })
                 }
                 Kind::Plan(plan) => {
                     let plan = match params {
@@ -226,23 +299,22 @@ impl Session {
             LogicalPlan::Ddl(ddl) => ddl::execute(self, ddl).await,
             LogicalPlan::Statement(PlanStatement::SetVariable(set)) => {
                 self.variables.set(&set.variable, &set.value, &self.ctx)?;
-                Ok(Output::Command { tag: "SET", rows: None })
+                Ok(Output::Command {
+                    tag: "SET",
+                    rows: None,
+                })
             }
-            LogicalPlan::Statement(PlanStatement::TransactionStart(_)) => Ok(Output::Command { tag: "BEGIN", rows: None }),
-            LogicalPlan::Statement(PlanStatement::TransactionEnd(end)) => Ok(Output::Command {
-                tag: match end.conclusion {
-                    TransactionConclusion::Commit => "COMMIT",
-                    TransactionConclusion::Rollback => "ROLLBACK",
-                },
-                rows: None,
-            }),
-            LogicalPlan::Statement(other) => {
-                Err(Error::NotSupported(format!("statement {} is not supported", other.name())))
-            }
+            LogicalPlan::Statement(other) => Err(Error::NotSupported(format!(
+                "statement {} is not supported",
+                other.name()
+            ))),
             LogicalPlan::Copy(copy) => {
                 self.shared.stores.resolve(&copy.output_url)?;
                 let rows = self.count_rows(LogicalPlan::Copy(copy)).await?;
-                Ok(Output::Command { tag: "COPY", rows: Some(rows) })
+                Ok(Output::Command {
+                    tag: "COPY",
+                    rows: Some(rows),
+                })
             }
             LogicalPlan::Dml(dml) => {
                 let tag = match dml.op {
@@ -252,10 +324,18 @@ impl Session {
                     _ => "MERGE",
                 };
                 let rows = self.count_rows(LogicalPlan::Dml(dml)).await?;
-                Ok(Output::Command { tag, rows: Some(rows) })
+                Ok(Output::Command {
+                    tag,
+                    rows: Some(rows),
+                })
             }
             plan => {
-                let stream = self.ctx.execute_logical_plan(plan).await?.execute_stream().await?;
+                let stream = self
+                    .ctx
+                    .execute_logical_plan(plan)
+                    .await?
+                    .execute_stream()
+                    .await?;
                 Ok(Output::Rows(stream))
             }
         }
@@ -263,14 +343,25 @@ impl Session {
 
     /// Runs a plan that reports how many rows it wrote (its single `count` value).
     pub(crate) async fn count_rows(&self, plan: LogicalPlan) -> Result<usize> {
-        let batches: Vec<_> = self.ctx.execute_logical_plan(plan).await?.execute_stream().await?.try_collect().await?;
+        let batches: Vec<_> = self
+            .ctx
+            .execute_logical_plan(plan)
+            .await?
+            .execute_stream()
+            .await?
+            .try_collect()
+            .await?;
         let count = batches
             .first()
             .filter(|b| b.num_rows() > 0 && b.num_columns() > 0)
             .and_then(|b| {
                 datafusion::arrow::compute::cast(b.column(0), &DataType::UInt64)
                     .ok()
-                    .and_then(|c| c.as_any().downcast_ref::<datafusion::arrow::array::UInt64Array>().map(|a| a.value(0)))
+                    .and_then(|c| {
+                        c.as_any()
+                            .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+                            .map(|a| a.value(0))
+                    })
             })
             .unwrap_or(0);
         Ok(count as usize)
@@ -278,10 +369,14 @@ impl Session {
 }
 
 /// A stream of one already-computed batch.
-pub(crate) fn one_batch_stream(batch: datafusion::arrow::record_batch::RecordBatch) -> SendableRecordBatchStream {
+pub(crate) fn one_batch_stream(
+    batch: datafusion::arrow::record_batch::RecordBatch,
+) -> SendableRecordBatchStream {
     let schema = batch.schema();
-    Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(
-        schema,
-        futures::stream::iter([Ok(batch)]),
-    ))
+    Box::pin(
+        datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(
+            schema,
+            futures::stream::iter([Ok(batch)]),
+        ),
+    )
 }

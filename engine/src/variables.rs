@@ -56,7 +56,9 @@ pub(crate) struct Variables {
 
 impl Default for Variables {
     fn default() -> Self {
-        Self { values: Arc::new(RwLock::new(defaults())) }
+        Self {
+            values: Arc::new(RwLock::new(defaults())),
+        }
     }
 }
 
@@ -73,11 +75,16 @@ impl Variables {
         let name = normalize(name);
         let value = value.trim_matches('\'').to_string();
         if name.starts_with("datafusion.") {
-            ctx.state_ref().write().config_mut().options_mut().set(&name, &value)?;
+            ctx.state_ref()
+                .write()
+                .config_mut()
+                .options_mut()
+                .set(&name, &value)?;
             return Ok(());
         }
         if name == "timezone" {
-            let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default") {
+            let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default")
+            {
                 "UTC".to_string()
             } else {
                 value.clone()
@@ -111,7 +118,11 @@ impl Variables {
                 Field::new("setting", DataType::Utf8, false),
             ]))
         } else {
-            Arc::new(Schema::new(vec![Field::new(normalize(name), DataType::Utf8, false)]))
+            Arc::new(Schema::new(vec![Field::new(
+                normalize(name),
+                DataType::Utf8,
+                false,
+            )]))
         }
     }
 
@@ -128,11 +139,14 @@ impl Variables {
             let value = self.get(name, ctx)?;
             vec![Arc::new(StringArray::from(vec![value]))]
         };
-        Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
+        Ok(RecordBatch::try_new(schema, columns)
+            .map_err(datafusion::error::DataFusionError::from)?)
     }
 
     fn get(&self, name: &str, ctx: &SessionContext) -> Result<String> {
-        lookup(&self.values, name, || ctx.state().config().options().entries())
+        lookup(&self.values, name, || {
+            ctx.state().config().options().entries()
+        })
     }
 
     /// Registers the session's `current_setting(name)` and `version()` functions.
@@ -146,24 +160,41 @@ impl Variables {
             Volatility::Stable,
             Arc::new(move |args: &[ColumnarValue]| {
                 let Some(ctx_state) = state.upgrade() else {
-                    return Err(datafusion::error::DataFusionError::Execution("session closed".into()));
+                    return Err(datafusion::error::DataFusionError::Execution(
+                        "session closed".into(),
+                    ));
                 };
                 let lookup_one = |name: Option<&str>| -> datafusion::error::Result<Option<String>> {
-                    name.map(|n| lookup(&values, n, || ctx_state.read().config().options().entries()).map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string())))
-                        .transpose()
+                    name.map(|n| {
+                        lookup(&values, n, || ctx_state.read().config().options().entries())
+                            .map_err(|e| {
+                                datafusion::error::DataFusionError::Execution(e.to_string())
+                            })
+                    })
+                    .transpose()
                 };
                 match &args[0] {
                     ColumnarValue::Scalar(s) => {
                         let name = match s {
-                            ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => v.clone(),
+                            ScalarValue::Utf8(v)
+                            | ScalarValue::LargeUtf8(v)
+                            | ScalarValue::Utf8View(v) => v.clone(),
                             _ => None,
                         };
-                        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(lookup_one(name.as_deref())?)))
+                        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(lookup_one(
+                            name.as_deref(),
+                        )?)))
                     }
                     ColumnarValue::Array(a) => {
                         let a = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
-                        let names = a.as_any().downcast_ref::<StringArray>().expect("cast to Utf8");
-                        let out = names.iter().map(lookup_one).collect::<datafusion::error::Result<StringArray>>()?;
+                        let names = a
+                            .as_any()
+                            .downcast_ref::<StringArray>()
+                            .expect("cast to Utf8");
+                        let out = names
+                            .iter()
+                            .map(lookup_one)
+                            .collect::<datafusion::error::Result<StringArray>>()?;
                         Ok(ColumnarValue::Array(Arc::new(out)))
                     }
                 }
@@ -180,7 +211,11 @@ impl Variables {
             vec![],
             DataType::Utf8,
             Volatility::Immutable,
-            Arc::new(move |_args: &[ColumnarValue]| Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(version.clone()))))),
+            Arc::new(move |_args: &[ColumnarValue]| {
+                Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(
+                    version.clone(),
+                ))))
+            }),
         );
         ctx.register_udf(version_udf);
     }

@@ -31,7 +31,11 @@ pub(crate) struct Connection {
 
 impl Connection {
     pub(crate) fn new(engine: Engine, peer: SocketAddr) -> Arc<Self> {
-        Arc::new(Self { engine, peer, session: OnceLock::new() })
+        Arc::new(Self {
+            engine,
+            peer,
+            session: OnceLock::new(),
+        })
     }
 
     pub(crate) fn open_session(&self, user: &str) -> hangar_engine::Result<()> {
@@ -112,7 +116,9 @@ impl SimpleQueryHandler for Queries {
             }
             .await;
             match result {
-                Ok(output) => responses.push(output_response(output, &Format::UnifiedText, client)?),
+                Ok(output) => {
+                    responses.push(output_response(output, &Format::UnifiedText, client)?)
+                }
                 Err(e) => {
                     // Like Postgres: earlier statements' results stand, the rest is skipped.
                     responses.push(Response::Error(Box::new(error_info(&e))));
@@ -128,18 +134,25 @@ impl SimpleQueryHandler for Queries {
 impl QueryParser for Queries {
     type Statement = Arc<Prepared>;
 
-    async fn parse_sql<C>(&self, _client: &C, sql: &str, _types: &[Option<Type>]) -> PgWireResult<Option<Self::Statement>>
+    async fn parse_sql<C>(
+        &self,
+        _client: &C,
+        sql: &str,
+        _types: &[Option<Type>],
+    ) -> PgWireResult<Option<Self::Statement>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
         let session = self.0.session()?;
         let mut statements = session.parse(sql).map_err(engine_error)?;
         if statements.len() > 1 {
-            return Err(PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
-                "ERROR".into(),
-                "42601".into(),
-                "cannot insert multiple commands into a prepared statement".into(),
-            ))));
+            return Err(PgWireError::UserError(Box::new(
+                pgwire::error::ErrorInfo::new(
+                    "ERROR".into(),
+                    "42601".into(),
+                    "cannot insert multiple commands into a prepared statement".into(),
+                ),
+            )));
         }
         let Some(statement) = statements.pop() else {
             return Ok(None);
@@ -159,8 +172,16 @@ impl QueryParser for Queries {
             .collect()
     }
 
-    fn get_result_schema(&self, stmt: &Self::Statement, column_format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
-        result_fields(&stmt.schema(), column_format.unwrap_or(&Format::UnifiedText), None)
+    fn get_result_schema(
+        &self,
+        stmt: &Self::Statement,
+        column_format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
+        result_fields(
+            &stmt.schema(),
+            column_format.unwrap_or(&Format::UnifiedText),
+            None,
+        )
     }
 }
 
@@ -173,7 +194,12 @@ impl ExtendedQueryHandler for Queries {
         Arc::new(Queries(Arc::clone(&self.0)))
     }
 
-    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Self::Statement>, _max_rows: usize) -> PgWireResult<Response>
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
@@ -187,9 +213,14 @@ impl ExtendedQueryHandler for Queries {
             None
         } else {
             let type_refs: Vec<_> = types.iter().map(Option::as_ref).collect();
-            Some(arrow_pg::datatypes::df::deserialize_parameters(portal, &type_refs)?)
+            Some(arrow_pg::datatypes::df::deserialize_parameters(
+                portal, &type_refs,
+            )?)
         };
-        let output = session.execute(prepared, params.as_ref()).await.map_err(engine_error)?;
+        let output = session
+            .execute(prepared, params.as_ref())
+            .await
+            .map_err(engine_error)?;
         output_response(output, &portal.result_column_format, client)
     }
 }

@@ -23,7 +23,11 @@ pub(crate) fn result_fields(
 
 /// Turns an engine output into a response. Rows are encoded lazily as the engine's stream yields
 /// batches, so a result is never held whole in memory.
-pub(crate) fn output_response<C: ClientInfo>(output: Output, format: &Format, client: &C) -> PgWireResult<Response> {
+pub(crate) fn output_response<C: ClientInfo>(
+    output: Output,
+    format: &Format,
+    client: &C,
+) -> PgWireResult<Response> {
     match output {
         Output::Rows(batches) => {
             let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));

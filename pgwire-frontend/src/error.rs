@@ -40,7 +40,8 @@ fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
         DataFusionError::SchemaError(e, _) => match e.as_ref() {
             SchemaError::FieldNotFound { .. } => "42703",
             SchemaError::AmbiguousReference { .. } => "42702",
-            SchemaError::DuplicateQualifiedField { .. } | SchemaError::DuplicateUnqualifiedField { .. } => "42701",
+            SchemaError::DuplicateQualifiedField { .. }
+            | SchemaError::DuplicateUnqualifiedField { .. } => "42701",
         },
         DataFusionError::Plan(msg) => plan_sqlstate(msg),
         DataFusionError::NotImplemented(_) => "0A000",
@@ -54,8 +55,13 @@ fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
             _ => "XX000",
         },
         DataFusionError::ObjectStore(_) | DataFusionError::IoError(_) => "58030",
-        DataFusionError::ParquetError(_) => "XX001",
-        DataFusionError::Execution(msg) if msg.to_ascii_lowercase().contains("divide by zero") => "22012",
+        DataFusionError::ParquetError(e) => match e.as_ref() {
+            datafusion::parquet::errors::ParquetError::NYI(_) => "0A000",
+            _ => "XX001",
+        },
+        DataFusionError::Execution(msg) if msg.to_ascii_lowercase().contains("divide by zero") => {
+            "22012"
+        }
         DataFusionError::Execution(_) => "22000",
         DataFusionError::External(e) => match e.downcast_ref::<Error>() {
             Some(inner) => sqlstate(inner),
@@ -70,7 +76,10 @@ fn plan_sqlstate(message: &str) -> &'static str {
     let m = message.to_ascii_lowercase();
     if m.contains("table '") && m.contains("not found") {
         "42P01"
-    } else if m.contains("invalid function") || m.contains("no function matches") || m.contains("function") && m.contains("not found") {
+    } else if m.contains("invalid function")
+        || m.contains("no function matches")
+        || m.contains("function") && m.contains("not found")
+    {
         "42883"
     } else if m.contains("schema") && m.contains("not found") {
         "3F000"
@@ -99,7 +108,11 @@ impl ErrorHandler for MapErrors {
             let info = match inner.downcast_ref::<Error>() {
                 Some(e) => error_info(e),
                 None => match inner.downcast_ref::<DataFusionError>() {
-                    Some(df) => ErrorInfo::new("ERROR".into(), datafusion_sqlstate(df.find_root()).into(), df.to_string()),
+                    Some(df) => ErrorInfo::new(
+                        "ERROR".into(),
+                        datafusion_sqlstate(df.find_root()).into(),
+                        df.to_string(),
+                    ),
                     None => ErrorInfo::new("ERROR".into(), "XX000".into(), inner.to_string()),
                 },
             };
@@ -118,8 +131,19 @@ mod tests {
     fn errors_map_to_their_sqlstate() {
         let df = |e: DataFusionError| Error::DataFusion(e);
         let cases: Vec<(Error, &str)> = vec![
-            (df(DataFusionError::SQL(Box::new(ParserError::ParserError("x".into())), None)), "42601"),
-            (df(DataFusionError::Plan("table 'hangar.public.nope' not found".into())), "42P01"),
+            (
+                df(DataFusionError::SQL(
+                    Box::new(ParserError::ParserError("x".into())),
+                    None,
+                )),
+                "42601",
+            ),
+            (
+                df(DataFusionError::Plan(
+                    "table 'hangar.public.nope' not found".into(),
+                )),
+                "42P01",
+            ),
             (
                 df(DataFusionError::SchemaError(
                     Box::new(SchemaError::FieldNotFound {
@@ -130,10 +154,19 @@ mod tests {
                 )),
                 "42703",
             ),
-            (df(DataFusionError::Plan("Invalid function 'nope'".into())), "42883"),
+            (
+                df(DataFusionError::Plan("Invalid function 'nope'".into())),
+                "42883",
+            ),
             (df(DataFusionError::NotImplemented("x".into())), "0A000"),
             (df(DataFusionError::ResourcesExhausted("x".into())), "53200"),
-            (df(DataFusionError::ArrowError(Box::new(ArrowError::DivideByZero), None)), "22012"),
+            (
+                df(DataFusionError::ArrowError(
+                    Box::new(ArrowError::DivideByZero),
+                    None,
+                )),
+                "22012",
+            ),
             (
                 df(DataFusionError::Context(
                     "ctx".into(),
@@ -141,11 +174,23 @@ mod tests {
                 )),
                 "42P01",
             ),
-            (Error::Catalog(CatalogError::SchemaNotFound("s".into())), "3F000"),
-            (Error::Catalog(CatalogError::TableExists { schema: "s".into(), table: "t".into() }), "42P07"),
+            (
+                Error::Catalog(CatalogError::SchemaNotFound("s".into())),
+                "3F000",
+            ),
+            (
+                Error::Catalog(CatalogError::TableExists {
+                    schema: "s".into(),
+                    table: "t".into(),
+                }),
+                "42P07",
+            ),
             (Error::Catalog(CatalogError::Conflict(3)), "40001"),
             (
-                Error::Storage(StorageError::OutsideStores { location: "file:///etc/".into(), allowed: vec![] }),
+                Error::Storage(StorageError::OutsideStores {
+                    location: "file:///etc/".into(),
+                    allowed: vec![],
+                }),
                 "42501",
             ),
             (Error::NotSupported("x".into()), "0A000"),

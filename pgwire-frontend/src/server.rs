@@ -1,6 +1,7 @@
 //! The listener: accepts connections and hands each one its own handlers.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use hangar_engine::Engine;
 use tokio::net::TcpListener;
@@ -14,6 +15,8 @@ use crate::connection::{Connection, Handlers};
 pub struct PgServerConfig {
     /// Address to listen on (port 0 picks a free port).
     pub listen: SocketAddr,
+    /// How long shutdown waits for open connections to finish before closing them.
+    pub shutdown_grace: Duration,
 }
 
 /// A bound Postgres listener. Call [`PgServer::run`] to serve until shutdown.
@@ -21,6 +24,7 @@ pub struct PgServerConfig {
 pub struct PgServer {
     listener: TcpListener,
     engine: Engine,
+    shutdown_grace: Duration,
 }
 
 impl PgServer {
@@ -29,10 +33,17 @@ impl PgServer {
         let listener = TcpListener::bind(config.listen).await.map_err(|e| {
             std::io::Error::new(
                 e.kind(),
-                format!("cannot listen for Postgres clients on {}: {e}", config.listen),
+                format!(
+                    "cannot listen for Postgres clients on {}: {e}",
+                    config.listen
+                ),
             )
         })?;
-        Ok(Self { listener, engine })
+        Ok(Self {
+            listener,
+            engine,
+            shutdown_grace: config.shutdown_grace,
+        })
     }
 
     /// The address the listener is bound to.
@@ -40,8 +51,8 @@ impl PgServer {
         self.listener.local_addr()
     }
 
-    /// Serves connections until `shutdown` turns true, then stops accepting and waits for open
-    /// connections to finish.
+    /// Serves connections until `shutdown` turns true, then stops accepting, gives open connections
+    /// the shutdown grace period to finish, and closes those still open after it.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> std::io::Result<()> {
         let mut connections = JoinSet::new();
         loop {
@@ -69,8 +80,21 @@ impl PgServer {
                 _ = shutdown.wait_for(|stop| *stop) => break,
             }
         }
-        tracing::info!(open = connections.len(), "Postgres listener stopped; draining connections");
-        while connections.join_next().await.is_some() {}
+        tracing::info!(
+            open = connections.len(),
+            "Postgres listener stopped; draining connections"
+        );
+        let drain = async { while connections.join_next().await.is_some() {} };
+        if tokio::time::timeout(self.shutdown_grace, drain)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = connections.len(),
+                "closing connections still open after the shutdown grace period"
+            );
+            connections.shutdown().await;
+        }
         Ok(())
     }
 }

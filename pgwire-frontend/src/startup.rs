@@ -21,7 +21,11 @@ pub(crate) struct Startup(pub(crate) Arc<Connection>);
 
 #[async_trait]
 impl StartupHandler for Startup {
-    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -33,7 +37,11 @@ impl StartupHandler for Startup {
         protocol_negotiation(client, &startup).await?;
         save_startup_parameters_to_metadata(client, &startup);
         let user = client.metadata().get("user").cloned().unwrap_or_default();
-        let database = client.metadata().get("database").cloned().unwrap_or_else(|| user.clone());
+        let database = client
+            .metadata()
+            .get("database")
+            .cloned()
+            .unwrap_or_else(|| user.clone());
         if database != hangar_engine::DATABASE {
             return Err(fatal(
                 "3D000",
@@ -43,7 +51,9 @@ impl StartupHandler for Startup {
                 ),
             ));
         }
-        self.0.open_session(&user).map_err(|e| PgWireError::UserError(Box::new(crate::error::error_info(&e))))?;
+        self.0
+            .open_session(&user)
+            .map_err(|e| PgWireError::UserError(Box::new(crate::error::error_info(&e))))?;
         let (pid, secret) = RandomPidSecretKeyGenerator::default().generate(client);
         client.set_pid_and_secret_key(pid, secret);
         let mut parameters = DefaultServerParameterProvider::default();
@@ -54,5 +64,9 @@ impl StartupHandler for Startup {
 }
 
 fn fatal(code: &str, message: String) -> PgWireError {
-    PgWireError::UserError(Box::new(ErrorInfo::new("FATAL".into(), code.into(), message)))
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "FATAL".into(),
+        code.into(),
+        message,
+    )))
 }

@@ -38,6 +38,10 @@ pub struct ServeConfig {
     #[arg(long, env = "HANGAR_PG_LISTEN", default_value = "127.0.0.1:5432")]
     pub pg_listen: SocketAddr,
 
+    /// How long shutdown waits for open connections to finish before closing them.
+    #[arg(long, env = "HANGAR_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: Duration,
+
     /// Object storage settings.
     #[command(flatten)]
     pub storage: StorageArgs,
@@ -147,7 +151,8 @@ impl Cli {
         let mut cli = Self::try_parse_from(&args)?;
         let Command::Serve(serve) = &cli.command;
         if let Some(path) = serve.config.clone() {
-            let file = read_file(&path).map_err(|e| clap::Error::raw(clap::error::ErrorKind::Io, e))?;
+            let file =
+                read_file(&path).map_err(|e| clap::Error::raw(clap::error::ErrorKind::Io, e))?;
             // The file's keys become defaults: set only the environment variables not set already,
             // then parse again, so flags beat the environment and the environment beats the file.
             for (key, value) in &file.values {
@@ -172,8 +177,11 @@ struct ConfigFile {
 }
 
 fn read_file(path: &std::path::Path) -> Result<ConfigFile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
-    let table: toml::Table = text.parse().map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
     let mut values = BTreeMap::new();
     for (key, value) in &table {
         match value {
@@ -184,16 +192,22 @@ fn read_file(path: &std::path::Path) -> Result<ConfigFile, String> {
             _ => None,
         };
     }
-    let only: FileOnly = table.try_into().map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+    let only: FileOnly = table
+        .try_into()
+        .map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
     Ok(ConfigFile { values, only })
 }
 
 /// Parses sizes such as `512MB`, `4GiB` or a plain number of bytes.
 fn parse_bytes(text: &str) -> Result<usize, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().map_err(|_| format!("invalid size '{text}'"))?;
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid size '{text}'"))?;
     let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "kb" => 1e3,
@@ -213,13 +227,20 @@ impl ServeConfig {
         let url = match &self.storage.warehouse {
             Some(url) => url.clone(),
             None => {
-                let dir = std::path::absolute(&self.storage.data_dir)
-                    .map_err(|e| format!("invalid --data-dir {}: {e}", self.storage.data_dir.display()))?;
+                let dir = std::path::absolute(&self.storage.data_dir).map_err(|e| {
+                    format!(
+                        "invalid --data-dir {}: {e}",
+                        self.storage.data_dir.display()
+                    )
+                })?;
                 dir.display().to_string()
             }
         };
         Ok(hangar_storage::StorageConfig {
-            warehouse: StoreConfig { url, options: self.file.warehouse_options.clone() },
+            warehouse: StoreConfig {
+                url,
+                options: self.file.warehouse_options.clone(),
+            },
             extra: self.file.stores.clone(),
         })
     }
@@ -256,7 +277,15 @@ mod tests {
             "pg_listen = \"127.0.0.1:6543\"\ndemo_scale = 0.01\n[[stores]]\nurl = \"s3://b/p/\"\noptions = { aws_region = \"eu-west-1\" }\n",
         )
         .unwrap();
-        let cli = Cli::load_from(["hangar", "serve", "--config", path.to_str().unwrap(), "--demo-scale", "0.5"]).unwrap();
+        let cli = Cli::load_from([
+            "hangar",
+            "serve",
+            "--config",
+            path.to_str().unwrap(),
+            "--demo-scale",
+            "0.5",
+        ])
+        .unwrap();
         let Command::Serve(serve) = cli.command;
         assert_eq!(serve.pg_listen.port(), 6543, "file beats the default");
         assert_eq!(serve.demo_scale, 0.5, "flag beats the file");

@@ -3,22 +3,32 @@
 use datafusion::arrow::record_batch::RecordBatch;
 use hangar_engine::Engine;
 use tpchgen::generators::{
-    CustomerGenerator, LineItemGenerator, NationGenerator, OrderGenerator, PartGenerator, PartSuppGenerator,
-    RegionGenerator, SupplierGenerator,
+    CustomerGenerator, LineItemGenerator, NationGenerator, OrderGenerator, PartGenerator,
+    PartSuppGenerator, RegionGenerator, SupplierGenerator,
 };
 use tpchgen_arrow::{
-    CustomerArrow, LineItemArrow, NationArrow, OrderArrow, PartArrow, PartSuppArrow, RegionArrow, SupplierArrow,
+    CustomerArrow, LineItemArrow, NationArrow, OrderArrow, PartArrow, PartSuppArrow, RegionArrow,
+    SupplierArrow,
 };
 
 /// The eight TPC-H tables.
-pub(crate) const TABLES: [&str; 8] = ["nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem"];
+pub(crate) const TABLES: [&str; 8] = [
+    "nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
+];
 
 /// Creates each TPC-H table that `public` does not have yet.
 pub(crate) async fn ensure_tpch(engine: &Engine, scale: f64) -> Result<(), String> {
     let session = engine.session("hangar").map_err(|e| e.to_string())?;
-    let snapshot = engine.catalog().refresh().await.map_err(|e| e.to_string())?;
+    let snapshot = engine
+        .catalog()
+        .refresh()
+        .await
+        .map_err(|e| e.to_string())?;
     for table in TABLES {
-        if snapshot.table(hangar_catalog::DEFAULT_SCHEMA, table).is_some() {
+        if snapshot
+            .table(hangar_catalog::DEFAULT_SCHEMA, table)
+            .is_some()
+        {
             continue;
         }
         tracing::info!(table, scale, "generating TPC-H demo table");
@@ -36,11 +46,19 @@ fn generate(table: &str, scale: f64) -> Result<Vec<RecordBatch>, String> {
         "nation" => NationArrow::new(NationGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
         "region" => RegionArrow::new(RegionGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
         "part" => PartArrow::new(PartGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
-        "supplier" => SupplierArrow::new(SupplierGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
-        "partsupp" => PartSuppArrow::new(PartSuppGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
-        "customer" => CustomerArrow::new(CustomerGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
+        "supplier" => {
+            SupplierArrow::new(SupplierGenerator::new(scale, 1, 1)).collect::<Result<_, _>>()
+        }
+        "partsupp" => {
+            PartSuppArrow::new(PartSuppGenerator::new(scale, 1, 1)).collect::<Result<_, _>>()
+        }
+        "customer" => {
+            CustomerArrow::new(CustomerGenerator::new(scale, 1, 1)).collect::<Result<_, _>>()
+        }
         "orders" => OrderArrow::new(OrderGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
-        "lineitem" => LineItemArrow::new(LineItemGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
+        "lineitem" => {
+            LineItemArrow::new(LineItemGenerator::new(scale, 1, 1)).collect::<Result<_, _>>()
+        }
         other => unreachable!("unknown TPC-H table {other}"),
     }
     .map_err(|e| format!("{table}: {e}"))

@@ -18,7 +18,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!("Hangar is ready: psql -h {} -p {} -U hangar hangar", server.pg_addr.ip(), server.pg_addr.port());
+    println!(
+        "Hangar is ready: psql -h {} -p {} -U hangar hangar",
+        server.pg_addr.ip(),
+        server.pg_addr.port()
+    );
     let result = server.run_until_signal().await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

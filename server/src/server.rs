@@ -29,21 +29,39 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
     let stores = Arc::new(StoreRegistry::new(&storage).map_err(|e| format!("storage: {e}"))?);
     let warehouse = stores.warehouse();
     tracing::info!(warehouse = %warehouse.url, "opening warehouse");
-    let catalog = Catalog::open(Arc::clone(&warehouse.store), &warehouse.root, config.storage.catalog_refresh)
-        .await
-        .map_err(|e| format!("catalog: {e}"))?;
-    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog)).map_err(|e| format!("engine: {e}"))?;
+    let catalog = Catalog::open(
+        Arc::clone(&warehouse.store),
+        &warehouse.root,
+        config.storage.catalog_refresh,
+    )
+    .await
+    .map_err(|e| format!("catalog: {e}"))?;
+    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog))
+        .map_err(|e| format!("engine: {e}"))?;
     if config.demo {
-        crate::demo::ensure_tpch(&engine, config.demo_scale).await.map_err(|e| format!("demo data: {e}"))?;
+        crate::demo::ensure_tpch(&engine, config.demo_scale)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
     }
-    let pg = PgServer::bind(&PgServerConfig { listen: config.pg_listen }, engine.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    let pg = PgServer::bind(
+        &PgServerConfig {
+            listen: config.pg_listen,
+            shutdown_grace: config.shutdown_grace,
+        },
+        engine.clone(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let pg_addr = pg.bind_addr().map_err(|e| e.to_string())?;
     let (shutdown, stop) = watch::channel(false);
     let pg = tokio::spawn(pg.run(stop));
     tracing::info!(%pg_addr, "Postgres listener ready");
-    Ok(RunningServer { pg_addr, engine, shutdown, pg })
+    Ok(RunningServer {
+        pg_addr,
+        engine,
+        shutdown,
+        pg,
+    })
 }
 
 impl RunningServer {

@@ -20,20 +20,37 @@ async fn restart_keeps_schemas_and_tables() {
     let s = server(dir.path(), &[]).await;
     let client = connect(&s).await;
     let rows = text_rows(&client, "SELECT id, amount FROM sales.orders ORDER BY id").await;
-    assert_eq!(rows, vec![vec![Some("1".into()), Some("10.5".into())], vec![Some("2".into()), Some("20.25".into())]]);
+    assert_eq!(
+        rows,
+        vec![
+            vec![Some("1".into()), Some("10.5".into())],
+            vec![Some("2".into()), Some("20.25".into())]
+        ]
+    );
     let schemas = text_rows(
         &client,
         "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = 'hangar' ORDER BY 1",
     )
     .await;
     let names: Vec<_> = schemas.iter().map(|r| r[0].clone().unwrap()).collect();
-    assert!(names.contains(&"sales".to_string()) && !names.contains(&"scratch".to_string()), "{names:?}");
-    client.batch_execute("DROP TABLE sales.orders; DROP SCHEMA sales").await.unwrap();
+    assert!(
+        names.contains(&"sales".to_string()) && !names.contains(&"scratch".to_string()),
+        "{names:?}"
+    );
+    client
+        .batch_execute("DROP TABLE sales.orders; DROP SCHEMA sales")
+        .await
+        .unwrap();
     s.shutdown().await.unwrap();
 
     let s = server(dir.path(), &[]).await;
     let client = connect(&s).await;
-    assert!(client.simple_query("SELECT * FROM sales.orders").await.is_err());
+    assert!(
+        client
+            .simple_query("SELECT * FROM sales.orders")
+            .await
+            .is_err()
+    );
     s.shutdown().await.unwrap();
 }
 
@@ -65,7 +82,11 @@ async fn two_servers_committing_concurrently_lose_nothing() {
         )
         .await;
         assert_eq!(rows, vec![vec![Some("20".into())]]);
-        let rows = text_rows(&client, "SELECT v FROM t_b_9 UNION ALL SELECT v FROM t_a_3 ORDER BY v").await;
+        let rows = text_rows(
+            &client,
+            "SELECT v FROM t_b_9 UNION ALL SELECT v FROM t_a_3 ORDER BY v",
+        )
+        .await;
         assert_eq!(rows, vec![vec![Some("3".into())], vec![Some("9".into())]]);
     }
     a.shutdown().await.unwrap();

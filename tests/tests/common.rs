@@ -20,9 +20,15 @@ pub(crate) async fn server(dir: &Path, extra: &[&str]) -> RunningServer {
         "0s",
         "--listing-cache-ttl",
         "0s",
+        "--shutdown-grace",
+        "100ms",
     ];
     args.extend_from_slice(extra);
     let Command::Serve(config) = Cli::load_from(args).expect("valid flags").command;
+    // `HANGAR_TEST_LOG=debug cargo test …` shows the servers' logs.
+    let mut log = config.log.clone();
+    log.log_level = std::env::var("HANGAR_TEST_LOG").unwrap_or_else(|_| "warn".into());
+    hangar_server::init_logging(&log);
     start(config).await.expect("server starts")
 }
 
@@ -32,7 +38,10 @@ pub(crate) async fn connect(server: &RunningServer) -> Client {
 }
 
 /// Connects to the given database name.
-pub(crate) async fn try_connect(server: &RunningServer, database: &str) -> Result<Client, tokio_postgres::Error> {
+pub(crate) async fn try_connect(
+    server: &RunningServer,
+    database: &str,
+) -> Result<Client, tokio_postgres::Error> {
     let conn = format!(
         "host={} port={} user=hangar dbname={database}",
         server.pg_addr.ip(),
@@ -49,14 +58,20 @@ pub(crate) async fn try_connect(server: &RunningServer, database: &str) -> Resul
 pub(crate) fn tpch_warehouse() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("hangar-tpch-").tempdir().expect("tempdir").keep();
+        let dir = tempfile::Builder::new()
+            .prefix("hangar-tpch-")
+            .tempdir()
+            .expect("tempdir")
+            .keep();
         let path = dir.clone();
         // Its own thread and runtime: the calling test's runtime may be single-threaded.
         std::thread::spawn(move || {
-            tokio::runtime::Runtime::new().expect("runtime").block_on(async {
-                let s = server(&path, &["--demo", "--demo-scale", "0.01"]).await;
-                s.shutdown().await.expect("clean shutdown");
-            })
+            tokio::runtime::Runtime::new()
+                .expect("runtime")
+                .block_on(async {
+                    let s = server(&path, &["--demo", "--demo-scale", "0.01"]).await;
+                    s.shutdown().await.expect("clean shutdown");
+                })
         })
         .join()
         .expect("demo data generated");
@@ -72,9 +87,11 @@ pub(crate) async fn text_rows(client: &Client, sql: &str) -> Vec<Vec<Option<Stri
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
         .into_iter()
         .filter_map(|m| match m {
-            tokio_postgres::SimpleQueryMessage::Row(row) => {
-                Some((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect())
-            }
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_string))
+                    .collect(),
+            ),
             _ => None,
         })
         .collect()

@@ -10,10 +10,18 @@ async fn simple_and_extended_protocol_agree() {
     let client = connect(&s).await;
 
     let out = client
-        .simple_query("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, NULL)) AS v(n, s)")
+        .simple_query(
+            "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, NULL)) AS v(n, s)",
+        )
         .await
         .unwrap();
-    assert!(matches!(out.last(), Some(tokio_postgres::SimpleQueryMessage::CommandComplete(3))), "{out:?}");
+    assert!(
+        matches!(
+            out.last(),
+            Some(tokio_postgres::SimpleQueryMessage::CommandComplete(3))
+        ),
+        "{out:?}"
+    );
 
     let rows = text_rows(&client, "SELECT n, s FROM t ORDER BY n").await;
     assert_eq!(
@@ -25,14 +33,34 @@ async fn simple_and_extended_protocol_agree() {
         ]
     );
     // Extended protocol, binary results, a parameter whose type is inferred from the column.
-    let rows = client.query("SELECT n, s FROM t WHERE n >= $1 ORDER BY n", &[&2i64]).await.unwrap();
+    let rows = client
+        .query("SELECT n, s FROM t WHERE n >= $1 ORDER BY n", &[&2i64])
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].get::<_, i64>(0), 2);
     assert_eq!(rows[1].get::<_, Option<String>>(1), None);
     // A prepared statement runs many times with different parameters.
-    let stmt = client.prepare("SELECT count(*) FROM t WHERE n < $1").await.unwrap();
-    assert_eq!(client.query_one(&stmt, &[&2i64]).await.unwrap().get::<_, i64>(0), 1);
-    assert_eq!(client.query_one(&stmt, &[&10i64]).await.unwrap().get::<_, i64>(0), 3);
+    let stmt = client
+        .prepare("SELECT count(*) FROM t WHERE n < $1")
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .query_one(&stmt, &[&2i64])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        1
+    );
+    assert_eq!(
+        client
+            .query_one(&stmt, &[&10i64])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        3
+    );
     // Several statements in one simple query.
     let rows = text_rows(&client, "SELECT 1; SELECT 2").await;
     assert_eq!(rows, vec![vec![Some("1".into())], vec![Some("2".into())]]);
@@ -44,13 +72,22 @@ async fn insert_appends_and_new_files_appear() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
     let client = connect(&s).await;
-    client.batch_execute("CREATE TABLE events (id BIGINT, name VARCHAR)").await.unwrap();
-    let n = client.execute("INSERT INTO events VALUES (1, 'one'), (2, 'two')", &[]).await.unwrap();
+    client
+        .batch_execute("CREATE TABLE events (id BIGINT, name VARCHAR)")
+        .await
+        .unwrap();
+    let n = client
+        .execute("INSERT INTO events VALUES (1, 'one'), (2, 'two')", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 2);
-    let n = client.execute("INSERT INTO events SELECT id + 10, name FROM events", &[]).await.unwrap();
+    let n = client
+        .execute("INSERT INTO events SELECT id + 10, name FROM events", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 2);
     let rows = text_rows(&client, "SELECT sum(id), count(*) FROM events").await;
-    assert_eq!(rows, vec![vec![Some("24".into()), Some("4".into())]]);
+    assert_eq!(rows, vec![vec![Some("26".into()), Some("4".into())]]);
     s.shutdown().await.unwrap();
 }
 
@@ -63,20 +100,39 @@ async fn connect_time_statements_are_answered() {
         .batch_execute("SET extra_float_digits = 3; SET application_name = 'tests'; BEGIN; COMMIT; ROLLBACK; DISCARD ALL")
         .await
         .unwrap();
-    client.batch_execute("SET DateStyle = 'ISO, DMY'").await.unwrap();
-    assert_eq!(text_rows(&client, "SHOW DateStyle").await, vec![vec![Some("ISO, DMY".into())]]);
+    client
+        .batch_execute("SET DateStyle = 'ISO, DMY'")
+        .await
+        .unwrap();
+    assert_eq!(
+        text_rows(&client, "SHOW DateStyle").await,
+        vec![vec![Some("ISO, DMY".into())]]
+    );
     assert_eq!(
         text_rows(&client, "SELECT current_setting('datestyle')").await,
         vec![vec![Some("ISO, DMY".into())]]
     );
-    let row = &text_rows(&client, "SELECT version(), current_database(), current_schema()").await[0];
-    assert!(row[0].as_deref().unwrap().starts_with("PostgreSQL 16"), "{row:?}");
+    let row = &text_rows(
+        &client,
+        "SELECT version(), current_database(), current_schema()",
+    )
+    .await[0];
+    assert!(
+        row[0].as_deref().unwrap().starts_with("PostgreSQL 16"),
+        "{row:?}"
+    );
     assert_eq!(row[1].as_deref(), Some("hangar"));
     assert_eq!(row[2].as_deref(), Some("public"));
     // Settings belong to the session: a second connection still has the default.
     let other = connect(&s).await;
-    assert_eq!(text_rows(&other, "SHOW DateStyle").await, vec![vec![Some("ISO, MDY".into())]]);
-    let err = client.simple_query("SHOW no_such_setting").await.unwrap_err();
+    assert_eq!(
+        text_rows(&other, "SHOW DateStyle").await,
+        vec![vec![Some("ISO, MDY".into())]]
+    );
+    let err = client
+        .simple_query("SHOW no_such_setting")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&err), "42704");
     s.shutdown().await.unwrap();
 }
@@ -86,7 +142,10 @@ async fn errors_carry_their_sqlstate() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
     let client = connect(&s).await;
-    client.batch_execute("CREATE TABLE t AS SELECT 1 AS a").await.unwrap();
+    client
+        .batch_execute("CREATE TABLE t AS SELECT 1 AS a")
+        .await
+        .unwrap();
     let cases = [
         ("SELEC 1", "42601"),
         ("SELECT * FROM no_such_table", "42P01"),
@@ -105,10 +164,16 @@ async fn errors_carry_their_sqlstate() {
         assert_eq!(sqlstate(&err), code, "{sql} (extended): {err:?}");
     }
     // The connection is still usable after errors.
-    assert_eq!(text_rows(&client, "SELECT a FROM t").await, vec![vec![Some("1".into())]]);
+    assert_eq!(
+        text_rows(&client, "SELECT a FROM t").await,
+        vec![vec![Some("1".into())]]
+    );
 
     let err = try_connect(&s, "postgres").await.unwrap_err();
     assert_eq!(sqlstate(&err), "3D000");
-    assert!(err.as_db_error().unwrap().message().contains("\"hangar\""), "{err:?}");
+    assert!(
+        err.as_db_error().unwrap().message().contains("\"hangar\""),
+        "{err:?}"
+    );
     s.shutdown().await.unwrap();
 }

@@ -14,14 +14,28 @@ struct Moto {
 impl Moto {
     fn start() -> Self {
         // moto cannot report a port it picked itself, so ask the OS for a free one and hand it over.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("python3 with moto[server] installed (.ci/run installs it)");
-        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
+        let moto = Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "moto did not start");
@@ -36,7 +50,10 @@ impl Moto {
              aws_secret_access_key='test', region_name='us-east-1').create_bucket(Bucket='{bucket}')",
             self.endpoint
         );
-        let status = Command::new("python3").args(["-c", &script]).status().unwrap();
+        let status = Command::new("python3")
+            .args(["-c", &script])
+            .status()
+            .unwrap();
         assert!(status.success(), "bucket creation failed");
     }
 }
@@ -63,7 +80,12 @@ async fn warehouse_on_s3_survives_restart() {
         ),
     )
     .unwrap();
-    let flags = ["--warehouse", "s3://lake/warehouse", "--config", config.to_str().unwrap()];
+    let flags = [
+        "--warehouse",
+        "s3://lake/warehouse",
+        "--config",
+        config.to_str().unwrap(),
+    ];
 
     let s = server(dir.path(), &flags).await;
     let client = connect(&s).await;
@@ -78,7 +100,9 @@ async fn warehouse_on_s3_survives_restart() {
         .await
         .unwrap();
     let err = client
-        .simple_query("CREATE EXTERNAL TABLE other STORED AS PARQUET LOCATION 's3://lake/elsewhere/'")
+        .simple_query(
+            "CREATE EXTERNAL TABLE other STORED AS PARQUET LOCATION 's3://lake/elsewhere/'",
+        )
         .await
         .unwrap_err();
     assert_eq!(crate::common::sqlstate(&err), "42501");

@@ -10,26 +10,51 @@ async fn locations_outside_the_stores_are_refused() {
     let client = connect(&s).await;
     let outside = dir.path().join("outside.parquet");
     let refused = [
-        ("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION '/etc/'".to_string(), "42501"),
-        ("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 'file:///etc/passwd'".to_string(), "42501"),
         (
-            format!("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION '{}/../'", warehouse.display()),
+            "CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION '/etc/'".to_string(),
             "42501",
         ),
-        ("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 's3://someone-else/data/'".to_string(), "42501"),
-        ("CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 'relative/dir/'".to_string(), "22023"),
+        (
+            "CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 'file:///etc/passwd'".to_string(),
+            "42501",
+        ),
+        (
+            format!(
+                "CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION '{}/../'",
+                warehouse.display()
+            ),
+            "42501",
+        ),
+        (
+            "CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 's3://someone-else/data/'"
+                .to_string(),
+            "42501",
+        ),
+        (
+            "CREATE EXTERNAL TABLE p STORED AS PARQUET LOCATION 'relative/dir/'".to_string(),
+            "22023",
+        ),
         ("SELECT * FROM '/etc/passwd'".to_string(), "42P01"),
-        ("SELECT * FROM read_parquet('/etc/passwd')".to_string(), "42883"),
+        (
+            "SELECT * FROM read_parquet('/etc/passwd')".to_string(),
+            "42883",
+        ),
     ];
     for (sql, code) in &refused {
         let err = client.simple_query(sql).await.unwrap_err();
         assert_eq!(&sqlstate(&err), code, "{sql}: {err:?}");
     }
     let err = client
-        .simple_query(&format!("COPY (SELECT 1 AS x) TO '{}' STORED AS PARQUET", outside.display()))
+        .simple_query(&format!(
+            "COPY (SELECT 1 AS x) TO '{}' STORED AS PARQUET",
+            outside.display()
+        ))
         .await
         .unwrap_err();
-    assert!(["42501", "0A000", "42601"].contains(&sqlstate(&err).as_str()), "{err:?}");
+    assert!(
+        ["42501", "0A000", "42601"].contains(&sqlstate(&err).as_str()),
+        "{err:?}"
+    );
     assert!(!outside.exists(), "COPY wrote outside the warehouse");
     s.shutdown().await.unwrap();
 }
@@ -59,7 +84,11 @@ async fn external_tables_inside_the_warehouse_work() {
         ))
         .await
         .unwrap();
-    let rows = crate::common::text_rows(&client, "SELECT day, sum(n) FROM events GROUP BY day ORDER BY day").await;
+    let rows = crate::common::text_rows(
+        &client,
+        "SELECT day, sum(n) FROM events GROUP BY day ORDER BY day",
+    )
+    .await;
     assert_eq!(
         rows,
         vec![

@@ -18,6 +18,9 @@ const ALL_TYPES: &str = "
       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2
     ) ORDER BY k";
 
+/// The columns Parquet can store (all but the interval).
+const STORABLE: &str = "i16, i32, i64, f32, f64, dec, s, ls, vs, b, d, t, ts, tstz, bin, arr, k";
+
 #[tokio::test]
 async fn every_type_round_trips_in_text_and_binary() {
     let dir = tempfile::tempdir().unwrap();
@@ -37,9 +40,9 @@ async fn every_type_round_trips_in_text_and_binary() {
         Some("view"),
         Some("t"),
         Some("2024-02-29"),
-        Some("12:34:56"),
-        Some("2024-02-29 01:02:03"),
-        Some("2024-02-29 01:02:03+00:00"),
+        Some("12:34:56.000000"),
+        Some("2024-02-29 01:02:03.000000"),
+        Some("2024-02-29 01:02:03.000000+00"),
         Some("1 day 02:00:00"),
         Some("\\xdeadbeef"),
         Some("{1,2,3}"),
@@ -61,13 +64,25 @@ async fn every_type_round_trips_in_text_and_binary() {
     assert_eq!(r.get::<_, String>("ls"), "large");
     assert_eq!(r.get::<_, String>("vs"), "view");
     assert!(r.get::<_, bool>("b"));
-    assert_eq!(r.get::<_, NaiveDate>("d"), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
-    assert_eq!(r.get::<_, NaiveTime>("t"), NaiveTime::from_hms_opt(12, 34, 56).unwrap());
+    assert_eq!(
+        r.get::<_, NaiveDate>("d"),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+    );
+    assert_eq!(
+        r.get::<_, NaiveTime>("t"),
+        NaiveTime::from_hms_opt(12, 34, 56).unwrap()
+    );
     assert_eq!(
         r.get::<_, chrono::NaiveDateTime>("ts"),
-        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_opt(1, 2, 3).unwrap()
+        NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_opt(1, 2, 3)
+            .unwrap()
     );
-    assert_eq!(r.get::<_, chrono::DateTime<Utc>>("tstz"), Utc.with_ymd_and_hms(2024, 2, 29, 1, 2, 3).unwrap());
+    assert_eq!(
+        r.get::<_, chrono::DateTime<Utc>>("tstz"),
+        Utc.with_ymd_and_hms(2024, 2, 29, 1, 2, 3).unwrap()
+    );
     assert_eq!(r.get::<_, Vec<u8>>("bin"), vec![0xde, 0xad, 0xbe, 0xef]);
     assert_eq!(r.get::<_, Vec<i64>>("arr"), vec![1, 2, 3]);
     let n = &rows[1];
@@ -81,13 +96,40 @@ async fn every_type_round_trips_in_text_and_binary() {
     assert_eq!(n.get::<_, Option<Vec<u8>>>("bin"), None);
     assert_eq!(n.get::<_, Option<Vec<i64>>>("arr"), None);
     // Decimal and interval columns carry their Postgres types.
-    assert_eq!(r.columns()[5].type_(), &tokio_postgres::types::Type::NUMERIC);
-    assert_eq!(r.columns()[14].type_(), &tokio_postgres::types::Type::INTERVAL);
+    assert_eq!(
+        r.columns()[5].type_(),
+        &tokio_postgres::types::Type::NUMERIC
+    );
+    assert_eq!(
+        r.columns()[14].type_(),
+        &tokio_postgres::types::Type::INTERVAL
+    );
 
-    // The same types survive being written to Parquet and read back.
-    client.batch_execute(&format!("CREATE TABLE all_types AS {ALL_TYPES}")).await.unwrap();
-    let stored = text_rows(&client, "SELECT * FROM all_types ORDER BY k").await;
-    assert_eq!(stored[1], text[1]);
-    assert_eq!(stored[0][..13], text[0][..13]);
+    // The same types survive being written to Parquet and read back; Parquet has no interval type
+    // that holds months, days and nanoseconds, which is refused clearly.
+    let err = client
+        .batch_execute(&format!("CREATE TABLE with_interval AS {ALL_TYPES}"))
+        .await
+        .unwrap_err();
+    assert_eq!(crate::common::sqlstate(&err), "0A000", "{err:?}");
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE all_types AS SELECT {STORABLE} FROM ({ALL_TYPES})"
+        ))
+        .await
+        .unwrap();
+    let stored = text_rows(
+        &client,
+        &format!("SELECT {STORABLE} FROM ({ALL_TYPES}) EXCEPT SELECT * FROM all_types"),
+    )
+    .await;
+    assert!(
+        stored.is_empty(),
+        "values changed through Parquet: {stored:?}"
+    );
+    assert_eq!(
+        text_rows(&client, "SELECT count(*) FROM all_types").await,
+        vec![vec![Some("2".into())]]
+    );
     s.shutdown().await.unwrap();
 }
