@@ -116,7 +116,8 @@ impl Catalog {
                     if next.version > current.version {
                         *current = Arc::clone(&next);
                     }
-                    tracing::info!(version = next.version, ?change, "catalog committed");
+                    tracing::info!(version = next.version, "catalog committed");
+                    tracing::debug!(version = next.version, ?change, "catalog change");
                     return Ok(next);
                 }
                 Err(object_store::Error::AlreadyExists { .. }) => {

@@ -60,6 +60,10 @@ async fn every_type_round_trips_in_text_and_binary() {
     assert_eq!(r.get::<_, i64>("i64"), 3);
     assert_eq!(r.get::<_, f32>("f32"), 1.5);
     assert_eq!(r.get::<_, f64>("f64"), 2.25);
+    assert_eq!(
+        r.get::<_, rust_decimal::Decimal>("dec"),
+        rust_decimal::Decimal::new(1234, 2)
+    );
     assert_eq!(r.get::<_, String>("s"), "utf8");
     assert_eq!(r.get::<_, String>("ls"), "large");
     assert_eq!(r.get::<_, String>("vs"), "view");
@@ -89,6 +93,7 @@ async fn every_type_round_trips_in_text_and_binary() {
     assert_eq!(n.get::<_, Option<i16>>("i16"), None);
     assert_eq!(n.get::<_, Option<i64>>("i64"), None);
     assert_eq!(n.get::<_, Option<f64>>("f64"), None);
+    assert_eq!(n.get::<_, Option<rust_decimal::Decimal>>("dec"), None);
     assert_eq!(n.get::<_, Option<String>>("vs"), None);
     assert_eq!(n.get::<_, Option<bool>>("b"), None);
     assert_eq!(n.get::<_, Option<NaiveDate>>("d"), None);
