@@ -70,9 +70,4 @@ impl Engine {
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.shared.catalog
     }
-
-    /// The stores this engine may touch.
-    pub fn stores(&self) -> &Arc<StoreRegistry> {
-        &self.shared.stores
-    }
 }

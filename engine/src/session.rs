@@ -158,11 +158,6 @@ impl Session {
         })
     }
 
-    /// The user this session runs as.
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
     /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
     /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {

@@ -93,7 +93,7 @@ pub fn error_info(error: &Error) -> ErrorInfo {
     ErrorInfo::new("ERROR".into(), sqlstate(error).into(), error.to_string())
 }
 
-/// Wraps an engine error for pgwire; [`MapErrors`] turns it into its SQLSTATE before it is sent.
+/// An engine error as the pgwire error the client receives.
 pub(crate) fn engine_error(error: Error) -> PgWireError {
     PgWireError::UserError(Box::new(error_info(&error)))
 }

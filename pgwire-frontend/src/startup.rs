@@ -1,7 +1,7 @@
 //! The startup phase: accept the connection, check the database name, open the engine session.
 
 use std::fmt::Debug;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use futures::Sink;
@@ -14,6 +14,10 @@ use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 
 use crate::connection::Connection;
+
+/// Process ids and cancel keys, unique across the server's connections.
+static PIDS: LazyLock<RandomPidSecretKeyGenerator> =
+    LazyLock::new(RandomPidSecretKeyGenerator::default);
 
 /// Startup for one connection. Until users are configured, any user name is accepted.
 #[derive(Debug)]
@@ -54,7 +58,7 @@ impl StartupHandler for Startup {
         self.0
             .open_session(&user)
             .map_err(|e| PgWireError::UserError(Box::new(crate::error::error_info(&e))))?;
-        let (pid, secret) = RandomPidSecretKeyGenerator::default().generate(client);
+        let (pid, secret) = PIDS.generate(client);
         client.set_pid_and_secret_key(pid, secret);
         let mut parameters = DefaultServerParameterProvider::default();
         parameters.server_version = hangar_engine::SERVER_VERSION.to_string();

@@ -54,15 +54,12 @@ pub(crate) async fn try_connect(
     Ok(client)
 }
 
-/// A warehouse with the TPC-H demo tables at scale factor 0.01, generated once per test run.
+/// A warehouse with the TPC-H demo tables at scale factor 0.01, generated once into cargo's
+/// directory for test files and reused by later runs (the demo reuses tables that exist).
 pub(crate) fn tpch_warehouse() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-tpch-")
-            .tempdir()
-            .expect("tempdir")
-            .keep();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
         let path = dir.clone();
         // Its own thread and runtime: the calling test's runtime may be single-threaded.
         std::thread::spawn(move || {
