@@ -16,10 +16,13 @@ use datafusion::datasource::listing::{
 use datafusion::error::{DataFusionError, Result as DfResult};
 use hangar_catalog::{Catalog, TableEntry, TableFormat};
 
+/// Built providers by (schema, table), with the entry each was built from.
+type BuiltTables = HashMap<(String, String), (TableEntry, Arc<dyn TableProvider>)>;
+
 /// Table providers built from catalog entries, shared by all sessions, rebuilt when an entry changes.
 #[derive(Debug, Default)]
 pub(crate) struct TableCache {
-    built: Mutex<HashMap<(String, String), (TableEntry, Arc<dyn TableProvider>)>>,
+    built: Mutex<BuiltTables>,
 }
 
 impl TableCache {

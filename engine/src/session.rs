@@ -68,6 +68,16 @@ impl Prepared {
         }
     }
 
+    /// Whether running the statement returns rows (a query or `SHOW`) rather than completing a
+    /// command (DDL, DML, `SET`…).
+    pub fn returns_rows(&self) -> bool {
+        match &self.kind {
+            Kind::Plan(plan) => returns_rows(plan),
+            Kind::Show(_) => true,
+            Kind::Discard | Kind::Transaction(_) => false,
+        }
+    }
+
     /// The types of the parameters `$1…$n`, as far as planning could infer them.
     pub fn parameter_types(&self) -> Result<Vec<Option<DataType>>> {
         let Kind::Plan(plan) = &self.kind else {

@@ -1,96 +1,12 @@
-//! The one place where engine errors become Postgres errors with a SQLSTATE.
+//! The one place where engine errors become Postgres errors; the engine classifies them by SQLSTATE.
 
-use datafusion::arrow::error::ArrowError;
-use datafusion::common::SchemaError;
-use datafusion::error::DataFusionError;
-use hangar_catalog::Error as CatalogError;
 use hangar_engine::Error;
-use hangar_storage::Error as StorageError;
 use pgwire::api::{ClientInfo, ErrorHandler};
 use pgwire::error::{ErrorInfo, PgWireError};
 
-/// The SQLSTATE for an engine error, looking at the root cause of DataFusion errors.
-pub fn sqlstate(error: &Error) -> &'static str {
-    match error {
-        Error::Catalog(e) => match e {
-            CatalogError::SchemaNotFound(_) => "3F000",
-            CatalogError::SchemaExists(_) => "42P06",
-            CatalogError::SchemaNotEmpty(_) => "2BP01",
-            CatalogError::TableNotFound { .. } => "42P01",
-            CatalogError::TableExists { .. } => "42P07",
-            CatalogError::Conflict(_) => "40001",
-            CatalogError::Corrupt { .. } => "XX001",
-            CatalogError::Store(_) => "58030",
-        },
-        Error::Storage(e) => match e {
-            StorageError::OutsideStores { .. } => "42501",
-            StorageError::InvalidLocation { .. } => "22023",
-            StorageError::ObjectStore(_) | StorageError::Io { .. } => "58030",
-        },
-        Error::DataFusion(e) => datafusion_sqlstate(e.find_root()),
-        Error::NotSupported(_) => "0A000",
-        Error::InvalidParameter(_) => "22023",
-        Error::UnknownSetting(_) => "42704",
-    }
-}
-
-fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
-    match error {
-        DataFusionError::SQL(..) => "42601",
-        DataFusionError::SchemaError(e, _) => match e.as_ref() {
-            SchemaError::FieldNotFound { .. } => "42703",
-            SchemaError::AmbiguousReference { .. } => "42702",
-            SchemaError::DuplicateQualifiedField { .. }
-            | SchemaError::DuplicateUnqualifiedField { .. } => "42701",
-        },
-        DataFusionError::Plan(msg) => plan_sqlstate(msg),
-        DataFusionError::NotImplemented(_) => "0A000",
-        DataFusionError::ResourcesExhausted(_) => "53200",
-        DataFusionError::ArrowError(e, _) => match e.as_ref() {
-            ArrowError::DivideByZero => "22012",
-            ArrowError::ArithmeticOverflow(_) => "22003",
-            ArrowError::CastError(_) | ArrowError::ParseError(_) => "22P02",
-            ArrowError::MemoryError(_) => "53200",
-            ArrowError::IoError(..) => "58030",
-            _ => "XX000",
-        },
-        DataFusionError::ObjectStore(_) | DataFusionError::IoError(_) => "58030",
-        DataFusionError::ParquetError(e) => match e.as_ref() {
-            datafusion::parquet::errors::ParquetError::NYI(_) => "0A000",
-            _ => "XX001",
-        },
-        DataFusionError::Execution(msg) if msg.to_ascii_lowercase().contains("divide by zero") => {
-            "22012"
-        }
-        DataFusionError::Execution(_) => "22000",
-        DataFusionError::External(e) => match e.downcast_ref::<Error>() {
-            Some(inner) => sqlstate(inner),
-            None => "XX000",
-        },
-        _ => "XX000",
-    }
-}
-
-/// DataFusion reports most semantic errors as plan errors; tell the common ones apart by message.
-fn plan_sqlstate(message: &str) -> &'static str {
-    let m = message.to_ascii_lowercase();
-    if m.contains("table '") && m.contains("not found") {
-        "42P01"
-    } else if m.contains("invalid function")
-        || m.contains("no function matches")
-        || m.contains("function") && m.contains("not found")
-    {
-        "42883"
-    } else if m.contains("schema") && m.contains("not found") {
-        "3F000"
-    } else {
-        "42000"
-    }
-}
-
 /// The Postgres error for an engine error.
 pub fn error_info(error: &Error) -> ErrorInfo {
-    ErrorInfo::new("ERROR".into(), sqlstate(error).into(), error.to_string())
+    ErrorInfo::new("ERROR".into(), error.sqlstate().into(), error.to_string())
 }
 
 /// An engine error as the pgwire error the client receives.
@@ -98,7 +14,7 @@ pub(crate) fn engine_error(error: Error) -> PgWireError {
     PgWireError::UserError(Box::new(error_info(&error)))
 }
 
-/// Maps errors raised while streaming rows (which pgwire carries as API errors) to SQLSTATEs.
+/// Maps errors raised while streaming rows (which pgwire carries as API errors) to their SQLSTATE.
 #[derive(Debug)]
 pub(crate) struct MapErrors;
 
@@ -107,97 +23,10 @@ impl ErrorHandler for MapErrors {
         if let PgWireError::ApiError(inner) = error {
             let info = match inner.downcast_ref::<Error>() {
                 Some(e) => error_info(e),
-                None => match inner.downcast_ref::<DataFusionError>() {
-                    Some(df) => ErrorInfo::new(
-                        "ERROR".into(),
-                        datafusion_sqlstate(df.find_root()).into(),
-                        df.to_string(),
-                    ),
-                    None => ErrorInfo::new("ERROR".into(), "XX000".into(), inner.to_string()),
-                },
+                None => ErrorInfo::new("ERROR".into(), "XX000".into(), inner.to_string()),
             };
             *error = PgWireError::UserError(Box::new(info));
         }
         tracing::debug!(%error, "sending error to client");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use datafusion::sql::sqlparser::parser::ParserError;
-
-    #[test]
-    fn errors_map_to_their_sqlstate() {
-        let df = |e: DataFusionError| Error::DataFusion(e);
-        let cases: Vec<(Error, &str)> = vec![
-            (
-                df(DataFusionError::SQL(
-                    Box::new(ParserError::ParserError("x".into())),
-                    None,
-                )),
-                "42601",
-            ),
-            (
-                df(DataFusionError::Plan(
-                    "table 'hangar.public.nope' not found".into(),
-                )),
-                "42P01",
-            ),
-            (
-                df(DataFusionError::SchemaError(
-                    Box::new(SchemaError::FieldNotFound {
-                        field: Box::new(datafusion::common::Column::from_name("c")),
-                        valid_fields: vec![],
-                    }),
-                    Box::new(None),
-                )),
-                "42703",
-            ),
-            (
-                df(DataFusionError::Plan("Invalid function 'nope'".into())),
-                "42883",
-            ),
-            (df(DataFusionError::NotImplemented("x".into())), "0A000"),
-            (df(DataFusionError::ResourcesExhausted("x".into())), "53200"),
-            (
-                df(DataFusionError::ArrowError(
-                    Box::new(ArrowError::DivideByZero),
-                    None,
-                )),
-                "22012",
-            ),
-            (
-                df(DataFusionError::Context(
-                    "ctx".into(),
-                    Box::new(DataFusionError::Plan("table 'x' not found".into())),
-                )),
-                "42P01",
-            ),
-            (
-                Error::Catalog(CatalogError::SchemaNotFound("s".into())),
-                "3F000",
-            ),
-            (
-                Error::Catalog(CatalogError::TableExists {
-                    schema: "s".into(),
-                    table: "t".into(),
-                }),
-                "42P07",
-            ),
-            (Error::Catalog(CatalogError::Conflict(3)), "40001"),
-            (
-                Error::Storage(StorageError::OutsideStores {
-                    location: "file:///etc/".into(),
-                    allowed: vec![],
-                }),
-                "42501",
-            ),
-            (Error::NotSupported("x".into()), "0A000"),
-            (Error::UnknownSetting("x".into()), "42704"),
-        ];
-        for (error, code) in cases {
-            assert_eq!(sqlstate(&error), code, "{error}");
-        }
     }
 }

@@ -38,6 +38,10 @@ pub struct ServeConfig {
     #[arg(long, env = "HANGAR_PG_LISTEN", default_value = "127.0.0.1:5432")]
     pub pg_listen: SocketAddr,
 
+    /// Arrow Flight SQL listen address.
+    #[arg(long, env = "HANGAR_FLIGHT_LISTEN", default_value = "127.0.0.1:50051")]
+    pub flight_listen: SocketAddr,
+
     /// How long shutdown waits for open connections to finish before closing them.
     #[arg(long, env = "HANGAR_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_grace: Duration,

@@ -19,9 +19,10 @@ async fn main() -> std::process::ExitCode {
         }
     };
     println!(
-        "Hangar is ready: psql -h {} -p {} -U hangar hangar",
+        "Hangar is ready: psql -h {} -p {} -U hangar hangar; Flight SQL at grpc://{}",
         server.pg_addr.ip(),
-        server.pg_addr.port()
+        server.pg_addr.port(),
+        server.flight_addr
     );
     let result = server.run_until_signal().await;
     match result {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use hangar_catalog::Catalog;
 use hangar_engine::Engine;
+use hangar_flight::{FlightServer, FlightServerConfig};
 use hangar_pgwire::{PgServer, PgServerConfig};
 use hangar_storage::StoreRegistry;
 use tokio::sync::watch;
@@ -17,10 +18,13 @@ use crate::ServeConfig;
 pub struct RunningServer {
     /// Where the Postgres listener is bound.
     pub pg_addr: SocketAddr,
+    /// Where the Flight SQL listener is bound.
+    pub flight_addr: SocketAddr,
     /// The engine, for in-process use (tests, tools).
     pub engine: Engine,
     shutdown: watch::Sender<bool>,
     pg: JoinHandle<std::io::Result<()>>,
+    flight: JoinHandle<std::io::Result<()>>,
 }
 
 /// Builds stores, catalog and engine, generates demo data if asked, and starts the listeners.
@@ -53,14 +57,24 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
     .await
     .map_err(|e| e.to_string())?;
     let pg_addr = pg.bind_addr().map_err(|e| e.to_string())?;
+    let flight_config = FlightServerConfig {
+        listen: config.flight_listen,
+    };
+    let flight = FlightServer::bind(&flight_config, engine.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let flight_addr = flight.bind_addr().map_err(|e| e.to_string())?;
     let (shutdown, stop) = watch::channel(false);
-    let pg = tokio::spawn(pg.run(stop));
-    tracing::info!(%pg_addr, "Postgres listener ready");
+    let pg = tokio::spawn(pg.run(stop.clone()));
+    let flight = tokio::spawn(flight.run(stop));
+    tracing::info!(%pg_addr, %flight_addr, "listeners ready");
     Ok(RunningServer {
         pg_addr,
+        flight_addr,
         engine,
         shutdown,
         pg,
+        flight,
     })
 }
 
@@ -68,10 +82,14 @@ impl RunningServer {
     /// Stops accepting, drains open connections and returns when every part has stopped.
     pub async fn shutdown(self) -> Result<(), String> {
         let _ = self.shutdown.send(true);
-        match self.pg.await {
-            Ok(result) => result.map_err(|e| e.to_string()),
-            Err(e) => Err(format!("Postgres listener failed: {e}")),
+        let (pg, flight) = tokio::join!(self.pg, self.flight);
+        for (name, result) in [("Postgres", pg), ("Flight SQL", flight)] {
+            match result {
+                Ok(result) => result.map_err(|e| format!("{name} listener: {e}"))?,
+                Err(e) => return Err(format!("{name} listener failed: {e}")),
+            }
         }
+        Ok(())
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully. A listener that stops on its own
@@ -84,6 +102,9 @@ impl RunningServer {
             _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
             result = &mut self.pg => {
                 return Err(format!("Postgres listener stopped unexpectedly: {result:?}"));
+            }
+            result = &mut self.flight => {
+                return Err(format!("Flight SQL listener stopped unexpectedly: {result:?}"));
             }
         }
         self.shutdown().await

@@ -7,7 +7,15 @@ use std::time::{Duration, Instant};
 /// Starts `hangar serve` in `dir` and waits for its ready line; returns the child and the port.
 fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hangar"))
-        .args(["serve", "--pg-listen", "127.0.0.1:0", "--log-level", "warn"])
+        .args([
+            "serve",
+            "--pg-listen",
+            "127.0.0.1:0",
+            "--flight-listen",
+            "127.0.0.1:0",
+            "--log-level",
+            "warn",
+        ])
         .args(extra)
         .current_dir(dir)
         .stdout(Stdio::piped())
@@ -24,6 +32,7 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
         .split_whitespace()
         .skip_while(|w| *w != "-p")
         .nth(1)
+        .map(|p| p.trim_end_matches(';'))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in {line:?}"));
     (child, port)
@@ -95,7 +104,15 @@ fn a_taken_port_is_reported_clearly() {
     let addr = taken.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hangar"))
-        .args(["serve", "--pg-listen", &addr, "--log-level", "off"])
+        .args([
+            "serve",
+            "--pg-listen",
+            &addr,
+            "--flight-listen",
+            "127.0.0.1:0",
+            "--log-level",
+            "off",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();

@@ -14,6 +14,8 @@ pub(crate) async fn server(dir: &Path, extra: &[&str]) -> RunningServer {
         "serve",
         "--pg-listen",
         "127.0.0.1:0",
+        "--flight-listen",
+        "127.0.0.1:0",
         "--data-dir",
         dir,
         "--catalog-refresh",

@@ -2,6 +2,7 @@
 
 mod catalog;
 mod common;
+mod flight;
 mod protocol;
 mod psql;
 mod s3;

@@ -1,0 +1,509 @@
+//! The Flight SQL service: statements, updates, metadata and the handshake, over engine sessions.
+
+use std::pin::Pin;
+
+use arrow_flight::decode::FlightRecordBatchStream;
+use arrow_flight::encode::FlightDataEncoderBuilder;
+use arrow_flight::error::FlightError;
+use arrow_flight::flight_service_server::FlightService;
+use arrow_flight::sql::metadata::SqlInfoData;
+use arrow_flight::sql::server::{FlightSqlService, PeekableFlightDataStream};
+use arrow_flight::sql::{
+    ActionClosePreparedStatementRequest, ActionCreatePreparedStatementRequest,
+    ActionCreatePreparedStatementResult, CommandGetCatalogs, CommandGetDbSchemas,
+    CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables, CommandPreparedStatementQuery,
+    CommandPreparedStatementUpdate, CommandStatementQuery, CommandStatementUpdate,
+    DoPutPreparedStatementResult, ProstMessageExt, SqlInfo, TicketStatementQuery,
+};
+use arrow_flight::{
+    Action, FlightDescriptor, FlightEndpoint, FlightInfo, HandshakeRequest, HandshakeResponse,
+    IpcMessage, SchemaAsIpc, Ticket,
+};
+use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::error::ArrowError;
+use datafusion::arrow::ipc::writer::IpcWriteOptions;
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::{Stream, TryStreamExt};
+use hangar_engine::{Engine, Output, Prepared, SendableRecordBatchStream, Session};
+use prost::Message;
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::auth::Tokens;
+use crate::error::status;
+use crate::metadata;
+use crate::prepared::{Handle, parameter_schema, row_params};
+
+type DoGetStream = <HangarFlightSql as FlightService>::DoGetStream;
+
+/// Hangar's Flight SQL service.
+pub(crate) struct HangarFlightSql {
+    engine: Engine,
+    tokens: Tokens,
+    sql_info: SqlInfoData,
+}
+
+impl std::fmt::Debug for HangarFlightSql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HangarFlightSql")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HangarFlightSql {
+    pub(crate) fn new(engine: Engine) -> Self {
+        Self {
+            engine,
+            tokens: Tokens::default(),
+            sql_info: metadata::sql_info(),
+        }
+    }
+
+    /// A session for the caller of `request` (Flight calls carry no session state of their own).
+    fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
+        let user = self.tokens.user(request.metadata())?;
+        self.engine.session(&user).map_err(|e| status(&e))
+    }
+
+    /// The catalog version the server knows, refreshed if stale.
+    async fn manifest(&self) -> Result<std::sync::Arc<hangar_catalog::Manifest>, Status> {
+        self.engine
+            .catalog()
+            .refresh_if_stale()
+            .await
+            .map_err(|e| status(&e.into()))
+    }
+}
+
+/// Plans exactly one statement.
+async fn plan_one(session: &Session, sql: &str) -> Result<Prepared, Status> {
+    let mut statements = session.parse(sql).map_err(|e| status(&e))?;
+    if statements.len() != 1 {
+        return Err(Status::invalid_argument(format!(
+            "expected exactly one SQL statement, got {}",
+            statements.len()
+        )));
+    }
+    session
+        .plan(statements.remove(0))
+        .await
+        .map_err(|e| status(&e))
+}
+
+/// A `FlightInfo` whose single endpoint's ticket is `command`.
+fn flight_info(
+    command: impl ProstMessageExt,
+    schema: &Schema,
+    descriptor: FlightDescriptor,
+) -> Result<FlightInfo, Status> {
+    let ticket = Ticket::new(command.as_any().encode_to_vec());
+    Ok(FlightInfo::new()
+        .try_with_schema(schema)
+        .map_err(|e| Status::internal(format!("cannot encode schema: {e}")))?
+        .with_endpoint(FlightEndpoint::new().with_ticket(ticket))
+        .with_descriptor(descriptor))
+}
+
+/// Streams batches as Flight data, pulled by the client; large batches are split into bounded
+/// messages by the encoder.
+fn stream_batches(batches: SendableRecordBatchStream) -> DoGetStream {
+    let schema = batches.schema();
+    let batches = batches
+        .map_err(|e| FlightError::Tonic(Box::new(status(&hangar_engine::Error::DataFusion(e)))));
+    let data = FlightDataEncoderBuilder::new()
+        .with_schema(schema)
+        .build(batches);
+    Box::pin(data.map_err(Status::from))
+}
+
+/// A schema as the IPC message Flight SQL puts in prepared-statement results.
+fn schema_bytes(schema: &Schema) -> Result<bytes::Bytes, Status> {
+    let IpcMessage(bytes) = SchemaAsIpc::new(schema, &IpcWriteOptions::default())
+        .try_into()
+        .map_err(|e: ArrowError| Status::internal(format!("cannot encode schema: {e}")))?;
+    Ok(bytes)
+}
+
+/// The parameter rows a client sent with `DoPut`, if any.
+async fn read_parameters(stream: PeekableFlightDataStream) -> Result<Option<RecordBatch>, Status> {
+    // A DoPut may carry only the command (an empty message): its parameters were bound before.
+    let data = stream
+        .map_err(FlightError::from)
+        .try_filter(|message| std::future::ready(!message.data_header.is_empty()));
+    let batches: Vec<RecordBatch> = FlightRecordBatchStream::new_from_flight_data(data)
+        .try_collect()
+        .await
+        .map_err(|e| Status::invalid_argument(format!("cannot read parameters: {e}")))?;
+    let Some(first) = batches.first() else {
+        return Ok(None);
+    };
+    let batch = datafusion::arrow::compute::concat_batches(&first.schema(), &batches)
+        .map_err(|e| Status::invalid_argument(format!("inconsistent parameter batches: {e}")))?;
+    Ok((batch.num_columns() > 0 && batch.num_rows() > 0).then_some(batch))
+}
+
+/// Runs a prepared statement once per bound parameter row (once without parameters) and adds up
+/// the rows each run changed.
+async fn run_update(
+    session: &Session,
+    prepared: &Prepared,
+    params: Option<&RecordBatch>,
+) -> Result<i64, Status> {
+    let runs: Vec<Option<datafusion::common::ParamValues>> = match params {
+        Some(batch) => (0..batch.num_rows())
+            .map(|row| row_params(prepared, batch, row).map(Some))
+            .collect::<Result<_, _>>()?,
+        None => vec![None],
+    };
+    let mut total = 0;
+    for values in runs {
+        match session
+            .execute(prepared, values.as_ref())
+            .await
+            .map_err(|e| status(&e))?
+        {
+            Output::Command { rows, .. } => total += rows.map_or(0, |n| n as i64),
+            Output::Rows(_) => {
+                return Err(Status::invalid_argument(
+                    "statement returns rows; run it as a query",
+                ));
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Runs a command (DDL, DML, `SET`…) that a client sent as a query: like Postgres, it runs once, now,
+/// and its ticket answers with no rows.
+async fn run_command(
+    session: &Session,
+    prepared: &Prepared,
+    params: Option<datafusion::common::ParamValues>,
+    descriptor: FlightDescriptor,
+) -> Result<FlightInfo, Status> {
+    session
+        .execute(prepared, params.as_ref())
+        .await
+        .map_err(|e| status(&e))?;
+    let done = TicketStatementQuery {
+        statement_handle: Default::default(),
+    };
+    flight_info(done, &Schema::empty(), descriptor)
+}
+
+/// The `DoGet` answer for a statement's output; a command run as a query answers with no rows.
+fn output_stream(output: Output) -> Result<Response<DoGetStream>, Status> {
+    match output {
+        Output::Rows(batches) => Ok(Response::new(stream_batches(batches))),
+        Output::Command { .. } => metadata_stream(Ok(RecordBatch::new_empty(std::sync::Arc::new(
+            Schema::empty(),
+        )))),
+    }
+}
+
+/// Streams one metadata batch.
+fn metadata_stream(
+    batch: Result<RecordBatch, FlightError>,
+) -> Result<Response<DoGetStream>, Status> {
+    let batch = batch.map_err(|e| Status::internal(format!("cannot build metadata: {e}")))?;
+    let data = FlightDataEncoderBuilder::new()
+        .with_schema(batch.schema())
+        .build(futures::stream::iter([Ok(batch)]));
+    Ok(Response::new(Box::pin(data.map_err(Status::from))))
+}
+
+#[tonic::async_trait]
+impl FlightSqlService for HangarFlightSql {
+    type FlightService = HangarFlightSql;
+
+    async fn do_handshake(
+        &self,
+        request: Request<Streaming<HandshakeRequest>>,
+    ) -> Result<
+        Response<Pin<Box<dyn Stream<Item = Result<HandshakeResponse, Status>> + Send>>>,
+        Status,
+    > {
+        let token = self.tokens.issue(request.metadata())?;
+        let reply = HandshakeResponse {
+            protocol_version: 0,
+            payload: token.clone().into(),
+        };
+        let mut response: Response<Pin<Box<dyn Stream<Item = _> + Send>>> =
+            Response::new(Box::pin(futures::stream::iter([Ok(reply)])));
+        let header = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| Status::internal("token is not a valid header value"))?;
+        response.metadata_mut().insert("authorization", header);
+        Ok(response)
+    }
+
+    async fn get_flight_info_statement(
+        &self,
+        query: CommandStatementQuery,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        let session = self.session(&request)?;
+        let prepared = plan_one(&session, &query.query).await?;
+        let info = if prepared.returns_rows() {
+            let ticket = TicketStatementQuery {
+                statement_handle: query.query.into_bytes().into(),
+            };
+            flight_info(ticket, &prepared.schema(), request.into_inner())?
+        } else {
+            run_command(&session, &prepared, None, request.into_inner()).await?
+        };
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_statement(
+        &self,
+        ticket: TicketStatementQuery,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        if ticket.statement_handle.is_empty() {
+            return output_stream(Output::Command {
+                tag: "",
+                rows: None,
+            });
+        }
+        let sql = std::str::from_utf8(&ticket.statement_handle)
+            .map_err(|_| Status::invalid_argument("statement handle is not UTF-8 SQL"))?;
+        let session = self.session(&request)?;
+        let prepared = plan_one(&session, sql).await?;
+        output_stream(
+            session
+                .execute(&prepared, None)
+                .await
+                .map_err(|e| status(&e))?,
+        )
+    }
+
+    async fn do_put_statement_update(
+        &self,
+        command: CommandStatementUpdate,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<i64, Status> {
+        let session = self.session(&request)?;
+        let prepared = plan_one(&session, &command.query).await?;
+        run_update(&session, &prepared, None).await
+    }
+
+    async fn do_action_create_prepared_statement(
+        &self,
+        query: ActionCreatePreparedStatementRequest,
+        request: Request<Action>,
+    ) -> Result<ActionCreatePreparedStatementResult, Status> {
+        let session = self.session(&request)?;
+        let prepared = plan_one(&session, &query.query).await?;
+        Ok(ActionCreatePreparedStatementResult {
+            prepared_statement_handle: Handle {
+                sql: query.query,
+                params: None,
+            }
+            .encode()?,
+            dataset_schema: schema_bytes(&prepared.schema())?,
+            parameter_schema: schema_bytes(&parameter_schema(&prepared)?)?,
+        })
+    }
+
+    async fn do_action_close_prepared_statement(
+        &self,
+        _query: ActionClosePreparedStatementRequest,
+        request: Request<Action>,
+    ) -> Result<(), Status> {
+        // Handles carry everything; there is nothing to free.
+        self.tokens.user(request.metadata())?;
+        Ok(())
+    }
+
+    async fn do_put_prepared_statement_query(
+        &self,
+        query: CommandPreparedStatementQuery,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<DoPutPreparedStatementResult, Status> {
+        self.tokens.user(request.metadata())?;
+        let handle = Handle::decode(&query.prepared_statement_handle)?;
+        let params = read_parameters(request.into_inner()).await?;
+        let bound = Handle {
+            sql: handle.sql,
+            params,
+        }
+        .encode()?;
+        Ok(DoPutPreparedStatementResult {
+            prepared_statement_handle: Some(bound),
+        })
+    }
+
+    async fn get_flight_info_prepared_statement(
+        &self,
+        query: CommandPreparedStatementQuery,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        let session = self.session(&request)?;
+        let handle = Handle::decode(&query.prepared_statement_handle)?;
+        let prepared = plan_one(&session, &handle.sql).await?;
+        let info = if prepared.returns_rows() {
+            flight_info(query, &prepared.schema(), request.into_inner())?
+        } else {
+            let params = handle
+                .params
+                .as_ref()
+                .map(|batch| row_params(&prepared, batch, 0))
+                .transpose()?;
+            run_command(&session, &prepared, params, request.into_inner()).await?
+        };
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_prepared_statement(
+        &self,
+        query: CommandPreparedStatementQuery,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        let session = self.session(&request)?;
+        let handle = Handle::decode(&query.prepared_statement_handle)?;
+        let prepared = plan_one(&session, &handle.sql).await?;
+        let params = handle
+            .params
+            .as_ref()
+            .map(|batch| row_params(&prepared, batch, 0))
+            .transpose()?;
+        output_stream(
+            session
+                .execute(&prepared, params.as_ref())
+                .await
+                .map_err(|e| status(&e))?,
+        )
+    }
+
+    async fn do_put_prepared_statement_update(
+        &self,
+        query: CommandPreparedStatementUpdate,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<i64, Status> {
+        let session = self.session(&request)?;
+        let handle = Handle::decode(&query.prepared_statement_handle)?;
+        let prepared = plan_one(&session, &handle.sql).await?;
+        let params = read_parameters(request.into_inner())
+            .await?
+            .or(handle.params);
+        run_update(&session, &prepared, params.as_ref()).await
+    }
+
+    async fn get_flight_info_catalogs(
+        &self,
+        query: CommandGetCatalogs,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        let schema = query.clone().into_builder().schema();
+        Ok(Response::new(flight_info(
+            query,
+            &schema,
+            request.into_inner(),
+        )?))
+    }
+
+    async fn do_get_catalogs(
+        &self,
+        query: CommandGetCatalogs,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(metadata::catalogs(query))
+    }
+
+    async fn get_flight_info_schemas(
+        &self,
+        query: CommandGetDbSchemas,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        let schema = query.clone().into_builder().schema();
+        Ok(Response::new(flight_info(
+            query,
+            &schema,
+            request.into_inner(),
+        )?))
+    }
+
+    async fn do_get_schemas(
+        &self,
+        query: CommandGetDbSchemas,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(metadata::schemas(query, &*self.manifest().await?))
+    }
+
+    async fn get_flight_info_tables(
+        &self,
+        query: CommandGetTables,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        let schema = query.clone().into_builder().schema();
+        Ok(Response::new(flight_info(
+            query,
+            &schema,
+            request.into_inner(),
+        )?))
+    }
+
+    async fn do_get_tables(
+        &self,
+        query: CommandGetTables,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(metadata::tables(query, &*self.manifest().await?))
+    }
+
+    async fn get_flight_info_table_types(
+        &self,
+        query: CommandGetTableTypes,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        let schema = query.clone().into_builder().schema();
+        Ok(Response::new(flight_info(
+            query,
+            &schema,
+            request.into_inner(),
+        )?))
+    }
+
+    async fn do_get_table_types(
+        &self,
+        query: CommandGetTableTypes,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(metadata::table_types(query))
+    }
+
+    async fn get_flight_info_sql_info(
+        &self,
+        query: CommandGetSqlInfo,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        let schema = query.clone().into_builder(&self.sql_info).schema();
+        Ok(Response::new(flight_info(
+            query,
+            &schema,
+            request.into_inner(),
+        )?))
+    }
+
+    async fn do_get_sql_info(
+        &self,
+        query: CommandGetSqlInfo,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(query.into_builder(&self.sql_info).build())
+    }
+
+    async fn register_sql_info(&self, _id: i32, _result: &SqlInfo) {}
+}
