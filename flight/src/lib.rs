@@ -11,6 +11,7 @@ mod auth;
 pub mod error;
 mod metadata;
 mod prepared;
+mod running;
 mod server;
 mod service;
 

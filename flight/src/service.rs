@@ -6,20 +6,23 @@ use arrow_flight::decode::FlightRecordBatchStream;
 use arrow_flight::encode::FlightDataEncoderBuilder;
 use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_server::FlightService;
-use arrow_flight::sql::metadata::SqlInfoData;
+use arrow_flight::sql::metadata::{SqlInfoData, XdbcTypeInfoData};
 use arrow_flight::sql::server::{FlightSqlService, PeekableFlightDataStream};
 use arrow_flight::sql::{
-    ActionClosePreparedStatementRequest, ActionCreatePreparedStatementRequest,
-    ActionCreatePreparedStatementResult, CommandGetCatalogs, CommandGetDbSchemas,
-    CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables, CommandPreparedStatementQuery,
-    CommandPreparedStatementUpdate, CommandStatementQuery, CommandStatementUpdate,
-    DoPutPreparedStatementResult, ProstMessageExt, SqlInfo, TicketStatementQuery,
+    ActionCancelQueryRequest, ActionCancelQueryResult, ActionClosePreparedStatementRequest,
+    ActionCreatePreparedStatementRequest, ActionCreatePreparedStatementResult, CommandGetCatalogs,
+    CommandGetCrossReference, CommandGetDbSchemas, CommandGetExportedKeys, CommandGetImportedKeys,
+    CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables,
+    CommandGetXdbcTypeInfo, CommandPreparedStatementQuery, CommandPreparedStatementUpdate,
+    CommandStatementQuery, CommandStatementUpdate, DoPutPreparedStatementResult, ProstMessageExt,
+    SqlInfo, TicketStatementQuery,
 };
 use arrow_flight::{
-    Action, FlightDescriptor, FlightEndpoint, FlightInfo, HandshakeRequest, HandshakeResponse,
-    IpcMessage, SchemaAsIpc, Ticket,
+    Action, ActionType, CancelFlightInfoRequest, CancelFlightInfoResult, CancelStatus,
+    FlightDescriptor, FlightEndpoint, FlightInfo, HandshakeRequest, HandshakeResponse, IpcMessage,
+    SchemaAsIpc, Ticket,
 };
-use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::ipc::writer::IpcWriteOptions;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -32,14 +35,20 @@ use crate::auth::Tokens;
 use crate::error::status;
 use crate::metadata;
 use crate::prepared::{Handle, parameter_schema, row_params};
+use crate::running::Running;
 
 type DoGetStream = <HangarFlightSql as FlightService>::DoGetStream;
+
+/// The Flight action that cancels a query.
+const CANCEL_FLIGHT_INFO: &str = "CancelFlightInfo";
 
 /// Hangar's Flight SQL service.
 pub(crate) struct HangarFlightSql {
     engine: Engine,
     tokens: Tokens,
     sql_info: SqlInfoData,
+    xdbc_types: XdbcTypeInfoData,
+    running: Running,
 }
 
 impl std::fmt::Debug for HangarFlightSql {
@@ -56,6 +65,8 @@ impl HangarFlightSql {
             engine,
             tokens: Tokens::default(),
             sql_info: metadata::sql_info(),
+            xdbc_types: metadata::xdbc_types(),
+            running: Running::default(),
         }
     }
 
@@ -63,6 +74,43 @@ impl HangarFlightSql {
     fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
         let user = self.tokens.user(request.metadata())?;
         self.engine.session(&user).map_err(|e| status(&e))
+    }
+
+    /// The `FlightInfo` for a metadata command whose results have `schema`.
+    fn metadata_info(
+        &self,
+        query: impl ProstMessageExt,
+        schema: &Schema,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.tokens.user(request.metadata())?;
+        Ok(Response::new(flight_info(
+            query,
+            schema,
+            request.into_inner(),
+        )?))
+    }
+
+    /// A metadata command's results: no rows with `schema`, for the key commands (Hangar's tables
+    /// declare no keys).
+    fn no_keys<T>(
+        &self,
+        schema: SchemaRef,
+        request: &Request<T>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(Ok(RecordBatch::new_empty(schema)))
+    }
+
+    /// Stops the running `DoGet` streams of `info`'s tickets; true if there were any.
+    fn cancel(&self, info: &FlightInfo) -> bool {
+        let tickets = info
+            .endpoint
+            .iter()
+            .filter_map(|endpoint| endpoint.ticket.as_ref());
+        self.running
+            .cancel(tickets.map(|ticket| ticket.ticket.as_ref()))
+            > 0
     }
 
     /// The catalog version the server knows, refreshed if stale.
@@ -192,12 +240,13 @@ async fn run_command(
 }
 
 /// The `DoGet` answer for a statement's output; a command run as a query answers with no rows.
-fn output_stream(output: Output) -> Result<Response<DoGetStream>, Status> {
+fn output_stream(output: Output) -> Result<DoGetStream, Status> {
     match output {
-        Output::Rows(batches) => Ok(Response::new(stream_batches(batches))),
-        Output::Command { .. } => metadata_stream(Ok(RecordBatch::new_empty(std::sync::Arc::new(
-            Schema::empty(),
-        )))),
+        Output::Rows(batches) => Ok(stream_batches(batches)),
+        Output::Command { .. } => {
+            let empty = RecordBatch::new_empty(std::sync::Arc::new(Schema::empty()));
+            metadata_stream(Ok(empty)).map(Response::into_inner)
+        }
     }
 }
 
@@ -245,8 +294,11 @@ impl FlightSqlService for HangarFlightSql {
         let session = self.session(&request)?;
         let prepared = plan_one(&session, &query.query).await?;
         let info = if prepared.returns_rows() {
+            // A fresh id in front of the SQL makes each ticket name one execution, for cancel.
+            let mut handle = uuid::Uuid::new_v4().as_bytes().to_vec();
+            handle.extend_from_slice(query.query.as_bytes());
             let ticket = TicketStatementQuery {
-                statement_handle: query.query.into_bytes().into(),
+                statement_handle: handle.into(),
             };
             flight_info(ticket, &prepared.schema(), request.into_inner())?
         } else {
@@ -261,21 +313,26 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         if ticket.statement_handle.is_empty() {
-            return output_stream(Output::Command {
+            return Ok(Response::new(output_stream(Output::Command {
                 tag: "",
                 rows: None,
-            });
+            })?));
         }
-        let sql = std::str::from_utf8(&ticket.statement_handle)
-            .map_err(|_| Status::invalid_argument("statement handle is not UTF-8 SQL"))?;
+        let sql = ticket
+            .statement_handle
+            .get(16..)
+            .and_then(|sql| std::str::from_utf8(sql).ok())
+            .ok_or_else(|| Status::invalid_argument("not a statement ticket of this server"))?;
         let session = self.session(&request)?;
         let prepared = plan_one(&session, sql).await?;
-        output_stream(
-            session
-                .execute(&prepared, None)
-                .await
-                .map_err(|e| status(&e))?,
-        )
+        let output = session
+            .execute(&prepared, None)
+            .await
+            .map_err(|e| status(&e))?;
+        let ticket_bytes = request.get_ref().ticket.to_vec();
+        Ok(Response::new(
+            self.running.track(ticket_bytes, output_stream(output)?),
+        ))
     }
 
     async fn do_put_statement_update(
@@ -368,12 +425,14 @@ impl FlightSqlService for HangarFlightSql {
             .as_ref()
             .map(|batch| row_params(&prepared, batch, 0))
             .transpose()?;
-        output_stream(
-            session
-                .execute(&prepared, params.as_ref())
-                .await
-                .map_err(|e| status(&e))?,
-        )
+        let output = session
+            .execute(&prepared, params.as_ref())
+            .await
+            .map_err(|e| status(&e))?;
+        let ticket_bytes = request.get_ref().ticket.to_vec();
+        Ok(Response::new(
+            self.running.track(ticket_bytes, output_stream(output)?),
+        ))
     }
 
     async fn do_put_prepared_statement_update(
@@ -395,13 +454,8 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetCatalogs,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
         let schema = query.clone().into_builder().schema();
-        Ok(Response::new(flight_info(
-            query,
-            &schema,
-            request.into_inner(),
-        )?))
+        self.metadata_info(query, &schema, request)
     }
 
     async fn do_get_catalogs(
@@ -418,13 +472,8 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetDbSchemas,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
         let schema = query.clone().into_builder().schema();
-        Ok(Response::new(flight_info(
-            query,
-            &schema,
-            request.into_inner(),
-        )?))
+        self.metadata_info(query, &schema, request)
     }
 
     async fn do_get_schemas(
@@ -441,13 +490,8 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetTables,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
         let schema = query.clone().into_builder().schema();
-        Ok(Response::new(flight_info(
-            query,
-            &schema,
-            request.into_inner(),
-        )?))
+        self.metadata_info(query, &schema, request)
     }
 
     async fn do_get_tables(
@@ -464,13 +508,8 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetTableTypes,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
         let schema = query.clone().into_builder().schema();
-        Ok(Response::new(flight_info(
-            query,
-            &schema,
-            request.into_inner(),
-        )?))
+        self.metadata_info(query, &schema, request)
     }
 
     async fn do_get_table_types(
@@ -487,13 +526,8 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetSqlInfo,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
         let schema = query.clone().into_builder(&self.sql_info).schema();
-        Ok(Response::new(flight_info(
-            query,
-            &schema,
-            request.into_inner(),
-        )?))
+        self.metadata_info(query, &schema, request)
     }
 
     async fn do_get_sql_info(
@@ -503,6 +537,140 @@ impl FlightSqlService for HangarFlightSql {
     ) -> Result<Response<DoGetStream>, Status> {
         self.tokens.user(request.metadata())?;
         metadata_stream(query.into_builder(&self.sql_info).build())
+    }
+
+    async fn get_flight_info_xdbc_type_info(
+        &self,
+        query: CommandGetXdbcTypeInfo,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        let schema = query.clone().into_builder(&self.xdbc_types).schema();
+        self.metadata_info(query, &schema, request)
+    }
+
+    async fn do_get_xdbc_type_info(
+        &self,
+        query: CommandGetXdbcTypeInfo,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.tokens.user(request.metadata())?;
+        metadata_stream(query.into_builder(&self.xdbc_types).build())
+    }
+
+    async fn get_flight_info_primary_keys(
+        &self,
+        query: CommandGetPrimaryKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.metadata_info(query, &metadata::primary_keys_schema(), request)
+    }
+
+    async fn do_get_primary_keys(
+        &self,
+        _query: CommandGetPrimaryKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.no_keys(metadata::primary_keys_schema(), &request)
+    }
+
+    async fn get_flight_info_exported_keys(
+        &self,
+        query: CommandGetExportedKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+    }
+
+    async fn do_get_exported_keys(
+        &self,
+        _query: CommandGetExportedKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.no_keys(metadata::foreign_keys_schema(), &request)
+    }
+
+    async fn get_flight_info_imported_keys(
+        &self,
+        query: CommandGetImportedKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+    }
+
+    async fn do_get_imported_keys(
+        &self,
+        _query: CommandGetImportedKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.no_keys(metadata::foreign_keys_schema(), &request)
+    }
+
+    async fn get_flight_info_cross_reference(
+        &self,
+        query: CommandGetCrossReference,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+    }
+
+    async fn do_get_cross_reference(
+        &self,
+        _query: CommandGetCrossReference,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        self.no_keys(metadata::foreign_keys_schema(), &request)
+    }
+
+    /// The deprecated `CancelQuery` action, for older clients.
+    async fn do_action_cancel_query(
+        &self,
+        query: ActionCancelQueryRequest,
+        request: Request<Action>,
+    ) -> Result<ActionCancelQueryResult, Status> {
+        self.tokens.user(request.metadata())?;
+        let info = FlightInfo::decode(query.info)
+            .map_err(|e| Status::invalid_argument(format!("invalid FlightInfo: {e}")))?;
+        // arrow-flight does not export the `CancelResult` enum: 1 is CANCELLED, 3 NOT_CANCELLABLE.
+        let result = if self.cancel(&info) { 1 } else { 3 };
+        Ok(ActionCancelQueryResult { result })
+    }
+
+    async fn list_custom_actions(&self) -> Option<Vec<Result<ActionType, Status>>> {
+        Some(vec![Ok(ActionType {
+            r#type: CANCEL_FLIGHT_INFO.to_string(),
+            description: "Cancel the running query of a FlightInfo".to_string(),
+        })])
+    }
+
+    /// `CancelFlightInfo`: stops the running `DoGet` streams of the info's tickets.
+    async fn do_action_fallback(
+        &self,
+        request: Request<Action>,
+    ) -> Result<Response<<Self as FlightService>::DoActionStream>, Status> {
+        let action = request.get_ref();
+        if action.r#type != CANCEL_FLIGHT_INFO {
+            return Err(Status::unimplemented(format!(
+                "unknown action {}",
+                action.r#type
+            )));
+        }
+        self.tokens.user(request.metadata())?;
+        let info = CancelFlightInfoRequest::decode(action.body.as_ref())
+            .map_err(|e| Status::invalid_argument(format!("invalid CancelFlightInfoRequest: {e}")))?
+            .info
+            .ok_or_else(|| Status::invalid_argument("CancelFlightInfo needs the FlightInfo"))?;
+        let status = if self.cancel(&info) {
+            CancelStatus::Cancelled
+        } else {
+            CancelStatus::NotCancellable
+        };
+        let result = CancelFlightInfoResult {
+            status: status as i32,
+        };
+        let body = arrow_flight::Result {
+            body: result.encode_to_vec().into(),
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter([Ok(body)]))))
     }
 
     async fn register_sql_info(&self, _id: i32, _result: &SqlInfo) {}

@@ -1,13 +1,21 @@
 //! Arrow Flight SQL through arrow-flight's own `FlightSqlServiceClient`: queries, updates, metadata,
 //! the handshake and tokens, error codes, and results equal to the Postgres wire's.
 
-use arrow_flight::FlightInfo;
+use arrow_flight::decode::FlightRecordBatchStream;
+use arrow_flight::error::FlightError;
 use arrow_flight::sql::client::FlightSqlServiceClient;
-use arrow_flight::sql::{CommandGetDbSchemas, CommandGetTables, SqlInfo};
+use arrow_flight::sql::{
+    CommandGetCrossReference, CommandGetDbSchemas, CommandGetExportedKeys, CommandGetImportedKeys,
+    CommandGetPrimaryKeys, CommandGetTables, CommandGetXdbcTypeInfo, SqlInfo, XdbcDataType,
+};
+use arrow_flight::{
+    Action, CancelFlightInfoRequest, CancelFlightInfoResult, CancelStatus, FlightInfo,
+};
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::compute::concat_batches;
 use futures::TryStreamExt;
 use hangar_server::RunningServer;
+use prost::Message;
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -30,6 +38,13 @@ async fn fetch(client: &mut FlightSqlServiceClient<Channel>, info: FlightInfo) -
         let stream = client.do_get(endpoint.ticket.unwrap()).await.unwrap();
         batches.extend(stream.try_collect::<Vec<_>>().await.unwrap());
     }
+    for batch in &batches {
+        assert_eq!(
+            batch.schema(),
+            schema,
+            "FlightInfo and DoGet schemas differ"
+        );
+    }
     concat_batches(&schema, &batches).unwrap()
 }
 
@@ -39,6 +54,15 @@ async fn query(client: &mut FlightSqlServiceClient<Channel>, sql: &str) -> Recor
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     fetch(client, info).await
+}
+
+fn column_names(batch: &RecordBatch) -> Vec<String> {
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect()
 }
 
 fn strings(batch: &RecordBatch, column: &str) -> Vec<String> {
@@ -207,6 +231,114 @@ async fn metadata_commands_describe_the_catalog() {
     let sql_info = fetch(&mut c, info).await;
     assert_eq!(sql_info.num_rows(), 1);
     assert!(sql_info.column(1).len() == 1);
+
+    let info = c
+        .get_xdbc_type_info(CommandGetXdbcTypeInfo { data_type: None })
+        .await
+        .unwrap();
+    let types = strings(&fetch(&mut c, info).await, "type_name");
+    for name in [
+        "bigint",
+        "text",
+        "numeric",
+        "timestamp with time zone",
+        "date",
+    ] {
+        assert!(
+            types.contains(&name.to_string()),
+            "{name} missing from {types:?}"
+        );
+    }
+    let bigint = XdbcDataType::XdbcBigint as i32;
+    let info = c
+        .get_xdbc_type_info(CommandGetXdbcTypeInfo {
+            data_type: Some(bigint),
+        })
+        .await
+        .unwrap();
+    assert_eq!(strings(&fetch(&mut c, info).await, "type_name"), ["bigint"]);
+
+    // Hangar's tables declare no keys: empty results, with the columns the spec declares.
+    let orders = || {
+        (
+            "hangar".to_string(),
+            "sales".to_string(),
+            "orders".to_string(),
+        )
+    };
+    let (catalog, db_schema, table) = orders();
+    let info = c
+        .get_primary_keys(CommandGetPrimaryKeys {
+            catalog: Some(catalog),
+            db_schema: Some(db_schema),
+            table,
+        })
+        .await
+        .unwrap();
+    let keys = fetch(&mut c, info).await;
+    assert_eq!(keys.num_rows(), 0);
+    assert_eq!(
+        column_names(&keys),
+        [
+            "catalog_name",
+            "db_schema_name",
+            "table_name",
+            "column_name",
+            "key_name",
+            "key_sequence"
+        ]
+    );
+    let foreign_key_columns = [
+        "pk_catalog_name",
+        "pk_db_schema_name",
+        "pk_table_name",
+        "pk_column_name",
+        "fk_catalog_name",
+        "fk_db_schema_name",
+        "fk_table_name",
+        "fk_column_name",
+        "key_sequence",
+        "fk_key_name",
+        "pk_key_name",
+        "update_rule",
+        "delete_rule",
+    ];
+    let (catalog, db_schema, table) = orders();
+    let exported = c
+        .get_exported_keys(CommandGetExportedKeys {
+            catalog: Some(catalog),
+            db_schema: Some(db_schema),
+            table,
+        })
+        .await
+        .unwrap();
+    let (catalog, db_schema, table) = orders();
+    let imported = c
+        .get_imported_keys(CommandGetImportedKeys {
+            catalog: Some(catalog),
+            db_schema: Some(db_schema),
+            table,
+        })
+        .await
+        .unwrap();
+    let (pk_catalog, pk_db_schema, pk_table) = orders();
+    let (fk_catalog, fk_db_schema, fk_table) = orders();
+    let cross = c
+        .get_cross_reference(CommandGetCrossReference {
+            pk_catalog: Some(pk_catalog),
+            pk_db_schema: Some(pk_db_schema),
+            pk_table,
+            fk_catalog: Some(fk_catalog),
+            fk_db_schema: Some(fk_db_schema),
+            fk_table,
+        })
+        .await
+        .unwrap();
+    for info in [exported, imported, cross] {
+        let keys = fetch(&mut c, info).await;
+        assert_eq!(keys.num_rows(), 0);
+        assert_eq!(column_names(&keys), foreign_key_columns);
+    }
     s.shutdown().await.unwrap();
 }
 
@@ -289,5 +421,72 @@ async fn prepared_statements_bind_parameters() {
         strings(&query(&mut c, "SELECT sum(n) AS s FROM nums").await, "s"),
         ["20"]
     );
+    s.shutdown().await.unwrap();
+}
+
+/// Sends `CancelFlightInfo` for `info`; returns the `CancelStatus` the server answered.
+async fn cancel(client: &mut FlightSqlServiceClient<Channel>, info: &FlightInfo) -> CancelStatus {
+    let request = CancelFlightInfoRequest {
+        info: Some(info.clone()),
+    };
+    let mut results = client
+        .do_action(Action::new("CancelFlightInfo", request.encode_to_vec()))
+        .await
+        .unwrap();
+    let result = results.try_next().await.unwrap().unwrap();
+    let status = CancelFlightInfoResult::decode(result.body).unwrap().status;
+    CancelStatus::try_from(status).unwrap()
+}
+
+/// Starts `sql` and waits for its first batch, so the query is running.
+async fn start(
+    client: &mut FlightSqlServiceClient<Channel>,
+    sql: &str,
+) -> (FlightInfo, FlightRecordBatchStream) {
+    let info = client.execute(sql.into(), None).await.unwrap();
+    let ticket = info.endpoint[0].ticket.clone().unwrap();
+    let mut stream = client.do_get(ticket).await.unwrap();
+    assert!(stream.try_next().await.unwrap().is_some(), "first batch");
+    (info, stream)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_flight_info_stops_a_running_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &["--target-partitions", "1"]).await;
+    let mut c = client(&s).await;
+    // Many small batches: the stream is still running after the first one arrives.
+    let sql = "SELECT a.value * b.value AS v \
+               FROM generate_series(1, 3000) AS a, generate_series(1, 3000) AS b";
+
+    let (info, mut stream) = start(&mut c, sql).await;
+    assert_eq!(cancel(&mut c, &info).await, CancelStatus::Cancelled);
+    let mut rows = 0usize;
+    let err = loop {
+        match stream.try_next().await {
+            Ok(Some(batch)) => rows += batch.num_rows(),
+            Ok(None) => panic!("stream finished all {rows} rows despite the cancel"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(&err, FlightError::Tonic(s) if s.code() == Code::Cancelled),
+        "{err:?}"
+    );
+    assert!(rows < 9_000_000);
+    assert_eq!(cancel(&mut c, &info).await, CancelStatus::NotCancellable);
+
+    // A stream the client drops stops its query too: the server lets go of it, so there is
+    // nothing left to cancel.
+    let (info, stream) = start(&mut c, sql).await;
+    drop(stream);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while cancel(&mut c, &info).await != CancelStatus::NotCancellable {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dropped stream still runs"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     s.shutdown().await.unwrap();
 }
