@@ -28,6 +28,33 @@ pub enum Error {
         /// Table name.
         table: String,
     },
+    /// The statement names a table but found a materialized view, or the other way round.
+    #[error("\"{relation}\" is not a {expected} (it is a {found})")]
+    WrongKind {
+        /// Qualified name.
+        relation: String,
+        /// What it is.
+        found: crate::RelationKind,
+        /// What the statement expected.
+        expected: crate::RelationKind,
+    },
+    /// Materialized views read the relation, so it cannot be dropped.
+    #[error("cannot drop \"{relation}\" because materialized views depend on it: {}", dependents.join(", "))]
+    HasDependents {
+        /// Qualified name.
+        relation: String,
+        /// The views that read it.
+        dependents: Vec<String>,
+    },
+    /// Another refresh committed a version of the view (or it was dropped or re-created) while this
+    /// refresh ran; this refresh's version was discarded.
+    #[error(
+        "materialized view \"{view}\" changed while it was being refreshed; its newer version stays"
+    )]
+    ViewChanged {
+        /// Qualified name.
+        view: String,
+    },
     /// Other servers kept committing first; the change was not applied.
     #[error("catalog commit conflicted {0} times with concurrent commits; try again")]
     Conflict(usize),

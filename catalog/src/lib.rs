@@ -12,10 +12,13 @@
 
 mod error;
 mod manifest;
+mod refreshes;
 mod store;
 
 pub use error::{Error, Result};
 pub use manifest::{
-    Change, DEFAULT_SCHEMA, FORMAT_VERSION, Manifest, SchemaEntry, TableEntry, TableFormat,
+    Change, DEFAULT_SCHEMA, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry, TableEntry,
+    TableFormat, ViewDefinition, ViewVersion,
 };
+pub use refreshes::{RefreshLog, RefreshRun, RunStatus, Trigger};
 pub use store::Catalog;

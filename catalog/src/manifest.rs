@@ -55,6 +55,74 @@ pub struct TableEntry {
     /// Whether Hangar wrote this table's files into the warehouse (CREATE TABLE [AS]), as opposed to
     /// registering files that exist elsewhere (CREATE EXTERNAL TABLE).
     pub managed: bool,
+    /// Present when this entry is a materialized view: then `location` is its current version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewDefinition>,
+}
+
+impl TableEntry {
+    /// What kind of relation this entry is.
+    pub fn kind(&self) -> RelationKind {
+        if self.view.is_some() {
+            RelationKind::MaterializedView
+        } else {
+            RelationKind::Table
+        }
+    }
+}
+
+/// A materialized view: its query and the version of its data that readers see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewDefinition {
+    /// The defining query, as SQL.
+    pub query: String,
+    /// Cron expression of scheduled refreshes; `None` refreshes only on demand.
+    pub schedule: Option<String>,
+    /// Columns the data is sorted by when written, so filters on them prune files and row groups.
+    pub sort_by: Vec<String>,
+    /// Columns the data is partitioned by (`col=value/` folders).
+    pub partition_by: Vec<String>,
+    /// Tables and views the query reads, as `schema.name`.
+    pub sources: Vec<String>,
+    /// Folder under which each version gets its own sub-folder (ends with `/`).
+    pub root: String,
+    /// Number of the current version; 0 until the first refresh.
+    pub version: u64,
+    /// When the current version was committed (RFC 3339); `None` until the first refresh.
+    pub refreshed_at: Option<String>,
+}
+
+/// Tables and materialized views share one namespace; statements name the kind they expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// A table (managed or external).
+    Table,
+    /// A materialized view.
+    MaterializedView,
+}
+
+impl std::fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RelationKind::Table => "table",
+            RelationKind::MaterializedView => "materialized view",
+        })
+    }
+}
+
+/// A new version of a materialized view's data, written and ready to become current.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewVersion {
+    /// The version the refresh started from; the commit fails if another refresh committed since.
+    pub base_version: u64,
+    /// The view's `root` when the refresh started (a view dropped and re-created has another).
+    pub root: String,
+    /// The new version's number.
+    pub version: u64,
+    /// The new version's folder.
+    pub location: String,
+    /// Schema of the new data.
+    pub schema: Schema,
 }
 
 /// A change to the catalog; committing one produces the next version.
@@ -87,14 +155,34 @@ pub enum Change {
         /// Succeed without change when it exists.
         if_not_exists: bool,
     },
-    /// Drop a table.
+    /// Drop a table or a materialized view.
     DropTable {
         /// Schema name.
         schema: String,
         /// Table name.
         name: String,
+        /// The kind the statement names (`DROP TABLE` cannot drop a view and vice versa).
+        kind: RelationKind,
         /// Succeed without change when it is missing.
         if_exists: bool,
+    },
+    /// Make a refreshed version of a materialized view current.
+    SetViewVersion {
+        /// Schema name.
+        schema: String,
+        /// View name.
+        name: String,
+        /// The new version.
+        version: ViewVersion,
+    },
+    /// Change a materialized view's refresh schedule.
+    SetViewSchedule {
+        /// Schema name.
+        schema: String,
+        /// View name.
+        name: String,
+        /// The new cron expression, or `None` for manual refreshes only.
+        schedule: Option<String>,
     },
 }
 
@@ -112,6 +200,30 @@ impl Manifest {
     /// Looks up a table.
     pub fn table(&self, schema: &str, name: &str) -> Option<&TableEntry> {
         self.schemas.get(schema)?.tables.get(name)
+    }
+
+    /// Looks up a materialized view.
+    pub fn view(&self, schema: &str, name: &str) -> Option<(&TableEntry, &ViewDefinition)> {
+        let entry = self.table(schema, name)?;
+        Some((entry, entry.view.as_ref()?))
+    }
+
+    /// Every materialized view, as (schema, name, entry, definition).
+    pub fn views(&self) -> impl Iterator<Item = (&str, &str, &TableEntry, &ViewDefinition)> {
+        self.schemas.iter().flat_map(|(schema, s)| {
+            s.tables.iter().filter_map(move |(name, entry)| {
+                Some((schema.as_str(), name.as_str(), entry, entry.view.as_ref()?))
+            })
+        })
+    }
+
+    /// The materialized views whose queries read `schema.name`.
+    pub fn dependents(&self, schema: &str, name: &str) -> Vec<String> {
+        let qualified = format!("{schema}.{name}");
+        self.views()
+            .filter(|(.., view)| view.sources.contains(&qualified))
+            .map(|(s, n, ..)| format!("{s}.{n}"))
+            .collect()
     }
 
     /// Applies a change. `Ok(None)` means the change is a no-op (an `IF [NOT] EXISTS` that held), so
@@ -137,7 +249,21 @@ impl Manifest {
                 Some(s) if !s.tables.is_empty() && !cascade => {
                     return Err(Error::SchemaNotEmpty(name.clone()));
                 }
-                Some(_) => {
+                Some(s) => {
+                    // Views elsewhere must not lose their sources.
+                    for table in s.tables.keys() {
+                        let outside: Vec<String> = self
+                            .dependents(name, table)
+                            .into_iter()
+                            .filter(|d| !d.starts_with(&format!("{name}.")))
+                            .collect();
+                        if !outside.is_empty() {
+                            return Err(Error::HasDependents {
+                                relation: format!("{name}.{table}"),
+                                dependents: outside,
+                            });
+                        }
+                    }
                     next.schemas.remove(name);
                 }
             },
@@ -159,28 +285,106 @@ impl Manifest {
                     };
                     return no_op_or(*if_not_exists, exists);
                 }
+                if let Some(view) = &table.view {
+                    for source in &view.sources {
+                        let (s, t) = source.split_once('.').unwrap_or(("", source));
+                        if self.table(s, t).is_none() {
+                            return Err(Error::TableNotFound {
+                                schema: s.to_string(),
+                                table: t.to_string(),
+                            });
+                        }
+                    }
+                }
                 tables.insert(name.clone(), table.clone());
             }
             Change::DropTable {
                 schema,
                 name,
+                kind,
                 if_exists,
             } => {
                 let missing = || Error::TableNotFound {
                     schema: schema.clone(),
                     table: name.clone(),
                 };
-                let Some(s) = next.schemas.get_mut(schema) else {
+                let Some(found) = self.table(schema, name) else {
                     return no_op_or(*if_exists, missing());
                 };
-                if s.tables.remove(name).is_none() {
-                    return no_op_or(*if_exists, missing());
+                if found.kind() != *kind {
+                    return Err(wrong_kind(schema, name, found.kind(), *kind));
                 }
+                let dependents = self.dependents(schema, name);
+                if !dependents.is_empty() {
+                    return Err(Error::HasDependents {
+                        relation: format!("{schema}.{name}"),
+                        dependents,
+                    });
+                }
+                next.schemas.get_mut(schema).map(|s| s.tables.remove(name));
+            }
+            Change::SetViewVersion {
+                schema,
+                name,
+                version,
+            } => {
+                let entry = view_mut(&mut next, schema, name)?;
+                let view = entry.view.as_mut().expect("checked by view_mut");
+                if view.root != version.root || view.version != version.base_version {
+                    return Err(Error::ViewChanged {
+                        view: format!("{schema}.{name}"),
+                    });
+                }
+                view.version = version.version;
+                view.refreshed_at = Some(chrono::Utc::now().to_rfc3339());
+                entry.location = version.location.clone();
+                entry.schema = version.schema.clone();
+            }
+            Change::SetViewSchedule {
+                schema,
+                name,
+                schedule,
+            } => {
+                let entry = view_mut(&mut next, schema, name)?;
+                entry.view.as_mut().expect("checked by view_mut").schedule = schedule.clone();
             }
         }
         next.version = self.version + 1;
         next.committed_at = chrono::Utc::now().to_rfc3339();
         Ok(Some(next))
+    }
+}
+
+/// The entry of a materialized view, for changing it.
+fn view_mut<'a>(
+    manifest: &'a mut Manifest,
+    schema: &str,
+    name: &str,
+) -> Result<&'a mut TableEntry> {
+    let entry = manifest
+        .schemas
+        .get_mut(schema)
+        .and_then(|s| s.tables.get_mut(name))
+        .ok_or_else(|| Error::TableNotFound {
+            schema: schema.to_string(),
+            table: name.to_string(),
+        })?;
+    if entry.view.is_none() {
+        return Err(wrong_kind(
+            schema,
+            name,
+            RelationKind::Table,
+            RelationKind::MaterializedView,
+        ));
+    }
+    Ok(entry)
+}
+
+fn wrong_kind(schema: &str, name: &str, found: RelationKind, expected: RelationKind) -> Error {
+    Error::WrongKind {
+        relation: format!("{schema}.{name}"),
+        found,
+        expected,
     }
 }
 
@@ -203,6 +407,7 @@ mod tests {
                 Field::new("day", DataType::Utf8, false),
             ]),
             managed: false,
+            view: None,
         }
     }
 
@@ -272,11 +477,105 @@ mod tests {
         let drop_t = Change::DropTable {
             schema: "s".into(),
             name: "nope".into(),
+            kind: RelationKind::Table,
             if_exists: false,
         };
         assert!(matches!(
             with_table.apply(&drop_t),
             Err(Error::TableNotFound { .. })
         ));
+    }
+
+    fn view(sources: &[&str]) -> TableEntry {
+        TableEntry {
+            view: Some(ViewDefinition {
+                query: "SELECT 1".into(),
+                schedule: None,
+                sort_by: vec![],
+                partition_by: vec![],
+                sources: sources.iter().map(|s| s.to_string()).collect(),
+                root: "file:///w/views/v-1/".into(),
+                version: 0,
+                refreshed_at: None,
+            }),
+            ..table()
+        }
+    }
+
+    fn create(name: &str, table: TableEntry) -> Change {
+        Change::CreateTable {
+            schema: "public".into(),
+            name: name.into(),
+            table,
+            if_not_exists: false,
+        }
+    }
+
+    #[test]
+    fn a_refresh_commits_only_on_the_version_it_started_from() {
+        let m = Manifest::empty()
+            .apply(&create("t", table()))
+            .unwrap()
+            .unwrap()
+            .apply(&create("v", view(&["public.t"])))
+            .unwrap()
+            .unwrap();
+        let refresh = |base_version, version| Change::SetViewVersion {
+            schema: "public".into(),
+            name: "v".into(),
+            version: ViewVersion {
+                base_version,
+                root: "file:///w/views/v-1/".into(),
+                version,
+                location: format!("file:///w/views/v-1/v{version}/"),
+                schema: Schema::empty(),
+            },
+        };
+        let m = m.apply(&refresh(0, 1)).unwrap().unwrap();
+        let (entry, def) = m.view("public", "v").unwrap();
+        assert_eq!(
+            (entry.location.as_str(), def.version),
+            ("file:///w/views/v-1/v1/", 1)
+        );
+        assert!(def.refreshed_at.is_some());
+        // A second refresh that also started from version 0 lost the race.
+        assert!(matches!(
+            m.apply(&refresh(0, 1)),
+            Err(Error::ViewChanged { .. })
+        ));
+    }
+
+    #[test]
+    fn relations_read_by_views_cannot_be_dropped() {
+        let m = Manifest::empty()
+            .apply(&create("t", table()))
+            .unwrap()
+            .unwrap()
+            .apply(&create("v", view(&["public.t"])))
+            .unwrap()
+            .unwrap();
+        let drop = |name: &str, kind| Change::DropTable {
+            schema: "public".into(),
+            name: name.into(),
+            kind,
+            if_exists: false,
+        };
+        assert!(matches!(
+            m.apply(&drop("t", RelationKind::Table)),
+            Err(Error::HasDependents { .. })
+        ));
+        assert!(matches!(
+            m.apply(&drop("v", RelationKind::Table)),
+            Err(Error::WrongKind { .. })
+        ));
+        assert!(matches!(
+            m.apply(&create("w", view(&["public.gone"]))),
+            Err(Error::TableNotFound { .. })
+        ));
+        let m = m
+            .apply(&drop("v", RelationKind::MaterializedView))
+            .unwrap()
+            .unwrap();
+        assert!(m.apply(&drop("t", RelationKind::Table)).unwrap().is_some());
     }
 }

@@ -7,7 +7,7 @@ use futures::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
-use crate::{Change, Error, Manifest, Result};
+use crate::{Change, Error, Manifest, RefreshLog, Result};
 
 /// How many times a commit re-reads and retries after losing a race before giving up.
 const MAX_COMMIT_ATTEMPTS: usize = 32;
@@ -20,6 +20,7 @@ pub struct Catalog {
     current: RwLock<Arc<Manifest>>,
     refresh_interval: Duration,
     last_refresh: Mutex<Instant>,
+    refreshes: RefreshLog,
 }
 
 impl Catalog {
@@ -39,6 +40,7 @@ impl Catalog {
             .try_fold(0u64, |max, v| async move { Ok(max.max(v)) })
             .await?;
         let catalog = Self {
+            refreshes: RefreshLog::new(Arc::clone(&store), root),
             store,
             dir,
             current: RwLock::new(Arc::new(Manifest::empty())),
@@ -57,6 +59,11 @@ impl Catalog {
         }
         tracing::info!(version = latest, "catalog opened");
         Ok(catalog)
+    }
+
+    /// The history of materialized-view refreshes in this warehouse.
+    pub fn refreshes(&self) -> &RefreshLog {
+        &self.refreshes
     }
 
     /// The version this server knows, without touching storage.

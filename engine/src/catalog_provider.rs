@@ -8,12 +8,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use async_trait::async_trait;
-use datafusion::catalog::{CatalogProvider, SchemaProvider, TableProvider};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::catalog::{
+    CatalogProvider, ScanArgs, ScanResult, SchemaProvider, Session as DfSession, TableProvider,
+};
+use datafusion::common::Statistics;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
+use datafusion::physical_plan::ExecutionPlan;
 use hangar_catalog::{Catalog, TableEntry, TableFormat};
 
 /// Built providers by (schema, table), with the entry each was built from.
@@ -77,7 +83,66 @@ fn listing_table(entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
     let config = ListingTableConfig::new(url)
         .with_listing_options(listing_options(entry.format, partition_columns))
         .with_schema(file_schema);
-    Ok(Arc::new(ListingTable::try_new(config)?))
+    let table = Arc::new(ListingTable::try_new(config)?);
+    Ok(match &entry.view {
+        Some(view) => Arc::new(MaterializedViewTable {
+            data: table,
+            query: view.query.clone(),
+        }),
+        None => table,
+    })
+}
+
+/// A materialized view's current version: its files, read like a table's, but read-only and listed
+/// as a view, with its defining query.
+#[derive(Debug)]
+struct MaterializedViewTable {
+    data: Arc<ListingTable>,
+    query: String,
+}
+
+#[async_trait]
+impl TableProvider for MaterializedViewTable {
+    fn schema(&self) -> SchemaRef {
+        self.data.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::View
+    }
+
+    fn get_table_definition(&self) -> Option<&str> {
+        Some(&self.query)
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn DfSession,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        self.data.scan(state, projection, filters, limit).await
+    }
+
+    async fn scan_with_args<'a>(
+        &self,
+        state: &dyn DfSession,
+        args: ScanArgs<'a>,
+    ) -> DfResult<ScanResult> {
+        self.data.scan_with_args(state, args).await
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> DfResult<Vec<TableProviderFilterPushDown>> {
+        self.data.supports_filters_pushdown(filters)
+    }
+
+    fn statistics(&self) -> Option<Statistics> {
+        self.data.statistics()
+    }
 }
 
 /// The `hangar` database of one session.

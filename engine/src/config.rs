@@ -15,6 +15,9 @@ pub struct EngineConfig {
     pub listing_cache_ttl: Duration,
     /// Number of partitions a query is split into; `None` uses the number of cores.
     pub target_partitions: Option<usize>,
+    /// How long a materialized view's version stays readable after a refresh replaced it (queries
+    /// that started on it finish on it), and how long the files of a failed refresh are left alone.
+    pub view_version_grace: Duration,
 }
 
 impl Default for EngineConfig {
@@ -24,6 +27,7 @@ impl Default for EngineConfig {
             spill_dir: None,
             listing_cache_ttl: Duration::from_secs(10),
             target_partitions: None,
+            view_version_grace: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -9,7 +9,7 @@ use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
 use futures::TryStreamExt;
-use hangar_catalog::{Change, TableEntry, TableFormat};
+use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
 use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
@@ -58,6 +58,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                 Change::DropTable {
                     schema,
                     name,
+                    kind: RelationKind::Table,
                     if_exists: drop.if_exists,
                 },
             )
@@ -73,7 +74,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
     }
 }
 
-fn command(tag: &'static str) -> Output {
+pub(crate) fn command(tag: &'static str) -> Output {
     Output::Command { tag, rows: None }
 }
 
@@ -103,7 +104,10 @@ fn schema_name(qualified: &str) -> Result<String> {
 }
 
 /// Splits a table reference into (schema, table), with the session's default schema.
-fn table_name(session: &Session, reference: &TableReference) -> Result<(String, String)> {
+pub(crate) fn table_name(
+    session: &Session,
+    reference: &TableReference,
+) -> Result<(String, String)> {
     let default_schema = || {
         session
             .ctx
@@ -191,6 +195,7 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         partition_columns: create.table_partition_cols.clone(),
         schema: Schema::new([file_fields, partition_fields].concat()),
         managed: false,
+        view: None,
     };
     commit(
         session,
@@ -281,6 +286,7 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
         partition_columns: vec![],
         schema: table_schema,
         managed: true,
+        view: None,
     };
     let change = Change::CreateTable {
         schema,

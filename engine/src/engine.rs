@@ -9,6 +9,7 @@ use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use crate::catalog_provider::TableCache;
+use crate::matview::RefreshLocks;
 use crate::{EngineConfig, Result, Session};
 
 /// What every session shares: the runtime, the stores, the catalog and the built table providers.
@@ -19,6 +20,7 @@ pub(crate) struct Shared {
     pub(crate) stores: Arc<StoreRegistry>,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) tables: TableCache,
+    pub(crate) refresh_locks: RefreshLocks,
 }
 
 /// The query engine of one server. Cheap to clone.
@@ -55,6 +57,7 @@ impl Engine {
             stores,
             catalog,
             tables: TableCache::default(),
+            refresh_locks: RefreshLocks::default(),
         };
         Ok(Self {
             shared: Arc::new(shared),

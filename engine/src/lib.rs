@@ -3,7 +3,7 @@
 //! It owns one shared DataFusion [`RuntimeEnv`](datafusion::execution::runtime_env::RuntimeEnv)
 //! (memory pool, spill files, listing and metadata caches), one `SessionContext` per client session,
 //! the adapters that plug Hangar's catalog into DataFusion, and Hangar's own statements (catalog DDL,
-//! `CREATE TABLE … AS` into the warehouse). Frontends use only [`Engine`], [`Session`], [`Prepared`]
+//! `CREATE TABLE … AS` into the warehouse, materialized views and their refreshes). Frontends use only [`Engine`], [`Session`], [`Prepared`]
 //! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
 
 mod catalog_provider;
@@ -11,13 +11,17 @@ mod config;
 mod ddl;
 mod engine;
 mod error;
+mod matview;
 mod session;
+mod statement;
+mod system_tables;
 mod variables;
 
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use error::{Error, Result};
 pub use session::{Output, Prepared, Session};
+pub use statement::Statement;
 pub use variables::SERVER_VERSION;
 
 pub use datafusion::arrow::datatypes::{DataType, SchemaRef};

@@ -8,8 +8,8 @@ use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::{LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion::sql::parser::{DFParser, Statement};
-use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
+use datafusion::sql::parser::{DFParser, Statement as DfStatement};
+use datafusion::sql::sqlparser::ast::{ObjectType, Statement as SqlStatement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
@@ -18,8 +18,10 @@ use tracing::Instrument;
 
 use crate::catalog_provider::HangarCatalog;
 use crate::engine::Shared;
+use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
-use crate::{DATABASE, Error, Result, ddl};
+use crate::{DATABASE, Error, Result, ddl, matview};
+use hangar_catalog::RelationKind;
 
 /// What running a statement produced.
 pub enum Output {
@@ -56,6 +58,8 @@ enum Kind {
     Discard,
     /// A transaction statement: Hangar's statements commit one by one, so these are acknowledged.
     Transaction(&'static str),
+    /// A materialized-view statement.
+    Matview(matview::Command),
 }
 
 impl Prepared {
@@ -74,7 +78,7 @@ impl Prepared {
         match &self.kind {
             Kind::Plan(plan) => returns_rows(plan),
             Kind::Show(_) => true,
-            Kind::Discard | Kind::Transaction(_) => false,
+            Kind::Discard | Kind::Transaction(_) | Kind::Matview(_) => false,
         }
     }
 
@@ -159,6 +163,7 @@ impl Session {
             .map_err(|e| Error::DataFusion(*e))?;
         let variables = Arc::new(Variables::default());
         variables.register_functions(&ctx);
+        crate::system_tables::register(&ctx, &shared)?;
         Ok(Self {
             shared,
             ctx,
@@ -169,8 +174,24 @@ impl Session {
     }
 
     /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
-    /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`.
+    /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`, and Hangar's
+    /// (`REFRESH MATERIALIZED VIEW`…).
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
+        let Some(pieces) = crate::statement::split_own(sql) else {
+            return self.parse_sql(sql);
+        };
+        let mut statements = Vec::new();
+        for piece in pieces? {
+            match piece {
+                Piece::Own(parsed) => statements.push(Statement(parsed)),
+                Piece::Sql(sql) => statements.extend(self.parse_sql(&sql)?),
+            }
+        }
+        Ok(statements)
+    }
+
+    /// Parses SQL that holds none of Hangar's own statements.
+    fn parse_sql(&self, sql: &str) -> Result<Vec<Statement>> {
         // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
         // statements (CREATE EXTERNAL TABLE, COPY … TO 'file') need DataFusion's parser.
         let pg = self.parser.parse(sql);
@@ -180,18 +201,19 @@ impl Session {
             return Ok(pg
                 .expect("checked")
                 .into_iter()
-                .map(|s| Statement::Statement(Box::new(s)))
+                .map(|s| Statement(Parsed::Sql(DfStatement::Statement(Box::new(s)))))
                 .collect());
         }
         match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
             Ok(statements) => Ok(statements
                 .into_iter()
                 .map(|s| match s {
-                    Statement::Statement(s) => {
-                        Statement::Statement(Box::new(self.parser.rewrite(*s)))
+                    DfStatement::Statement(s) => {
+                        DfStatement::Statement(Box::new(self.parser.rewrite(*s)))
                     }
                     other => other,
                 })
+                .map(|s| Statement(Parsed::Sql(s)))
                 .collect()),
             Err(df_error) => Err(match pg {
                 Err(pg_error) => pg_error.into(),
@@ -203,8 +225,29 @@ impl Session {
     /// Plans one statement against the catalog as the server knows it now.
     pub async fn plan(&self, statement: Statement) -> Result<Prepared> {
         self.shared.catalog.refresh_if_stale().await?;
-        if let Statement::Statement(s) = &statement {
+        let matview = |command| {
+            Ok(Prepared {
+                kind: Kind::Matview(command),
+            })
+        };
+        let statement = match statement.0 {
+            Parsed::Sql(statement) => statement,
+            Parsed::Refresh(name) => return matview(matview::plan_refresh(self, &name)?),
+            Parsed::AlterView { name, options } => {
+                return matview(matview::plan_alter(self, &name, &options)?);
+            }
+        };
+        if let DfStatement::Statement(s) = &statement {
             match s.as_ref() {
+                SqlStatement::CreateView(create) if create.materialized => {
+                    return matview(matview::plan_create(self, create).await?);
+                }
+                SqlStatement::Drop {
+                    object_type: ObjectType::MaterializedView,
+                    names,
+                    if_exists,
+                    ..
+                } => return matview(matview::plan_drop(self, names, *if_exists)?),
                 SqlStatement::ShowVariable { variable } => {
                     let name = variable
                         .iter()
@@ -259,6 +302,7 @@ impl Session {
                     Ok(Output::Rows(one_batch_stream(batch)))
                 }
                 Kind::Transaction(tag) => Ok(Output::Command { tag, rows: None }),
+                Kind::Matview(command) => matview::execute(self, command).await,
                 Kind::Discard => {
                     self.variables.reset(&self.ctx)?;
                     Ok(Output::Command {
@@ -322,6 +366,18 @@ impl Session {
                 })
             }
             LogicalPlan::Dml(dml) => {
+                let (schema, name) = ddl::table_name(self, &dml.table_name)?;
+                if let Some(entry) = self.shared.catalog.snapshot().table(&schema, &name)
+                    && entry.kind() == RelationKind::MaterializedView
+                {
+                    // A view changes only by refreshing; its versions are immutable.
+                    return Err(hangar_catalog::Error::WrongKind {
+                        relation: format!("{schema}.{name}"),
+                        found: RelationKind::MaterializedView,
+                        expected: RelationKind::Table,
+                    }
+                    .into());
+                }
                 let tag = match dml.op {
                     WriteOp::Insert(_) => "INSERT",
                     WriteOp::Delete => "DELETE",

@@ -105,6 +105,11 @@ pub struct EngineArgs {
     /// Partitions per query (default: number of cores).
     #[arg(long, env = "HANGAR_TARGET_PARTITIONS")]
     pub target_partitions: Option<usize>,
+
+    /// How long a materialized view's replaced version stays readable after a refresh (queries that
+    /// started on it finish on it); also how long files of a failed refresh are left alone.
+    #[arg(long, env = "HANGAR_VIEW_VERSION_GRACE", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub view_version_grace: Duration,
 }
 
 /// Logging.
@@ -256,6 +261,7 @@ impl ServeConfig {
             spill_dir: self.engine.spill_dir.clone(),
             listing_cache_ttl: self.engine.listing_cache_ttl,
             target_partitions: self.engine.target_partitions,
+            view_version_grace: self.engine.view_version_grace,
         }
     }
 }

@@ -3,6 +3,7 @@
 mod catalog;
 mod common;
 mod flight;
+mod matview;
 mod protocol;
 mod psql;
 mod s3;

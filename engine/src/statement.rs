@@ -1,0 +1,134 @@
+//! Statements as the engine receives them: SQL that DataFusion plans, or one of Hangar's own that no
+//! parser Hangar uses knows (`REFRESH MATERIALIZED VIEW`, `ALTER MATERIALIZED VIEW … SET (…)`).
+//! Hangar's own are parsed here with sqlparser's building blocks, the way DataFusion's own parser
+//! extends sqlparser.
+
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::{ObjectName, SqlOption};
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::keywords::Keyword;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+
+/// One parsed statement, ready for [`Session::plan`](crate::Session::plan).
+#[derive(Debug, Clone)]
+pub struct Statement(pub(crate) Parsed);
+
+#[derive(Debug, Clone)]
+pub(crate) enum Parsed {
+    /// Anything DataFusion plans (Hangar's CREATE/DROP MATERIALIZED VIEW included: sqlparser reads
+    /// them, and planning picks them out).
+    Sql(DfStatement),
+    /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name`.
+    Refresh(ObjectName),
+    /// `ALTER MATERIALIZED VIEW name SET (option = value, …)`.
+    AlterView {
+        name: ObjectName,
+        options: Vec<SqlOption>,
+    },
+}
+
+/// A piece of SQL text: Hangar's own statement, or text for the SQL parsers.
+pub(crate) enum Piece {
+    Own(Parsed),
+    Sql(String),
+}
+
+/// Splits `sql` into its statements when one of them is Hangar's own; `None` when there is none (or
+/// the text does not even tokenize), so the SQL parsers see the text whole, as they always do.
+pub(crate) fn split_own(sql: &str) -> Option<Result<Vec<Piece>, ParserError>> {
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+    let statements: Vec<Vec<Token>> = tokens
+        .split(|t| *t == Token::SemiColon)
+        .map(<[Token]>::to_vec)
+        .filter(|tokens| tokens.iter().any(|t| !matches!(t, Token::Whitespace(_))))
+        .collect();
+    if !statements.iter().any(|tokens| is_own(tokens)) {
+        return None;
+    }
+    Some(
+        statements
+            .into_iter()
+            .map(|tokens| {
+                if is_own(&tokens) {
+                    parse_own(tokens).map(Piece::Own)
+                } else {
+                    Ok(Piece::Sql(tokens.iter().map(Token::to_string).collect()))
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The keywords that open one of Hangar's own statements.
+const OWN_OPENINGS: [[&str; 3]; 2] = [
+    ["REFRESH", "MATERIALIZED", "VIEW"],
+    ["ALTER", "MATERIALIZED", "VIEW"],
+];
+
+fn is_own(tokens: &[Token]) -> bool {
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .take(3)
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+            _ => String::new(),
+        })
+        .collect();
+    OWN_OPENINGS.iter().any(|opening| words == opening)
+}
+
+fn parse_own(tokens: Vec<Token>) -> Result<Parsed, ParserError> {
+    let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens(tokens);
+    let parsed = if parser.parse_keywords(&[Keyword::REFRESH, Keyword::MATERIALIZED, Keyword::VIEW])
+    {
+        // Refreshes never block readers, so CONCURRENTLY changes nothing.
+        let _ = parser.parse_keyword(Keyword::CONCURRENTLY);
+        Parsed::Refresh(parser.parse_object_name(false)?)
+    } else {
+        parser.expect_keywords(&[Keyword::ALTER, Keyword::MATERIALIZED, Keyword::VIEW])?;
+        let name = parser.parse_object_name(false)?;
+        if !parser.peek_keyword(Keyword::SET) {
+            return parser.expected("SET (option = value, …)", parser.peek_token());
+        }
+        let options = parser.parse_options(Keyword::SET)?;
+        Parsed::AlterView { name, options }
+    };
+    if parser.peek_token().token != Token::EOF {
+        return parser.expected("end of statement", parser.peek_token());
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_statements_are_split_out_of_a_script() {
+        assert!(split_own("SELECT 1; CREATE MATERIALIZED VIEW v AS SELECT 1").is_none());
+        let pieces = split_own("select 'a;b'; refresh materialized view s.v; ALTER MATERIALIZED VIEW v SET (schedule = '0 * * * *')")
+            .unwrap()
+            .unwrap();
+        assert!(matches!(&pieces[0], Piece::Sql(sql) if sql == "select 'a;b'"));
+        assert!(
+            matches!(&pieces[1], Piece::Own(Parsed::Refresh(name)) if name.to_string() == "s.v")
+        );
+        assert!(
+            matches!(&pieces[2], Piece::Own(Parsed::AlterView { options, .. }) if options.len() == 1)
+        );
+    }
+
+    #[test]
+    fn malformed_own_statements_are_syntax_errors() {
+        for sql in [
+            "REFRESH MATERIALIZED VIEW",
+            "REFRESH MATERIALIZED VIEW v extra",
+            "ALTER MATERIALIZED VIEW v RENAME TO w",
+            "ALTER MATERIALIZED VIEW v SET schedule",
+        ] {
+            assert!(split_own(sql).unwrap().is_err(), "{sql}");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The `hangar` schema: system tables over state Hangar keeps in the warehouse, read when a query
+//! scans them, so both protocols and every server see the same rows.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::array::{
+    ArrayRef, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt32Array,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::catalog::{
+    MemorySchemaProvider, SchemaProvider, Session as DfSession, TableProvider,
+};
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::prelude::SessionContext;
+use hangar_catalog::{RefreshRun, RunStatus, Trigger};
+
+use crate::engine::Shared;
+use crate::{DATABASE, Error, Result};
+
+/// Name of the schema of system tables.
+pub(crate) const SYSTEM_SCHEMA: &str = "hangar";
+
+/// Registers the `hangar` schema in a session.
+pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()> {
+    let schema = MemorySchemaProvider::new();
+    schema.register_table(
+        "refreshes".into(),
+        Arc::new(Refreshes {
+            shared: Arc::clone(shared),
+        }),
+    )?;
+    let catalog = ctx
+        .catalog(DATABASE)
+        .ok_or_else(|| Error::NotSupported(format!("no catalog {DATABASE}")))?;
+    catalog.register_schema(SYSTEM_SCHEMA, Arc::new(schema))?;
+    Ok(())
+}
+
+/// `hangar.refreshes`: one row per materialized-view refresh run.
+#[derive(Debug)]
+struct Refreshes {
+    shared: Arc<Shared>,
+}
+
+fn refreshes_schema() -> SchemaRef {
+    let timestamp = DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
+    Arc::new(Schema::new(vec![
+        Field::new("view", DataType::Utf8, false),
+        Field::new("version", DataType::Int64, false),
+        Field::new("trigger", DataType::Utf8, false),
+        Field::new("attempt", DataType::UInt32, false),
+        Field::new("started_at", timestamp.clone(), false),
+        Field::new("finished_at", timestamp, true),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("rows", DataType::Int64, true),
+        Field::new("bytes", DataType::Int64, true),
+        Field::new("error", DataType::Utf8, true),
+        Field::new("run_id", DataType::Utf8, false),
+    ]))
+}
+
+fn millis(rfc3339: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+fn refreshes_batch(runs: &[RefreshRun]) -> DfResult<RecordBatch> {
+    let strings = |f: &dyn Fn(&RefreshRun) -> Option<String>| -> ArrayRef {
+        Arc::new(runs.iter().map(f).collect::<StringArray>())
+    };
+    let ints = |f: &dyn Fn(&RefreshRun) -> Option<i64>| -> ArrayRef {
+        Arc::new(runs.iter().map(f).collect::<Int64Array>())
+    };
+    let times = |f: &dyn Fn(&RefreshRun) -> Option<i64>| -> ArrayRef {
+        Arc::new(
+            runs.iter()
+                .map(f)
+                .collect::<TimestampMillisecondArray>()
+                .with_timezone("UTC"),
+        )
+    };
+    let columns = vec![
+        strings(&|r| Some(r.view.clone())),
+        ints(&|r| Some(r.version as i64)),
+        strings(&|r| Some(trigger_name(r.trigger).to_string())),
+        Arc::new(runs.iter().map(|r| r.attempt).collect::<UInt32Array>()) as ArrayRef,
+        times(&|r| millis(&r.started_at).or(Some(0))),
+        times(&|r| r.finished_at.as_deref().and_then(millis)),
+        strings(&|r| Some(status_name(r.status).to_string())),
+        ints(&|r| r.rows.map(|n| n as i64)),
+        ints(&|r| r.bytes.map(|n| n as i64)),
+        strings(&|r| r.error.clone()),
+        strings(&|r| Some(r.id.clone())),
+    ];
+    Ok(RecordBatch::try_new(refreshes_schema(), columns)?)
+}
+
+fn trigger_name(trigger: Trigger) -> &'static str {
+    match trigger {
+        Trigger::Creation => "creation",
+        Trigger::Manual => "manual",
+        Trigger::Schedule => "schedule",
+        Trigger::Dependency => "dependency",
+    }
+}
+
+fn status_name(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Running => "running",
+        RunStatus::Succeeded => "succeeded",
+        RunStatus::Failed => "failed",
+    }
+}
+
+#[async_trait]
+impl TableProvider for Refreshes {
+    fn schema(&self) -> SchemaRef {
+        refreshes_schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::View
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn DfSession,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let runs = self
+            .shared
+            .catalog
+            .refreshes()
+            .list()
+            .await
+            .map_err(|e| DataFusionError::External(Box::new(Error::from(e))))?;
+        let batch = refreshes_batch(&runs)?;
+        Ok(MemorySourceConfig::try_new_exec(
+            &[vec![batch]],
+            refreshes_schema(),
+            projection.cloned(),
+        )?)
+    }
+}

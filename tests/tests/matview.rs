@@ -1,0 +1,282 @@
+//! Materialized views through the Postgres wire: create, query, refresh, reschedule, drop, views over
+//! views, and the `hangar.refreshes` history.
+
+use std::path::Path;
+
+use tokio_postgres::Client;
+
+use crate::common::{connect, server, sqlstate, text_rows};
+
+/// Rows as `col|col|…` strings, NULL as `NULL`.
+async fn rows(client: &Client, sql: &str) -> Vec<String> {
+    text_rows(client, sql)
+        .await
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+async fn fails_with(client: &Client, sql: &str, code: &str) -> String {
+    let error = client
+        .simple_query(sql)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("{sql} succeeded"));
+    assert_eq!(sqlstate(&error), code, "{sql}: {error:?}");
+    error.as_db_error().unwrap().message().to_string()
+}
+
+/// Whether a folder holds a file, at any depth (deleting objects leaves empty local folders).
+fn holds_files(path: &Path) -> bool {
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .any(|p| p.is_file() || holds_files(&p))
+}
+
+/// The version folders with data that a view has in the warehouse.
+fn version_folders(warehouse: &Path, view: &str) -> Vec<String> {
+    let views = warehouse.join("views/public");
+    let Some(root) = std::fs::read_dir(&views)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with(&format!("{view}-"))
+        })
+    else {
+        return vec![];
+    };
+    let mut folders: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| holds_files(p))
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    folders
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_query_refresh_and_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &["--view-version-grace", "0s"]).await;
+    let c = connect(&s).await;
+    c.batch_execute(
+        "CREATE TABLE sales AS SELECT * FROM (VALUES (1, 'north', 10), (2, 'south', 20)) AS t(id, region, amount)",
+    )
+    .await
+    .unwrap();
+
+    let created = c
+        .simple_query(
+            "CREATE MATERIALIZED VIEW by_region WITH (sort_by = 'region') AS \
+             SELECT region, sum(amount) AS total FROM sales GROUP BY region",
+        )
+        .await
+        .unwrap();
+    assert!(
+        created
+            .iter()
+            .any(|m| matches!(m, tokio_postgres::SimpleQueryMessage::CommandComplete(2))),
+        "CREATE MATERIALIZED VIEW reports the rows it wrote: {created:?}"
+    );
+    let query = "SELECT region, total FROM by_region ORDER BY region";
+    assert_eq!(rows(&c, query).await, ["north|10", "south|20"]);
+
+    // The view keeps its version until refreshed.
+    c.batch_execute("INSERT INTO sales VALUES (3, 'north', 5)")
+        .await
+        .unwrap();
+    assert_eq!(rows(&c, query).await, ["north|10", "south|20"]);
+    c.batch_execute("REFRESH MATERIALIZED VIEW by_region")
+        .await
+        .unwrap();
+    assert_eq!(rows(&c, query).await, ["north|15", "south|20"]);
+
+    // Refreshing unchanged sources gives the same contents.
+    c.batch_execute("REFRESH MATERIALIZED VIEW CONCURRENTLY public.by_region")
+        .await
+        .unwrap();
+    assert_eq!(rows(&c, query).await, ["north|15", "south|20"]);
+
+    // With no grace period, replaced versions go once the refresh is done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while version_folders(dir.path(), "by_region").len() > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            version_folders(dir.path(), "by_region")
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(version_folders(dir.path(), "by_region")[0].starts_with("v0000000003-"));
+
+    // A view over a view.
+    c.batch_execute(
+        "CREATE MATERIALIZED VIEW big_regions AS SELECT region FROM by_region WHERE total > 16",
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows(&c, "SELECT * FROM big_regions").await, ["south"]);
+
+    // Views are not tables, and their sources stay while they are read.
+    fails_with(&c, "INSERT INTO by_region VALUES ('east', 1)", "42809").await;
+    fails_with(&c, "DROP TABLE by_region", "42809").await;
+    fails_with(&c, "DROP MATERIALIZED VIEW sales", "42809").await;
+    let message = fails_with(&c, "DROP TABLE sales", "2BP01").await;
+    assert!(message.contains("public.by_region"), "{message}");
+    fails_with(&c, "DROP MATERIALIZED VIEW by_region", "2BP01").await;
+    fails_with(&c, "REFRESH MATERIALIZED VIEW nope", "42P01").await;
+    fails_with(
+        &c,
+        "CREATE MATERIALIZED VIEW by_region AS SELECT 1",
+        "42P07",
+    )
+    .await;
+    fails_with(
+        &c,
+        "CREATE MATERIALIZED VIEW loop AS SELECT * FROM loop",
+        "42P01",
+    )
+    .await;
+
+    assert_eq!(
+        rows(
+            &c,
+            "SELECT table_name, table_type FROM information_schema.tables \
+             WHERE table_schema = 'public' ORDER BY table_name"
+        )
+        .await,
+        ["big_regions|VIEW", "by_region|VIEW", "sales|BASE TABLE"]
+    );
+
+    c.batch_execute(
+        "DROP MATERIALIZED VIEW big_regions; DROP MATERIALIZED VIEW IF EXISTS by_region, nope",
+    )
+    .await
+    .unwrap();
+    fails_with(&c, "SELECT * FROM by_region", "42P01").await;
+    c.batch_execute("DROP TABLE sales").await.unwrap();
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_schedules_and_the_refresh_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let c = connect(&s).await;
+    c.batch_execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (0, 'c')) AS v(x, day)",
+    )
+    .await
+    .unwrap();
+
+    // Not populated at creation: empty, with its columns, until the first refresh.
+    c.batch_execute(
+        "CREATE MATERIALIZED VIEW inv WITH (populate = false, partition_by = 'day', schedule = '0 3 * * *') \
+         AS SELECT 10 / x AS q, day FROM t WHERE x > 0",
+    )
+    .await
+    .unwrap();
+    assert!(rows(&c, "SELECT q, day FROM inv").await.is_empty());
+    c.batch_execute("REFRESH MATERIALIZED VIEW inv")
+        .await
+        .unwrap();
+    assert_eq!(
+        rows(&c, "SELECT q, day FROM inv ORDER BY day").await,
+        ["10|a", "5|b"]
+    );
+    assert_eq!(rows(&c, "SELECT q FROM inv WHERE day = 'b'").await, ["5"]);
+
+    // Schedules: set, cleared, refused when malformed.
+    c.batch_execute("ALTER MATERIALIZED VIEW inv SET (schedule = '*/5 * * * *')")
+        .await
+        .unwrap();
+    c.batch_execute("ALTER MATERIALIZED VIEW inv SET (schedule = 'none')")
+        .await
+        .unwrap();
+    fails_with(
+        &c,
+        "ALTER MATERIALIZED VIEW inv SET (schedule = 'every day')",
+        "22023",
+    )
+    .await;
+    fails_with(
+        &c,
+        "ALTER MATERIALIZED VIEW t SET (schedule = '0 * * * *')",
+        "42809",
+    )
+    .await;
+    fails_with(
+        &c,
+        "ALTER MATERIALIZED VIEW inv SET (sort_by = 'q')",
+        "0A000",
+    )
+    .await;
+    fails_with(
+        &c,
+        "CREATE MATERIALIZED VIEW v WITH (colour = 'red') AS SELECT 1",
+        "22023",
+    )
+    .await;
+    fails_with(
+        &c,
+        "CREATE MATERIALIZED VIEW v WITH (sort_by = 'nope') AS SELECT 1 AS x",
+        "22023",
+    )
+    .await;
+    fails_with(&c, "ALTER MATERIALIZED VIEW inv RENAME TO other", "42601").await;
+
+    // A refresh that fails keeps the current version, and is recorded with its error.
+    c.batch_execute("INSERT INTO t VALUES (0, 'd')")
+        .await
+        .unwrap();
+    c.batch_execute("CREATE MATERIALIZED VIEW strict AS SELECT 10 / x AS q FROM t WHERE x <> 0")
+        .await
+        .unwrap();
+    fails_with(
+        &c,
+        "CREATE MATERIALIZED VIEW broken AS SELECT 10 / x AS q FROM t",
+        "22012",
+    )
+    .await;
+    fails_with(&c, "SELECT * FROM broken", "42P01").await;
+
+    let history = rows(
+        &c,
+        "SELECT view, version, trigger, status, rows, error IS NULL, finished_at >= started_at \
+         FROM hangar.refreshes ORDER BY started_at",
+    )
+    .await;
+    assert_eq!(
+        history,
+        [
+            "public.inv|1|manual|succeeded|2|t|t",
+            "public.strict|1|creation|succeeded|2|t|t",
+            "public.broken|1|creation|failed|NULL|f|t",
+        ]
+    );
+    let error = rows(
+        &c,
+        "SELECT error FROM hangar.refreshes WHERE status = 'failed'",
+    )
+    .await;
+    assert!(
+        error[0].to_lowercase().contains("divide by zero"),
+        "{error:?}"
+    );
+    assert_eq!(
+        rows(&c, "SELECT count(*) FROM hangar.refreshes WHERE bytes > 0").await,
+        ["2"]
+    );
+    s.shutdown().await.unwrap();
+}
