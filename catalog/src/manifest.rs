@@ -78,6 +78,9 @@ pub struct ViewDefinition {
     pub query: String,
     /// Cron expression of scheduled refreshes; `None` refreshes only on demand.
     pub schedule: Option<String>,
+    /// When the schedule was set (RFC 3339): slots before it are not the schedule's to run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_since: Option<String>,
     /// Columns the data is sorted by when written, so filters on them prune files and row groups.
     pub sort_by: Vec<String>,
     /// Columns the data is partitioned by (`col=value/` folders).
@@ -88,7 +91,8 @@ pub struct ViewDefinition {
     pub root: String,
     /// Number of the current version; 0 until the first refresh.
     pub version: u64,
-    /// When the current version was committed (RFC 3339); `None` until the first refresh.
+    /// When the refresh that wrote the current version started (RFC 3339); `None` until the first
+    /// refresh. Scheduled slots before it count as done.
     pub refreshed_at: Option<String>,
 }
 
@@ -123,6 +127,8 @@ pub struct ViewVersion {
     pub location: String,
     /// Schema of the new data.
     pub schema: Schema,
+    /// When the refresh that wrote it started (RFC 3339).
+    pub refreshed_at: String,
 }
 
 /// A change to the catalog; committing one produces the next version.
@@ -183,6 +189,8 @@ pub enum Change {
         name: String,
         /// The new cron expression, or `None` for manual refreshes only.
         schedule: Option<String>,
+        /// When the change was made (RFC 3339).
+        since: String,
     },
 }
 
@@ -336,7 +344,7 @@ impl Manifest {
                     });
                 }
                 view.version = version.version;
-                view.refreshed_at = Some(chrono::Utc::now().to_rfc3339());
+                view.refreshed_at = Some(version.refreshed_at.clone());
                 entry.location = version.location.clone();
                 entry.schema = version.schema.clone();
             }
@@ -344,9 +352,12 @@ impl Manifest {
                 schema,
                 name,
                 schedule,
+                since,
             } => {
                 let entry = view_mut(&mut next, schema, name)?;
-                entry.view.as_mut().expect("checked by view_mut").schedule = schedule.clone();
+                let view = entry.view.as_mut().expect("checked by view_mut");
+                view.schedule = schedule.clone();
+                view.schedule_since = Some(since.clone());
             }
         }
         next.version = self.version + 1;
@@ -491,6 +502,7 @@ mod tests {
             view: Some(ViewDefinition {
                 query: "SELECT 1".into(),
                 schedule: None,
+                schedule_since: None,
                 sort_by: vec![],
                 partition_by: vec![],
                 sources: sources.iter().map(|s| s.to_string()).collect(),
@@ -529,6 +541,7 @@ mod tests {
                 version,
                 location: format!("file:///w/views/v-1/v{version}/"),
                 schema: Schema::empty(),
+                refreshed_at: "2026-01-01T00:00:00Z".into(),
             },
         };
         let m = m.apply(&refresh(0, 1)).unwrap().unwrap();

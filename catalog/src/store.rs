@@ -21,6 +21,8 @@ pub struct Catalog {
     refresh_interval: Duration,
     last_refresh: Mutex<Instant>,
     refreshes: RefreshLog,
+    claims: Path,
+    versions: tokio::sync::watch::Sender<u64>,
 }
 
 impl Catalog {
@@ -41,6 +43,8 @@ impl Catalog {
             .await?;
         let catalog = Self {
             refreshes: RefreshLog::new(Arc::clone(&store), root),
+            claims: root.clone().join("_claims"),
+            versions: tokio::sync::watch::Sender::new(0),
             store,
             dir,
             current: RwLock::new(Arc::new(Manifest::empty())),
@@ -59,6 +63,11 @@ impl Catalog {
         }
         tracing::info!(version = latest, "catalog opened");
         Ok(catalog)
+    }
+
+    /// The catalog version this server knows, updated as it learns of newer ones.
+    pub fn versions(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.versions.subscribe()
     }
 
     /// The history of materialized-view refreshes in this warehouse.
@@ -81,6 +90,7 @@ impl Catalog {
         let mut current = self.current.write().expect("catalog lock");
         if latest.version > current.version {
             *current = Arc::clone(&latest);
+            self.versions.send_replace(latest.version);
         }
         Ok(Arc::clone(&current))
     }
@@ -122,6 +132,7 @@ impl Catalog {
                     let mut current = self.current.write().expect("catalog lock");
                     if next.version > current.version {
                         *current = Arc::clone(&next);
+                        self.versions.send_replace(next.version);
                     }
                     tracing::info!(version = next.version, "catalog committed");
                     tracing::debug!(version = next.version, ?change, "catalog change");
@@ -139,6 +150,24 @@ impl Catalog {
             }
         }
         Err(Error::Conflict(MAX_COMMIT_ATTEMPTS))
+    }
+
+    /// Claims `key` for this server, once per warehouse: true for the first caller only, on any
+    /// server (a conditional put under `_claims/`). The scheduler claims each slot of a schedule.
+    pub async fn claim(&self, key: &str) -> Result<bool> {
+        let path = key
+            .split('/')
+            .fold(self.claims.clone(), |path, part| path.join(part));
+        let body = PutPayload::from(chrono::Utc::now().to_rfc3339().into_bytes());
+        match self
+            .store
+            .put_opts(&path, body, PutOptions::from(PutMode::Create))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn version_path(&self, version: u64) -> Path {

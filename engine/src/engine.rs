@@ -10,6 +10,7 @@ use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use crate::catalog_provider::TableCache;
 use crate::matview::RefreshLocks;
+use crate::scheduler::Clock;
 use crate::{EngineConfig, Result, Session};
 
 /// What every session shares: the runtime, the stores, the catalog and the built table providers.
@@ -21,6 +22,7 @@ pub(crate) struct Shared {
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) tables: TableCache,
     pub(crate) refresh_locks: RefreshLocks,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// The query engine of one server. Cheap to clone.
@@ -30,11 +32,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Builds the shared runtime over the given stores and catalog.
+    /// Builds the shared runtime over the given stores and catalog; `clock` times refreshes and
+    /// their schedules.
     pub fn new(
         config: EngineConfig,
         stores: Arc<StoreRegistry>,
         catalog: Arc<Catalog>,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self> {
         let disk = match &config.spill_dir {
             Some(dir) => DiskManagerBuilder::default()
@@ -58,6 +62,7 @@ impl Engine {
             catalog,
             tables: TableCache::default(),
             refresh_locks: RefreshLocks::default(),
+            clock,
         };
         Ok(Self {
             shared: Arc::new(shared),
@@ -67,6 +72,10 @@ impl Engine {
     /// Opens a session for a client: its own settings over the shared runtime and catalog.
     pub fn session(&self, user: &str) -> Result<Session> {
         Session::new(Arc::clone(&self.shared), user)
+    }
+
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        Arc::clone(&self.shared)
     }
 
     /// The catalog this engine serves.

@@ -189,9 +189,11 @@ pub(crate) async fn plan_create(session: &Session, create: &CreateView) -> Resul
             )));
         }
     }
+    let schedule = options.schedule.flatten();
     let definition = ViewDefinition {
         query,
-        schedule: options.schedule.flatten(),
+        schedule_since: schedule.is_some().then(|| now(&session.shared)),
+        schedule,
         sort_by: options.sort_by,
         partition_by: options.partition_by,
         sources: sources(session, &plan)?,
@@ -332,6 +334,7 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                     schema: schema.clone(),
                     name: name.clone(),
                     schedule: schedule.clone(),
+                    since: now(shared),
                 })
                 .await?;
             Ok(command("ALTER MATERIALIZED VIEW"))
@@ -452,7 +455,7 @@ pub(crate) async fn refresh(
         version: view.version + 1,
         trigger,
         attempt,
-        started_at: now(),
+        started_at: now(shared),
         finished_at: None,
         status: RunStatus::Running,
         rows: None,
@@ -464,8 +467,8 @@ pub(crate) async fn refresh(
     tracing::info!(view = %run.view, version = run.version, ?trigger, "refresh started");
 
     let location = format!("{}v{:010}-{}/", view.root, run.version, run.id);
-    let outcome = write_and_commit(shared, schema, name, &view, &location, run.version).await;
-    run.finished_at = Some(now());
+    let outcome = write_and_commit(shared, schema, name, &view, &location, &run).await;
+    run.finished_at = Some(now(shared));
     match &outcome {
         Ok((rows, bytes)) => {
             run.status = RunStatus::Succeeded;
@@ -496,7 +499,7 @@ async fn write_and_commit(
     name: &str,
     view: &ViewDefinition,
     location: &str,
-    version: u64,
+    run: &RefreshRun,
 ) -> Result<(u64, u64)> {
     let session = Session::new(Arc::clone(shared), "hangar")?;
     let plan = plan_query(&session, &view.query).await?;
@@ -528,19 +531,24 @@ async fn write_and_commit(
             schema: schema.to_string(),
             name: name.to_string(),
             version: ViewVersion {
-                base_version: version - 1,
+                base_version: run.version - 1,
                 root: view.root.clone(),
-                version,
+                version: run.version,
                 location: location.to_string(),
                 schema: partitions_last(output, &view.partition_by),
+                refreshed_at: run.started_at.clone(),
             },
         })
         .await?;
     Ok((rows, bytes))
 }
 
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// The engine clock's time, as the catalog and the refresh history record it.
+pub(crate) fn now(shared: &Shared) -> String {
+    shared
+        .clock
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// The warehouse store and the path of a warehouse URL's folder.
@@ -639,7 +647,7 @@ pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
         *newest = (*newest).max(meta.last_modified);
         paths.push(meta.location);
     }
-    let now = Utc::now();
+    let now = shared.clock.now();
     let older_than_grace =
         |t: DateTime<Utc>| now.signed_duration_since(t).to_std().unwrap_or_default() > grace;
     for (folder, (paths, newest)) in folders {

@@ -54,6 +54,10 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub engine: EngineArgs,
 
+    /// Refresh scheduler settings.
+    #[command(flatten)]
+    pub scheduler: SchedulerArgs,
+
     /// Logging settings.
     #[command(flatten)]
     pub log: LogConfig,
@@ -110,6 +114,26 @@ pub struct EngineArgs {
     /// started on it finish on it); also how long files of a failed refresh are left alone.
     #[arg(long, env = "HANGAR_VIEW_VERSION_GRACE", default_value = "15m", value_parser = humantime::parse_duration)]
     pub view_version_grace: Duration,
+}
+
+/// How scheduled refreshes of materialized views run.
+#[derive(Debug, Clone, Args)]
+pub struct SchedulerArgs {
+    /// Scheduled refreshes of different views that may run at once.
+    #[arg(long, env = "HANGAR_REFRESH_CONCURRENCY", default_value_t = 2)]
+    pub refresh_concurrency: usize,
+
+    /// How many times a failed scheduled refresh is tried again.
+    #[arg(long, env = "HANGAR_REFRESH_RETRIES", default_value_t = 2)]
+    pub refresh_retries: u32,
+
+    /// Wait before the first retry of a failed refresh; doubled before each further retry.
+    #[arg(long, env = "HANGAR_REFRESH_RETRY_BACKOFF", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub refresh_retry_backoff: Duration,
+
+    /// How often the scheduler looks for views created or rescheduled by any server.
+    #[arg(long, env = "HANGAR_SCHEDULER_POLL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub scheduler_poll: Duration,
 }
 
 /// Logging.
@@ -252,6 +276,16 @@ impl ServeConfig {
             },
             extra: self.file.stores.clone(),
         })
+    }
+
+    /// The refresh scheduler's configuration.
+    pub fn scheduler_config(&self) -> hangar_engine::SchedulerConfig {
+        hangar_engine::SchedulerConfig {
+            concurrency: self.scheduler.refresh_concurrency,
+            retries: self.scheduler.refresh_retries,
+            retry_backoff: self.scheduler.refresh_retry_backoff,
+            poll_interval: self.scheduler.scheduler_poll,
+        }
     }
 
     /// The engine's configuration.

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hangar_catalog::Catalog;
-use hangar_engine::Engine;
+use hangar_engine::{Clock, Engine, Scheduler, SystemClock};
 use hangar_flight::{FlightServer, FlightServerConfig};
 use hangar_pgwire::{PgServer, PgServerConfig};
 use hangar_storage::StoreRegistry;
@@ -25,10 +25,22 @@ pub struct RunningServer {
     shutdown: watch::Sender<bool>,
     pg: JoinHandle<std::io::Result<()>>,
     flight: JoinHandle<std::io::Result<()>>,
+    scheduler: JoinHandle<()>,
 }
 
-/// Builds stores, catalog and engine, generates demo data if asked, and starts the listeners.
+/// Builds stores, catalog and engine, generates demo data if asked, and starts the listeners and
+/// the refresh scheduler.
 pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
+    start_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`start`], with refreshes and their schedules timed by `clock` (tests move a [`ManualClock`]).
+///
+/// [`ManualClock`]: hangar_engine::ManualClock
+pub async fn start_with_clock(
+    config: ServeConfig,
+    clock: Arc<dyn Clock>,
+) -> Result<RunningServer, String> {
     let storage = config.storage_config()?;
     let stores = Arc::new(StoreRegistry::new(&storage).map_err(|e| format!("storage: {e}"))?);
     let warehouse = stores.warehouse();
@@ -40,7 +52,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
     )
     .await
     .map_err(|e| format!("catalog: {e}"))?;
-    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog))
+    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog), clock)
         .map_err(|e| format!("engine: {e}"))?;
     if config.demo {
         crate::demo::ensure_tpch(&engine, config.demo_scale)
@@ -66,7 +78,9 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
     let flight_addr = flight.bind_addr().map_err(|e| e.to_string())?;
     let (shutdown, stop) = watch::channel(false);
     let pg = tokio::spawn(pg.run(stop.clone()));
-    let flight = tokio::spawn(flight.run(stop));
+    let flight = tokio::spawn(flight.run(stop.clone()));
+    let scheduler = Scheduler::new(&engine, config.scheduler_config());
+    let scheduler = tokio::spawn(scheduler.run(stop));
     tracing::info!(%pg_addr, %flight_addr, "listeners ready");
     Ok(RunningServer {
         pg_addr,
@@ -75,6 +89,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
         shutdown,
         pg,
         flight,
+        scheduler,
     })
 }
 
@@ -82,7 +97,8 @@ impl RunningServer {
     /// Stops accepting, drains open connections and returns when every part has stopped.
     pub async fn shutdown(self) -> Result<(), String> {
         let _ = self.shutdown.send(true);
-        let (pg, flight) = tokio::join!(self.pg, self.flight);
+        let (pg, flight, scheduler) = tokio::join!(self.pg, self.flight, self.scheduler);
+        scheduler.map_err(|e| format!("refresh scheduler failed: {e}"))?;
         for (name, result) in [("Postgres", pg), ("Flight SQL", flight)] {
             match result {
                 Ok(result) => result.map_err(|e| format!("{name} listener: {e}"))?,

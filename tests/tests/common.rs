@@ -1,13 +1,23 @@
 //! Starting real servers for the tests, and connecting real clients to them.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use hangar_server::{Cli, Command, RunningServer, start};
+use hangar_engine::{Clock, SystemClock};
+use hangar_server::{Cli, Command, RunningServer, start_with_clock};
 use tokio_postgres::{Client, NoTls};
 
 /// Starts a server on port 0 over the warehouse directory `dir`, with extra flags.
 pub(crate) async fn server(dir: &Path, extra: &[&str]) -> RunningServer {
+    server_with_clock(dir, extra, Arc::new(SystemClock)).await
+}
+
+/// [`server`], with its refresh scheduler reading time from `clock`.
+pub(crate) async fn server_with_clock(
+    dir: &Path,
+    extra: &[&str],
+    clock: Arc<dyn Clock>,
+) -> RunningServer {
     let dir = dir.to_str().expect("utf-8 path");
     let mut args = vec![
         "hangar",
@@ -31,7 +41,9 @@ pub(crate) async fn server(dir: &Path, extra: &[&str]) -> RunningServer {
     let mut log = config.log.clone();
     log.log_level = std::env::var("HANGAR_TEST_LOG").unwrap_or_else(|_| "warn".into());
     hangar_server::init_logging(&log);
-    start(config).await.expect("server starts")
+    start_with_clock(config, clock)
+        .await
+        .expect("server starts")
 }
 
 /// Connects tokio-postgres to a server as user `hangar`, database `hangar`.

@@ -8,5 +8,6 @@ mod protocol;
 mod psql;
 mod s3;
 mod sandbox;
+mod scheduler;
 mod tpch;
 mod types;
