@@ -10,8 +10,8 @@ use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
 use futures::TryStreamExt;
 use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
-use object_store::ObjectStoreExt;
 use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt};
 
 use crate::catalog_provider::listing_options;
 use crate::session::Session;
@@ -311,22 +311,27 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
 /// Best-effort removal of a folder Hangar wrote into the warehouse.
 async fn remove_folder(warehouse: &hangar_storage::Mount, folder: &str) {
     let prefix = Path::from(format!("{}/{folder}", warehouse.root));
-    let store = Arc::clone(&warehouse.store);
+    remove_all(&warehouse.store, &prefix, "a failed CREATE TABLE").await;
+}
+
+/// Best-effort removal of every object under `prefix`; failures are logged, naming `what` the
+/// objects belonged to.
+pub(crate) async fn remove_all(store: &Arc<dyn ObjectStore>, prefix: &Path, what: &str) {
     let files: Vec<_> = match store
-        .list(Some(&prefix))
+        .list(Some(prefix))
         .map_ok(|m| m.location)
         .try_collect()
         .await
     {
         Ok(files) => files,
         Err(e) => {
-            tracing::warn!(%prefix, error = %e, "could not list files of a failed CREATE TABLE");
+            tracing::warn!(%prefix, error = %e, "could not list the files of {what}");
             return;
         }
     };
     for file in files {
         if let Err(e) = store.delete(&file).await {
-            tracing::warn!(%file, error = %e, "could not remove a file of a failed CREATE TABLE");
+            tracing::warn!(%file, error = %e, "could not remove a file of {what}");
         }
     }
 }

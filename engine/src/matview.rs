@@ -27,7 +27,7 @@ use hangar_catalog::{
 use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
-use crate::ddl::{command, table_name};
+use crate::ddl::{command, remove_all, table_name};
 use crate::engine::Shared;
 use crate::session::Session;
 use crate::{Error, Output, Result};
@@ -581,27 +581,10 @@ async fn prefix_size(shared: &Shared, url: &str) -> Result<u64> {
     Ok(sizes.iter().sum())
 }
 
-/// Best-effort removal of every object under a warehouse folder.
+/// Best-effort removal of a view version's folder.
 async fn remove_prefix(shared: &Shared, url: &str) {
-    let Some((store, prefix)) = warehouse_path(shared, url) else {
-        return;
-    };
-    let files: Vec<Path> = match store
-        .list(Some(&prefix))
-        .map_ok(|m| m.location)
-        .try_collect()
-        .await
-    {
-        Ok(files) => files,
-        Err(e) => {
-            tracing::warn!(%prefix, error = %e, "could not list a view version to remove");
-            return;
-        }
-    };
-    for file in files {
-        if let Err(e) = store.delete(&file).await {
-            tracing::warn!(%file, error = %e, "could not remove a file of a view version");
-        }
+    if let Some((store, prefix)) = warehouse_path(shared, url) {
+        remove_all(&store, &prefix, "a view version").await;
     }
 }
 

@@ -223,14 +223,16 @@ struct Job {
 }
 
 impl Job {
+    /// Refreshes `view`, then the views downstream of it in order; a view whose source failed is
+    /// not refreshed, and that is recorded.
     async fn run(self, view: String) {
+        let mut failed = HashSet::new();
         if !self.refresh_with_retries(&view, Trigger::Schedule).await {
-            return self.skip_dependents(&view).await;
+            failed.insert(view.clone());
         }
         let Ok(manifest) = self.shared.catalog.refresh().await else {
             return;
         };
-        let mut failed = HashSet::new();
         for dependent in downstream(&manifest, &view) {
             let sources = &manifest_sources(&manifest, &dependent);
             if let Some(source) = sources.iter().find(|s| failed.contains(*s)) {
@@ -266,20 +268,6 @@ impl Job {
             }
         }
         false
-    }
-
-    async fn skip_dependents(&self, view: &str) {
-        let Ok(manifest) = self.shared.catalog.refresh().await else {
-            return;
-        };
-        let mut failed = HashSet::from([view.to_string()]);
-        for dependent in downstream(&manifest, view) {
-            let sources = manifest_sources(&manifest, &dependent);
-            if let Some(source) = sources.iter().find(|s| failed.contains(*s)) {
-                self.record_skipped(&dependent, source).await;
-                failed.insert(dependent);
-            }
-        }
     }
 
     /// Records that a dependent was not refreshed because a source failed.
