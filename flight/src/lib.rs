@@ -10,6 +10,7 @@
 mod auth;
 pub mod error;
 mod metadata;
+mod plain;
 mod prepared;
 mod running;
 mod server;

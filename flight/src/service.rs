@@ -1,6 +1,7 @@
 //! The Flight SQL service: statements, updates, metadata and the handshake, over engine sessions.
 
 use std::pin::Pin;
+use std::sync::Arc;
 
 use arrow_flight::decode::FlightRecordBatchStream;
 use arrow_flight::encode::FlightDataEncoderBuilder;
@@ -26,6 +27,7 @@ use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::ipc::writer::IpcWriteOptions;
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::error::DataFusionError;
 use futures::{Stream, TryStreamExt};
 use hangar_engine::{Engine, Output, Prepared, SendableRecordBatchStream, Session};
 use prost::Message;
@@ -34,6 +36,7 @@ use tonic::{Request, Response, Status, Streaming};
 use crate::auth::Tokens;
 use crate::error::status;
 use crate::metadata;
+use crate::plain::{plain_batch, plain_schema};
 use crate::prepared::{Handle, parameter_schema, row_params};
 use crate::running::Running;
 
@@ -114,7 +117,7 @@ impl HangarFlightSql {
     }
 
     /// The catalog version the server knows, refreshed if stale.
-    async fn manifest(&self) -> Result<std::sync::Arc<hangar_catalog::Manifest>, Status> {
+    async fn manifest(&self) -> Result<Arc<hangar_catalog::Manifest>, Status> {
         self.engine
             .catalog()
             .refresh_if_stale()
@@ -155,8 +158,13 @@ fn flight_info(
 /// Streams batches as Flight data, pulled by the client; large batches are split into bounded
 /// messages by the encoder.
 fn stream_batches(batches: SendableRecordBatchStream) -> DoGetStream {
-    let schema = batches.schema();
+    let schema = plain_schema(&batches.schema());
+    let plain = Arc::clone(&schema);
     let batches = batches
+        .and_then(move |batch| {
+            let batch = plain_batch(batch, &plain).map_err(DataFusionError::from);
+            std::future::ready(batch)
+        })
         .map_err(|e| FlightError::Tonic(Box::new(status(&hangar_engine::Error::DataFusion(e)))));
     let data = FlightDataEncoderBuilder::new()
         .with_schema(schema)
@@ -244,7 +252,7 @@ fn output_stream(output: Output) -> Result<DoGetStream, Status> {
     match output {
         Output::Rows(batches) => Ok(stream_batches(batches)),
         Output::Command { .. } => {
-            let empty = RecordBatch::new_empty(std::sync::Arc::new(Schema::empty()));
+            let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
             metadata_stream(Ok(empty)).map(Response::into_inner)
         }
     }
@@ -300,7 +308,11 @@ impl FlightSqlService for HangarFlightSql {
             let ticket = TicketStatementQuery {
                 statement_handle: handle.into(),
             };
-            flight_info(ticket, &prepared.schema(), request.into_inner())?
+            flight_info(
+                ticket,
+                &plain_schema(&prepared.schema()),
+                request.into_inner(),
+            )?
         } else {
             run_command(&session, &prepared, None, request.into_inner()).await?
         };
@@ -358,7 +370,7 @@ impl FlightSqlService for HangarFlightSql {
                 params: None,
             }
             .encode()?,
-            dataset_schema: schema_bytes(&prepared.schema())?,
+            dataset_schema: schema_bytes(&plain_schema(&prepared.schema()))?,
             parameter_schema: schema_bytes(&parameter_schema(&prepared)?)?,
         })
     }
@@ -400,7 +412,11 @@ impl FlightSqlService for HangarFlightSql {
         let handle = Handle::decode(&query.prepared_statement_handle)?;
         let prepared = plan_one(&session, &handle.sql).await?;
         let info = if prepared.returns_rows() {
-            flight_info(query, &prepared.schema(), request.into_inner())?
+            flight_info(
+                query,
+                &plain_schema(&prepared.schema()),
+                request.into_inner(),
+            )?
         } else {
             let params = handle
                 .params
