@@ -13,7 +13,7 @@ use arrow_flight::sql::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
-use hangar_catalog::Manifest;
+use hangar_catalog::{Manifest, RelationKind};
 use hangar_engine::DATABASE;
 
 /// The table types Hangar has.
@@ -46,7 +46,11 @@ pub(crate) fn tables(
     let mut builder = query.into_builder();
     for (schema_name, schema) in &manifest.schemas {
         for (table_name, table) in &schema.tables {
-            builder.append(DATABASE, schema_name, table_name, "TABLE", &table.schema)?;
+            let table_type = match table.kind() {
+                RelationKind::Table => "TABLE",
+                RelationKind::MaterializedView => "VIEW",
+            };
+            builder.append(DATABASE, schema_name, table_name, table_type, &table.schema)?;
         }
     }
     builder.build()

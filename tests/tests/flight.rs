@@ -66,8 +66,13 @@ fn column_names(batch: &RecordBatch) -> Vec<String> {
 }
 
 fn strings(batch: &RecordBatch, column: &str) -> Vec<String> {
+    column_strings(batch, batch.schema().index_of(column).unwrap())
+}
+
+/// A column's values as text, NULL as `NULL`.
+fn column_strings(batch: &RecordBatch, column: usize) -> Vec<String> {
     let array = datafusion::arrow::compute::cast(
-        batch.column_by_name(column).unwrap(),
+        batch.column(column),
         &datafusion::arrow::datatypes::DataType::Utf8,
     )
     .unwrap();
@@ -176,6 +181,29 @@ async fn metadata_commands_describe_the_catalog() {
     c.execute_update("CREATE TABLE public.other AS SELECT 1 AS id".into(), None)
         .await
         .unwrap();
+    c.execute_update(
+        "CREATE MATERIALIZED VIEW sales.totals AS SELECT count(*) AS n FROM sales.orders".into(),
+        None,
+    )
+    .await
+    .unwrap();
+    c.execute_update("REFRESH MATERIALIZED VIEW sales.totals".into(), None)
+        .await
+        .unwrap();
+    let info = c
+        .get_tables(CommandGetTables {
+            catalog: None,
+            db_schema_filter_pattern: None,
+            table_name_filter_pattern: None,
+            table_types: vec!["VIEW".into()],
+            include_schema: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        strings(&fetch(&mut c, info).await, "table_name"),
+        ["totals"]
+    );
 
     let info = c.get_catalogs().await.unwrap();
     assert_eq!(
@@ -353,20 +381,20 @@ async fn tpch_through_flight_equals_the_postgres_wire() {
         let batch = query(&mut c, &sql).await;
         let wire = text_rows(&pg, &sql).await;
         assert_eq!(batch.num_rows(), wire.len(), "q{q}: row counts differ");
-        // Both come from the same plan; compare the first column's values as numbers or text.
-        if batch.num_rows() > 0 {
-            let flight_first: Vec<String> = strings(&batch, batch.schema().field(0).name());
-            let wire_first: Vec<String> = wire
-                .iter()
-                .map(|r| r[0].clone().unwrap_or_else(|| "NULL".into()))
-                .collect();
-            let same = flight_first.iter().zip(&wire_first).all(|(a, b)| {
-                match (a.parse::<f64>(), b.parse::<f64>()) {
+        // Both come from the same plan: every value must match, numbers within rounding.
+        for column in 0..batch.num_columns() {
+            let flight_values = column_strings(&batch, column);
+            for (row, flight_value) in flight_values.iter().enumerate() {
+                let wire_value = wire[row][column].as_deref().unwrap_or("NULL");
+                let same = match (flight_value.parse::<f64>(), wire_value.parse::<f64>()) {
                     (Ok(x), Ok(y)) => (x - y).abs() <= 1e-6 * x.abs().max(1.0),
-                    _ => a == b,
-                }
-            });
-            assert!(same, "q{q}: {flight_first:?} != {wire_first:?}");
+                    _ => flight_value == wire_value,
+                };
+                assert!(
+                    same,
+                    "q{q} row {row} column {column}: {flight_value} != {wire_value}"
+                );
+            }
         }
     }
     s.shutdown().await.unwrap();
