@@ -341,6 +341,12 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
         }
         Command::Drop { names, if_exists } => {
             for (schema, name) in names {
+                let root = shared
+                    .catalog
+                    .refresh()
+                    .await?
+                    .view(schema, name)
+                    .map(|(_, view)| view.root.clone());
                 shared
                     .catalog
                     .commit(&Change::DropTable {
@@ -350,6 +356,14 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                         if_exists: *if_exists,
                     })
                     .await?;
+                if let Some(root) = root {
+                    // Queries that started before the drop may still read the last version.
+                    let shared = Arc::clone(shared);
+                    tokio::spawn(async move {
+                        tokio::time::sleep(shared.config.view_version_grace).await;
+                        remove_old_versions(&shared, &root).await;
+                    });
+                }
             }
             Ok(command("DROP MATERIALIZED VIEW"))
         }
@@ -635,8 +649,8 @@ pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
         |t: DateTime<Utc>| now.signed_duration_since(t).to_std().unwrap_or_default() > grace;
     for (folder, (paths, newest)) in folders {
         let removable = match &current {
-            // The view was dropped: nobody plans against any of its versions any more.
-            None => older_than_grace(newest),
+            // The view was dropped (at least a grace period ago: see the DROP).
+            None => true,
             Some((location, version, refreshed_at)) => {
                 let folder_version = folder
                     .get(1..11)
