@@ -136,3 +136,97 @@ fn environment_configures_the_server() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not-an-address"));
 }
+
+/// `psql -c sql` as a child process, not waited for.
+fn psql_in_background(port: u16, sql: &str) -> Child {
+    Command::new("psql")
+        .args([
+            "-X",
+            "-At",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-U",
+            "hangar",
+            "hangar",
+        ])
+        .args(["-c", sql])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("psql installed")
+}
+
+#[test]
+fn sigkill_during_refreshes_never_shows_a_partial_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["--catalog-refresh", "0s", "--listing-cache-ttl", "0s"];
+    let (mut writer, mut port) = start(dir.path(), &flags);
+    // t holds 1..n, so a complete version of v has sum(x) = n(n+1)/2; a partial one does not.
+    psql(
+        port,
+        "CREATE TABLE t AS SELECT value AS x FROM generate_series(1, 50000)",
+    );
+    psql(port, "CREATE MATERIALIZED VIEW v AS SELECT x FROM t");
+
+    // A second server reads the view the whole time.
+    let (reader, reader_port) = start(dir.path(), &flags);
+    let stop_reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reads = {
+        let stop_reading = std::sync::Arc::clone(&stop_reading);
+        std::thread::spawn(move || {
+            let mut reads = 0;
+            while !stop_reading.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = psql(reader_port, "SELECT count(*), sum(x) FROM v");
+                let (n, sum) = out.split_once('|').expect("count|sum");
+                let (n, sum): (i64, i64) = (n.parse().unwrap(), sum.parse().unwrap());
+                assert_eq!(sum, n * (n + 1) / 2, "a partial version of v: {n} rows");
+                reads += 1;
+            }
+            reads
+        })
+    };
+
+    let mut n = 50_000;
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    for _ in 0..12 {
+        psql(
+            port,
+            &format!(
+                "INSERT INTO t SELECT value FROM generate_series({}, {})",
+                n + 1,
+                n + 50_000
+            ),
+        );
+        n += 50_000;
+        let mut refresh = psql_in_background(port, "REFRESH MATERIALIZED VIEW v");
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_millis((seed >> 33) % 150));
+        writer.kill().unwrap();
+        writer.wait().unwrap();
+        refresh.wait().unwrap();
+        (writer, port) = start(dir.path(), &flags);
+    }
+
+    // After the last restart the view is whole and refreshes to the latest rows.
+    psql(port, "REFRESH MATERIALIZED VIEW v");
+    assert_eq!(psql(port, "SELECT count(*) FROM v"), n.to_string());
+    stop_reading.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reads.join().expect("every read saw a complete version");
+    assert!(reads > 0);
+    eprintln!(
+        "{reads} reads; refreshes by status: {}",
+        psql(
+            port,
+            "SELECT string_agg(status || ':' || c, ' ') FROM (SELECT status, count(*) AS c FROM hangar.refreshes GROUP BY status)"
+        )
+    );
+    assert!(stop(writer).success());
+    assert!(stop(reader).success());
+}
