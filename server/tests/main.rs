@@ -38,23 +38,18 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
     (child, port)
 }
 
+/// `psql -c sql` against the server on `port`, unaligned and tuples only.
+fn psql_command(port: u16, sql: &str) -> Command {
+    let mut command = Command::new("psql");
+    command
+        .args(["-X", "-At", "-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(["-U", "hangar", "hangar", "-c", sql]);
+    command
+}
+
+/// Runs `sql` with psql; returns its output.
 fn psql(port: u16, sql: &str) -> String {
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-At",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-U",
-            "hangar",
-            "hangar",
-            "-c",
-            sql,
-        ])
-        .output()
-        .expect("psql installed");
+    let out = psql_command(port, sql).output().expect("psql installed");
     assert!(
         out.status.success(),
         "{}",
@@ -139,19 +134,7 @@ fn environment_configures_the_server() {
 
 /// `psql -c sql` as a child process, not waited for.
 fn psql_in_background(port: u16, sql: &str) -> Child {
-    Command::new("psql")
-        .args([
-            "-X",
-            "-At",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-U",
-            "hangar",
-            "hangar",
-        ])
-        .args(["-c", sql])
+    psql_command(port, sql)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
