@@ -14,7 +14,7 @@ use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 
 use crate::catalog_provider::listing_options;
-use crate::session::Session;
+use crate::session::{Session, written_rows};
 use crate::{DATABASE, Error, Output, Result};
 
 /// Runs a DDL statement planned by DataFusion, the Hangar way.
@@ -269,15 +269,7 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
         let written = df
             .write_parquet(url.as_str(), DataFrameWriteOptions::new(), None)
             .await?;
-        written
-            .first()
-            .and_then(|b| {
-                b.column(0)
-                    .as_any()
-                    .downcast_ref::<datafusion::arrow::array::UInt64Array>()
-                    .map(|a| a.value(0))
-            })
-            .unwrap_or(0) as usize
+        written_rows(&written) as usize
     };
 
     let table = TableEntry {

@@ -29,7 +29,7 @@ use object_store::path::Path;
 
 use crate::ddl::{command, remove_all, table_name};
 use crate::engine::Shared;
-use crate::session::Session;
+use crate::session::{Session, written_rows};
 use crate::{Error, Output, Result};
 
 /// A materialized-view statement, planned.
@@ -480,7 +480,7 @@ pub(crate) async fn refresh(
     log.record(&run).await?;
     tracing::info!(view = %run.view, version = run.version, ?trigger, "refresh started");
 
-    let location = format!("{}v{:010}-{}/", view.root, run.version, run.id);
+    let location = format!("{}{}/", view.root, version_folder(run.version, &run.id));
     let outcome = write_and_commit(shared, schema, name, &view, &location, &run).await;
     run.finished_at = Some(now(shared));
     match &outcome {
@@ -529,15 +529,7 @@ async fn write_and_commit(
     let written = DataFrame::new(session.ctx.state(), plan)
         .write_parquet(location, options, None)
         .await?;
-    let rows = written
-        .first()
-        .and_then(|b| {
-            b.column(0)
-                .as_any()
-                .downcast_ref::<datafusion::arrow::array::UInt64Array>()
-                .map(|a| a.value(0))
-        })
-        .unwrap_or(0);
+    let rows = written_rows(&written);
     let bytes = prefix_size(shared, location).await?;
     shared
         .catalog
@@ -602,6 +594,17 @@ async fn remove_prefix(shared: &Shared, url: &str) {
     }
 }
 
+/// The name of a version's folder under the view's root: `v<version>-<run>`, numbers padded so
+/// folders sort by version.
+fn version_folder(version: u64, run_id: &str) -> String {
+    format!("v{version:010}-{run_id}")
+}
+
+/// The version a folder named by [`version_folder`] holds.
+fn folder_version(folder: &str) -> Option<u64> {
+    folder.strip_prefix('v')?.split('-').next()?.parse().ok()
+}
+
 /// Removes a view's folders that readers can no longer need: versions that stopped being current
 /// more than the grace period ago, and folders of refreshes that failed or died, once they have been
 /// untouched for as long.
@@ -652,10 +655,7 @@ pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
             // The view was dropped (at least a grace period ago: see the DROP).
             None => true,
             Some((location, version, refreshed_at)) => {
-                let folder_version = folder
-                    .get(1..11)
-                    .and_then(|n| n.parse::<u64>().ok())
-                    .unwrap_or(0);
+                let folder_version = folder_version(&folder).unwrap_or(0);
                 if location.trim_end_matches('/').ends_with(&folder) {
                     false
                 } else if folder_version < *version {

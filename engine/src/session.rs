@@ -412,21 +412,25 @@ impl Session {
             .await?
             .try_collect()
             .await?;
-        let count = batches
-            .first()
-            .filter(|b| b.num_rows() > 0 && b.num_columns() > 0)
-            .and_then(|b| {
-                datafusion::arrow::compute::cast(b.column(0), &DataType::UInt64)
-                    .ok()
-                    .and_then(|c| {
-                        c.as_any()
-                            .downcast_ref::<datafusion::arrow::array::UInt64Array>()
-                            .map(|a| a.value(0))
-                    })
-            })
-            .unwrap_or(0);
-        Ok(count as usize)
+        Ok(written_rows(&batches) as usize)
     }
+}
+
+/// The row count a writing plan reports: the single `count` value of its output.
+pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBatch]) -> u64 {
+    batches
+        .first()
+        .filter(|b| b.num_rows() > 0 && b.num_columns() > 0)
+        .and_then(|b| {
+            datafusion::arrow::compute::cast(b.column(0), &DataType::UInt64)
+                .ok()
+                .and_then(|c| {
+                    c.as_any()
+                        .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+                        .map(|a| a.value(0))
+                })
+        })
+        .unwrap_or(0)
 }
 
 /// A stream of one already-computed batch.

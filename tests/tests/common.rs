@@ -90,6 +90,18 @@ pub(crate) fn tpch_warehouse() -> &'static Path {
     })
 }
 
+/// The folder Hangar created for a table or view in `parent`: named `<name>-<id>`.
+pub(crate) fn managed_folder(parent: &Path, name: &str) -> Option<PathBuf> {
+    std::fs::read_dir(parent)
+        .ok()?
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{name}-")))
+        })
+}
+
 /// Rows of a simple-protocol (text) query, NULL as `None`.
 pub(crate) async fn text_rows(client: &Client, sql: &str) -> Vec<Vec<Option<String>>> {
     client

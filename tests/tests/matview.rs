@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tokio_postgres::Client;
 
-use crate::common::{connect, server, sqlstate, text_rows};
+use crate::common::{connect, managed_folder, server, sqlstate, text_rows};
 
 /// Rows as `col|col|…` strings, NULL as `NULL`.
 async fn rows(client: &Client, sql: &str) -> Vec<String> {
@@ -41,18 +41,7 @@ fn holds_files(path: &Path) -> bool {
 
 /// The version folders with data that a view has in the warehouse.
 fn version_folders(warehouse: &Path, view: &str) -> Vec<String> {
-    let views = warehouse.join("views/public");
-    let Some(root) = std::fs::read_dir(&views)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .starts_with(&format!("{view}-"))
-        })
-    else {
+    let Some(root) = managed_folder(&warehouse.join("views/public"), view) else {
         return vec![];
     };
     let mut folders: Vec<String> = std::fs::read_dir(root)

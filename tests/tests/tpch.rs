@@ -4,7 +4,7 @@
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
-use crate::common::{connect, server, text_rows, tpch_warehouse};
+use crate::common::{connect, managed_folder, server, text_rows, tpch_warehouse};
 
 const TABLES: [&str; 8] = [
     "nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
@@ -15,17 +15,8 @@ async fn reference_context(warehouse: &std::path::Path) -> SessionContext {
     let ctx = SessionContext::new();
     let tables = warehouse.join("tables/public");
     for table in TABLES {
-        let folder = std::fs::read_dir(&tables)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .starts_with(&format!("{table}-"))
-            })
-            .unwrap_or_else(|| panic!("no folder for {table}"));
+        let folder =
+            managed_folder(&tables, table).unwrap_or_else(|| panic!("no folder for {table}"));
         ctx.register_parquet(
             table,
             format!("{}/", folder.display()),
