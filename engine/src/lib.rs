@@ -12,6 +12,7 @@ mod ddl;
 mod engine;
 mod error;
 mod matview;
+mod pg_catalog;
 mod scheduler;
 mod session;
 mod statement;

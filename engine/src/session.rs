@@ -11,7 +11,6 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{ObjectType, Statement as SqlStatement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use futures::TryStreamExt;
 use tracing::Instrument;
@@ -159,8 +158,7 @@ impl Session {
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
-        datafusion_pg_catalog::setup_pg_catalog(&ctx, DATABASE, EmptyContextProvider)
-            .map_err(|e| Error::DataFusion(*e))?;
+        crate::pg_catalog::register(&ctx, &shared)?;
         let variables = Arc::new(Variables::default());
         variables.register_functions(&ctx);
         crate::system_tables::register(&ctx, &shared)?;

@@ -78,3 +78,101 @@ async fn psql_describes_the_warehouse() {
     assert!(q1.contains("(4 rows)"), "{q1}");
     s.shutdown().await.unwrap();
 }
+
+/// The rows of a table psql printed (its header left out), as trimmed cells.
+fn listing(output: &str) -> Vec<Vec<String>> {
+    output
+        .lines()
+        .filter(|l| l.contains('|'))
+        .skip(1)
+        .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn psql_manages_materialized_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let addr = s.pg_addr;
+
+    psql(
+        addr,
+        "CREATE TABLE sales AS SELECT * FROM (VALUES (1, 'north', 10), (2, 'south', 20)) AS t(id, region, amount)",
+    )
+    .await;
+    let created = psql(
+        addr,
+        "CREATE MATERIALIZED VIEW by_region WITH (schedule = '0 3 * * *') AS \
+         SELECT region, sum(amount) AS total FROM sales GROUP BY region",
+    )
+    .await;
+    assert!(created.contains("SELECT 2"), "{created}");
+    psql(
+        addr,
+        "CREATE MATERIALIZED VIEW top_region WITH (populate = false) AS \
+         SELECT region FROM by_region ORDER BY total DESC LIMIT 1",
+    )
+    .await;
+
+    // \dm lists exactly the two views, as materialized views; \dt and \dv list neither (\dv shows
+    // only the system view of refresh history).
+    let views = listing(&psql(addr, "\\dm").await);
+    let names: Vec<(&str, &str)> = views.iter().map(|r| (r[1].as_str(), r[2].as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("by_region", "materialized view"),
+            ("top_region", "materialized view")
+        ],
+        "{views:?}"
+    );
+    let tables = listing(&psql(addr, "\\dt").await);
+    assert_eq!(tables.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(), ["sales"]);
+    let plain_views = listing(&psql(addr, "\\dv").await);
+    assert_eq!(plain_views, [["hangar", "refreshes", "view", "postgres"]]);
+
+    // \d describes a view's columns.
+    let described = psql(addr, "\\d by_region").await;
+    assert!(described.contains("Materialized view \"public.by_region\""), "{described}");
+    assert!(
+        described.lines().any(|l| l.trim_start().starts_with("total")),
+        "{described}"
+    );
+
+    // pg_matviews tells whether a view holds data; REFRESH fills the unpopulated one.
+    let matviews = "SELECT matviewname, ispopulated, definition LIKE '%GROUP BY region%' \
+                    FROM pg_matviews ORDER BY 1";
+    assert_eq!(
+        listing(&psql(addr, matviews).await),
+        [["by_region", "t", "t"], ["top_region", "f", "f"]]
+    );
+    let refreshed = psql(addr, "REFRESH MATERIALIZED VIEW top_region").await;
+    assert!(refreshed.contains("REFRESH MATERIALIZED VIEW"), "{refreshed}");
+    let top = psql(addr, "SELECT region FROM top_region").await;
+    assert!(top.contains("south") && top.contains("(1 row)"), "{top}");
+    assert_eq!(
+        listing(&psql(addr, matviews).await)[1],
+        ["top_region", "t", "f"]
+    );
+
+    // ALTER … SET (schedule) and the history, then DROP.
+    let altered = psql(addr, "ALTER MATERIALIZED VIEW by_region SET (schedule = 'none')").await;
+    assert!(altered.contains("ALTER MATERIALIZED VIEW"), "{altered}");
+    let history = psql(
+        addr,
+        "SELECT view, trigger, status FROM hangar.refreshes ORDER BY started_at",
+    )
+    .await;
+    assert_eq!(
+        listing(&history),
+        [
+            ["public.by_region", "creation", "succeeded"],
+            ["public.top_region", "manual", "succeeded"]
+        ],
+        "{history}"
+    );
+    let dropped = psql(addr, "DROP MATERIALIZED VIEW top_region, by_region").await;
+    assert!(dropped.contains("DROP MATERIALIZED VIEW"), "{dropped}");
+    assert!(listing(&psql(addr, "\\dm").await).is_empty());
+    s.shutdown().await.unwrap();
+}

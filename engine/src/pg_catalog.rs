@@ -1,0 +1,248 @@
+//! `pg_catalog` for a session: `datafusion-pg-catalog`'s tables, with what that library cannot know
+//! about Hangar's catalog filled in. DataFusion has no notion of a materialized view, so the library
+//! shows one as a plain view (`relkind = 'v'`) and leaves `pg_matviews` empty; here `pg_class` marks
+//! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
+use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_plan::{ExecutionPlan, collect};
+use datafusion::prelude::SessionContext;
+use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
+use hangar_catalog::{Manifest, ViewDefinition};
+
+use crate::engine::Shared;
+use crate::{DATABASE, Error, Result};
+
+const SCHEMA: &str = "pg_catalog";
+/// Who `pg_catalog` names as the owner of every relation (as the library does for tables).
+const OWNER: &str = "postgres";
+
+/// Sets up `pg_catalog` and its functions in a session.
+pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()> {
+    datafusion_pg_catalog::setup_pg_catalog(ctx, DATABASE, EmptyContextProvider)
+        .map_err(|e| Error::DataFusion(*e))?;
+    let catalog = ctx
+        .catalog(DATABASE)
+        .ok_or_else(|| Error::NotSupported(format!("no catalog {DATABASE}")))?;
+    let inner = catalog
+        .schema(SCHEMA)
+        .ok_or_else(|| Error::NotSupported(format!("no schema {SCHEMA}")))?;
+    catalog.register_schema(
+        SCHEMA,
+        Arc::new(PgCatalog {
+            inner,
+            shared: Arc::clone(shared),
+        }),
+    )?;
+    Ok(())
+}
+
+/// The library's `pg_catalog` schema, with `pg_class` and `pg_matviews` replaced.
+#[derive(Debug)]
+struct PgCatalog {
+    inner: Arc<dyn SchemaProvider>,
+    shared: Arc<Shared>,
+}
+
+#[async_trait]
+impl SchemaProvider for PgCatalog {
+    fn table_names(&self) -> Vec<String> {
+        self.inner.table_names()
+    }
+
+    async fn table(&self, name: &str) -> DfResult<Option<Arc<dyn TableProvider>>> {
+        match name.to_ascii_lowercase().as_str() {
+            "pg_class" => {
+                let (Some(class), Some(namespace)) = (
+                    self.inner.table("pg_class").await?,
+                    self.inner.table("pg_namespace").await?,
+                ) else {
+                    return Ok(None);
+                };
+                Ok(Some(Arc::new(PgClass {
+                    class,
+                    namespace,
+                    shared: Arc::clone(&self.shared),
+                })))
+            }
+            "pg_matviews" => Ok(Some(Arc::new(PgMatviews {
+                shared: Arc::clone(&self.shared),
+            }))),
+            _ => self.inner.table(name).await,
+        }
+    }
+
+    fn table_exist(&self, name: &str) -> bool {
+        self.inner.table_exist(name)
+    }
+}
+
+/// Plans a scan of rows computed at scan time; `pg_catalog` tables are small.
+fn scan_batch(batch: RecordBatch, projection: Option<&Vec<usize>>) -> DfResult<Arc<dyn ExecutionPlan>> {
+    let schema = batch.schema();
+    Ok(MemorySourceConfig::try_new_exec(
+        &[vec![batch]],
+        schema,
+        projection.cloned(),
+    )?)
+}
+
+/// Reads a whole table of the library's `pg_catalog` as one batch.
+async fn read_all(table: &dyn TableProvider, state: &dyn DfSession) -> DfResult<RecordBatch> {
+    let plan = table.scan(state, None, &[], None).await?;
+    let batches = collect(plan, state.task_ctx()).await?;
+    Ok(concat_batches(&table.schema(), &batches)?)
+}
+
+/// `pg_class` as the library builds it, with `relkind = 'm'` for materialized views and
+/// `relispopulated` false for those never refreshed.
+#[derive(Debug)]
+struct PgClass {
+    class: Arc<dyn TableProvider>,
+    namespace: Arc<dyn TableProvider>,
+    shared: Arc<Shared>,
+}
+
+impl PgClass {
+    /// The library's rows, with the two columns above recomputed.
+    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
+        let namespaces = read_all(self.namespace.as_ref(), state).await?;
+        let class = read_all(self.class.as_ref(), state).await?;
+        let schema_of: HashMap<i32, &str> = {
+            let oids = as_int32_array(column(&namespaces, "oid")?)?;
+            let names = as_string_array(column(&namespaces, "nspname")?)?;
+            oids.iter().zip(names.iter()).filter_map(|(o, n)| Some((o?, n?))).collect()
+        };
+        let snapshot = self.shared.catalog.snapshot();
+        let relnamespace = as_int32_array(column(&class, "relnamespace")?)?;
+        let relname = as_string_array(column(&class, "relname")?)?;
+        let relkind = as_string_array(column(&class, "relkind")?)?;
+        let populated = as_boolean_array(column(&class, "relispopulated")?)?;
+        let mut kinds = Vec::with_capacity(class.num_rows());
+        let mut populateds = Vec::with_capacity(class.num_rows());
+        for row in 0..class.num_rows() {
+            let view = schema_of
+                .get(&relnamespace.value(row))
+                .and_then(|schema| snapshot.view(schema, relname.value(row)));
+            match view {
+                Some((_, view)) => {
+                    kinds.push("m");
+                    populateds.push(view.version > 0);
+                }
+                None => {
+                    kinds.push(relkind.value(row));
+                    populateds.push(populated.value(row));
+                }
+            }
+        }
+        let mut columns = class.columns().to_vec();
+        columns[index(&class, "relkind")?] = Arc::new(StringArray::from(kinds));
+        columns[index(&class, "relispopulated")?] = Arc::new(BooleanArray::from(populateds));
+        Ok(RecordBatch::try_new(class.schema(), columns)?)
+    }
+}
+
+fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {
+    Ok(batch.schema().index_of(name)?)
+}
+
+fn column<'a>(batch: &'a RecordBatch, name: &str) -> DfResult<&'a ArrayRef> {
+    Ok(batch.column(index(batch, name)?))
+}
+
+#[async_trait]
+impl TableProvider for PgClass {
+    fn schema(&self) -> SchemaRef {
+        self.class.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        self.class.table_type()
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn DfSession,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        scan_batch(self.rows(state).await?, projection)
+    }
+}
+
+/// `pg_matviews`: one row per materialized view of the warehouse.
+#[derive(Debug)]
+struct PgMatviews {
+    shared: Arc<Shared>,
+}
+
+fn pg_matviews_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("schemaname", DataType::Utf8, false),
+        Field::new("matviewname", DataType::Utf8, false),
+        Field::new("matviewowner", DataType::Utf8, false),
+        Field::new("tablespace", DataType::Utf8, true),
+        Field::new("hasindexes", DataType::Boolean, false),
+        Field::new("ispopulated", DataType::Boolean, false),
+        Field::new("definition", DataType::Utf8, false),
+    ]))
+}
+
+fn pg_matviews_rows(manifest: &Manifest) -> DfResult<RecordBatch> {
+    let views: Vec<_> = manifest.views().collect();
+    let strings = |f: &dyn Fn(&str, &str, &ViewDefinition) -> Option<String>| -> ArrayRef {
+        Arc::new(
+            views
+                .iter()
+                .map(|(schema, name, _, view)| f(schema, name, view))
+                .collect::<StringArray>(),
+        )
+    };
+    let columns = vec![
+        strings(&|schema, _, _| Some(schema.to_string())),
+        strings(&|_, name, _| Some(name.to_string())),
+        strings(&|_, _, _| Some(OWNER.to_string())),
+        strings(&|_, _, _| None),
+        Arc::new(BooleanArray::from(vec![false; views.len()])) as ArrayRef,
+        Arc::new(
+            views
+                .iter()
+                .map(|(_, _, _, view)| Some(view.version > 0))
+                .collect::<BooleanArray>(),
+        ),
+        strings(&|_, _, view| Some(view.query.clone())),
+    ];
+    Ok(RecordBatch::try_new(pg_matviews_schema(), columns)?)
+}
+
+#[async_trait]
+impl TableProvider for PgMatviews {
+    fn schema(&self) -> SchemaRef {
+        pg_matviews_schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::View
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn DfSession,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        scan_batch(pg_matviews_rows(&self.shared.catalog.snapshot())?, projection)
+    }
+}
