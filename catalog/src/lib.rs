@@ -17,7 +17,7 @@ mod store;
 
 pub use error::{Error, Result};
 pub use manifest::{
-    Change, DEFAULT_SCHEMA, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry, TableEntry,
+    Change, DEFAULT_SCHEMA, DroppedFolder, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry, TableEntry,
     TableFormat, ViewDefinition, ViewVersion,
 };
 pub use refreshes::{RefreshLog, RefreshRun, RunStatus, Trigger};

@@ -24,6 +24,19 @@ pub struct Manifest {
     pub committed_at: String,
     /// Schemas by name.
     pub schemas: BTreeMap<String, SchemaEntry>,
+    /// Folders of dropped managed tables and views whose files are still to be removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<DroppedFolder>,
+}
+
+/// A warehouse folder that a drop left behind. Queries that started before the drop may still read
+/// it, so its files are removed once the grace period after the drop is over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedFolder {
+    /// URL of the folder (ends with `/`).
+    pub location: String,
+    /// When the drop was committed (RFC 3339).
+    pub dropped_at: String,
 }
 
 /// A schema (namespace of tables).
@@ -61,6 +74,15 @@ pub struct TableEntry {
 }
 
 impl TableEntry {
+    /// The warehouse folder holding all of this entry's files, if Hangar wrote them: a view's root
+    /// or a managed table's location. External tables' files are not Hangar's to remove.
+    pub fn owned_folder(&self) -> Option<&str> {
+        match &self.view {
+            Some(view) => Some(&view.root),
+            None => self.managed.then_some(self.location.as_str()),
+        }
+    }
+
     /// What kind of relation this entry is.
     pub fn kind(&self) -> RelationKind {
         if self.view.is_some() {
@@ -192,6 +214,11 @@ pub enum Change {
         /// When the change was made (RFC 3339).
         since: String,
     },
+    /// Forget dropped folders whose files have been removed.
+    ForgetDropped {
+        /// Their locations.
+        locations: Vec<String>,
+    },
 }
 
 impl Manifest {
@@ -202,6 +229,7 @@ impl Manifest {
             version: 0,
             committed_at: String::new(),
             schemas: BTreeMap::from([(DEFAULT_SCHEMA.to_string(), SchemaEntry::default())]),
+            dropped: Vec::new(),
         }
     }
 
@@ -238,6 +266,15 @@ impl Manifest {
     /// nothing needs committing.
     pub fn apply(&self, change: &Change) -> Result<Option<Manifest>> {
         let mut next = self.clone();
+        let now = chrono::Utc::now().to_rfc3339();
+        let drop_folder = |next: &mut Manifest, entry: &TableEntry| {
+            if let Some(folder) = entry.owned_folder() {
+                next.dropped.push(DroppedFolder {
+                    location: folder.to_string(),
+                    dropped_at: now.clone(),
+                });
+            }
+        };
         match change {
             Change::CreateSchema {
                 name,
@@ -271,6 +308,9 @@ impl Manifest {
                                 dependents: outside,
                             });
                         }
+                    }
+                    for entry in self.schemas[name].tables.values() {
+                        drop_folder(&mut next, entry);
                     }
                     next.schemas.remove(name);
                 }
@@ -330,6 +370,7 @@ impl Manifest {
                     });
                 }
                 next.schemas.get_mut(schema).map(|s| s.tables.remove(name));
+                drop_folder(&mut next, found);
             }
             Change::SetViewVersion {
                 schema,
@@ -359,9 +400,15 @@ impl Manifest {
                 view.schedule = schedule.clone();
                 view.schedule_since = Some(since.clone());
             }
+            Change::ForgetDropped { locations } => {
+                next.dropped.retain(|d| !locations.contains(&d.location));
+                if next.dropped.len() == self.dropped.len() {
+                    return Ok(None);
+                }
+            }
         }
         next.version = self.version + 1;
-        next.committed_at = chrono::Utc::now().to_rfc3339();
+        next.committed_at = now;
         Ok(Some(next))
     }
 }
@@ -523,6 +570,15 @@ mod tests {
         }
     }
 
+    fn drop(name: &str, kind: RelationKind) -> Change {
+        Change::DropTable {
+            schema: "public".into(),
+            name: name.into(),
+            kind,
+            if_exists: false,
+        }
+    }
+
     #[test]
     fn a_refresh_commits_only_on_the_version_it_started_from() {
         let m = Manifest::empty()
@@ -567,12 +623,6 @@ mod tests {
             .apply(&create("v", view(&["public.t"])))
             .unwrap()
             .unwrap();
-        let drop = |name: &str, kind| Change::DropTable {
-            schema: "public".into(),
-            name: name.into(),
-            kind,
-            if_exists: false,
-        };
         assert!(matches!(
             m.apply(&drop("t", RelationKind::Table)),
             Err(Error::HasDependents { .. })
@@ -590,5 +640,59 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(m.apply(&drop("t", RelationKind::Table)).unwrap().is_some());
+    }
+
+    #[test]
+    fn drops_leave_the_folders_hangar_wrote_to_be_removed() {
+        let managed = TableEntry {
+            location: "file:///w/tables/m-1/".into(),
+            managed: true,
+            ..table()
+        };
+        let m = Manifest::empty()
+            .apply(&create("external", table()))
+            .unwrap()
+            .unwrap()
+            .apply(&create("managed", managed))
+            .unwrap()
+            .unwrap()
+            .apply(&create("v", view(&["public.managed"])))
+            .unwrap()
+            .unwrap();
+        let after_drops = m
+            .apply(&drop("v", RelationKind::MaterializedView))
+            .unwrap()
+            .unwrap()
+            .apply(&drop("external", RelationKind::Table))
+            .unwrap()
+            .unwrap();
+        let locations = |m: &Manifest| -> Vec<String> {
+            m.dropped.iter().map(|d| d.location.clone()).collect()
+        };
+        // External tables' files are not Hangar's.
+        assert_eq!(locations(&after_drops), ["file:///w/views/v-1/"]);
+        assert!(!after_drops.dropped[0].dropped_at.is_empty());
+        let json = serde_json::to_string(&after_drops).unwrap();
+        assert_eq!(serde_json::from_str::<Manifest>(&json).unwrap(), after_drops);
+
+        // DROP SCHEMA … CASCADE leaves every folder of the schema.
+        let cascade = Change::DropSchema {
+            name: "public".into(),
+            if_exists: false,
+            cascade: true,
+        };
+        let after_cascade = m.apply(&cascade).unwrap().unwrap();
+        assert_eq!(
+            locations(&after_cascade),
+            ["file:///w/tables/m-1/", "file:///w/views/v-1/"]
+        );
+
+        // Forgetting removes what was named; forgetting it again changes nothing.
+        let forget = Change::ForgetDropped {
+            locations: vec!["file:///w/views/v-1/".into()],
+        };
+        let forgotten = after_cascade.apply(&forget).unwrap().unwrap();
+        assert_eq!(locations(&forgotten), ["file:///w/tables/m-1/"]);
+        assert!(forgotten.apply(&forget).unwrap().is_none());
     }
 }

@@ -29,7 +29,7 @@ pub enum Trigger {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
-    /// Still running, or its server died before it could record the end.
+    /// Still running, or its server died before it could record the end (its heartbeat tells).
     Running,
     /// Its version became current.
     Succeeded,
@@ -54,6 +54,9 @@ pub struct RefreshRun {
     pub started_at: String,
     /// When it ended (RFC 3339).
     pub finished_at: Option<String>,
+    /// When a running run last recorded that it is still running (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_at: Option<String>,
     /// Where it stands.
     pub status: RunStatus,
     /// Rows written.
@@ -132,6 +135,7 @@ mod tests {
             attempt: 1,
             started_at: "2026-01-01T00:00:00Z".into(),
             finished_at: None,
+            heartbeat_at: None,
             status: RunStatus::Running,
             rows: None,
             bytes: None,

@@ -18,6 +18,9 @@ pub struct EngineConfig {
     /// How long a materialized view's version stays readable after a refresh replaced it (queries
     /// that started on it finish on it), and how long the files of a failed refresh are left alone.
     pub view_version_grace: Duration,
+    /// How often a running refresh records that it is still running. A run silent for three of
+    /// these is shown as interrupted: its server died.
+    pub refresh_heartbeat: Duration,
 }
 
 impl Default for EngineConfig {
@@ -28,6 +31,7 @@ impl Default for EngineConfig {
             listing_cache_ttl: Duration::from_secs(10),
             target_partitions: None,
             view_version_grace: Duration::from_secs(15 * 60),
+            refresh_heartbeat: Duration::from_secs(30),
         }
     }
 }

@@ -8,12 +8,12 @@ use datafusion::common::{SchemaReference, TableReference};
 use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
-use futures::TryStreamExt;
 use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::ObjectStoreExt;
 
 use crate::catalog_provider::listing_options;
+use crate::cleanup::{self, remove_all};
 use crate::session::{Session, written_rows};
 use crate::{DATABASE, Error, Output, Result};
 
@@ -80,6 +80,10 @@ pub(crate) fn command(tag: &'static str) -> Output {
 
 async fn commit(session: &Session, change: Change) -> Result<()> {
     session.shared.catalog.commit(&change).await?;
+    if matches!(change, Change::DropSchema { .. } | Change::DropTable { .. }) {
+        // Queries that started before the drop may still read the files.
+        cleanup::remove_dropped_later(&session.shared);
+    }
     Ok(())
 }
 
@@ -304,28 +308,6 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
 async fn remove_folder(warehouse: &hangar_storage::Mount, folder: &str) {
     let prefix = Path::from(format!("{}/{folder}", warehouse.root));
     remove_all(&warehouse.store, &prefix, "a failed CREATE TABLE").await;
-}
-
-/// Best-effort removal of every object under `prefix`; failures are logged, naming `what` the
-/// objects belonged to.
-pub(crate) async fn remove_all(store: &Arc<dyn ObjectStore>, prefix: &Path, what: &str) {
-    let files: Vec<_> = match store
-        .list(Some(prefix))
-        .map_ok(|m| m.location)
-        .try_collect()
-        .await
-    {
-        Ok(files) => files,
-        Err(e) => {
-            tracing::warn!(%prefix, error = %e, "could not list the files of {what}");
-            return;
-        }
-    };
-    for file in files {
-        if let Err(e) = store.delete(&file).await {
-            tracing::warn!(%file, error = %e, "could not remove a file of {what}");
-        }
-    }
 }
 
 /// Creates a managed table from batches already in memory (the demo data generator uses this).

@@ -7,6 +7,7 @@
 //! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
 
 mod catalog_provider;
+mod cleanup;
 mod config;
 mod ddl;
 mod engine;

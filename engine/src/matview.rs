@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
 use datafusion::common::Column;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
@@ -24,10 +23,9 @@ use hangar_catalog::{
     Change, RefreshRun, RelationKind, RunStatus, TableEntry, TableFormat, Trigger, ViewDefinition,
     ViewVersion,
 };
-use object_store::ObjectStoreExt;
-use object_store::path::Path;
 
-use crate::ddl::{command, remove_all, table_name};
+use crate::cleanup::{self, remove_old_versions, remove_prefix, warehouse_path};
+use crate::ddl::{command, table_name};
 use crate::engine::Shared;
 use crate::session::{Session, written_rows};
 use crate::{Error, Output, Result};
@@ -341,12 +339,6 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
         }
         Command::Drop { names, if_exists } => {
             for (schema, name) in names {
-                let root = shared
-                    .catalog
-                    .refresh()
-                    .await?
-                    .view(schema, name)
-                    .map(|(_, view)| view.root.clone());
                 shared
                     .catalog
                     .commit(&Change::DropTable {
@@ -356,15 +348,9 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                         if_exists: *if_exists,
                     })
                     .await?;
-                if let Some(root) = root {
-                    // Queries that started before the drop may still read the last version.
-                    let shared = Arc::clone(shared);
-                    tokio::spawn(async move {
-                        tokio::time::sleep(shared.config.view_version_grace).await;
-                        remove_old_versions(&shared, &root).await;
-                    });
-                }
             }
+            // Queries that started before the drop may still read the last version.
+            cleanup::remove_dropped_later(shared);
             Ok(command("DROP MATERIALIZED VIEW"))
         }
     }
@@ -471,6 +457,7 @@ pub(crate) async fn refresh(
         attempt,
         started_at: now(shared),
         finished_at: None,
+        heartbeat_at: None,
         status: RunStatus::Running,
         rows: None,
         bytes: None,
@@ -481,7 +468,27 @@ pub(crate) async fn refresh(
     tracing::info!(view = %run.view, version = run.version, ?trigger, "refresh started");
 
     let location = format!("{}{}/", view.root, version_folder(run.version, &run.id));
-    let outcome = write_and_commit(shared, schema, name, &view, &location, &run).await;
+    let work = write_and_commit(
+        shared,
+        schema,
+        name,
+        &view,
+        &location,
+        run.version,
+        run.started_at.clone(),
+    );
+    tokio::pin!(work);
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut work => break outcome,
+            _ = tokio::time::sleep(shared.config.refresh_heartbeat) => {
+                run.heartbeat_at = Some(now(shared));
+                if let Err(e) = log.record(&run).await {
+                    tracing::warn!(view = %run.view, error = %e, "could not record a refresh's heartbeat");
+                }
+            }
+        }
+    };
     run.finished_at = Some(now(shared));
     match &outcome {
         Ok((rows, bytes)) => {
@@ -500,8 +507,8 @@ pub(crate) async fn refresh(
     if let Err(e) = log.record(&run).await {
         tracing::warn!(view = %run.view, error = %e, "could not record the end of a refresh");
     }
-    let shared = Arc::clone(shared);
-    tokio::spawn(async move { remove_old_versions(&shared, &view.root).await });
+    let (shared, root) = (Arc::clone(shared), view.root.clone());
+    tokio::spawn(async move { remove_old_versions(&shared, &root).await });
     outcome.map(|_| run)
 }
 
@@ -513,7 +520,8 @@ async fn write_and_commit(
     name: &str,
     view: &ViewDefinition,
     location: &str,
-    run: &RefreshRun,
+    version: u64,
+    started_at: String,
 ) -> Result<(u64, u64)> {
     let session = Session::new(Arc::clone(shared), "hangar")?;
     let plan = plan_query(&session, &view.query).await?;
@@ -537,12 +545,12 @@ async fn write_and_commit(
             schema: schema.to_string(),
             name: name.to_string(),
             version: ViewVersion {
-                base_version: run.version - 1,
+                base_version: version - 1,
                 root: view.root.clone(),
-                version: run.version,
+                version,
                 location: location.to_string(),
                 schema: partitions_last(output, &view.partition_by),
-                refreshed_at: run.started_at.clone(),
+                refreshed_at: started_at,
             },
         })
         .await?;
@@ -555,23 +563,6 @@ pub(crate) fn now(shared: &Shared) -> String {
         .clock
         .now()
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// The warehouse store and the path of a warehouse URL's folder.
-fn warehouse_path(
-    shared: &Shared,
-    url: &str,
-) -> Option<(Arc<dyn object_store::ObjectStore>, Path)> {
-    let warehouse = shared.stores.warehouse();
-    let relative = url.strip_prefix(warehouse.url.as_str())?;
-    Some((
-        Arc::clone(&warehouse.store),
-        Path::from(format!(
-            "{}/{}",
-            warehouse.root,
-            relative.trim_end_matches('/')
-        )),
-    ))
 }
 
 async fn prefix_size(shared: &Shared, url: &str) -> Result<u64> {
@@ -587,13 +578,6 @@ async fn prefix_size(shared: &Shared, url: &str) -> Result<u64> {
     Ok(sizes.iter().sum())
 }
 
-/// Best-effort removal of a view version's folder.
-async fn remove_prefix(shared: &Shared, url: &str) {
-    if let Some((store, prefix)) = warehouse_path(shared, url) {
-        remove_all(&store, &prefix, "a view version").await;
-    }
-}
-
 /// The name of a version's folder under the view's root: `v<version>-<run>`, numbers padded so
 /// folders sort by version.
 fn version_folder(version: u64, run_id: &str) -> String {
@@ -601,82 +585,6 @@ fn version_folder(version: u64, run_id: &str) -> String {
 }
 
 /// The version a folder named by [`version_folder`] holds.
-fn folder_version(folder: &str) -> Option<u64> {
+pub(crate) fn folder_version(folder: &str) -> Option<u64> {
     folder.strip_prefix('v')?.split('-').next()?.parse().ok()
-}
-
-/// Removes a view's folders that readers can no longer need: versions that stopped being current
-/// more than the grace period ago, and folders of refreshes that failed or died, once they have been
-/// untouched for as long.
-pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
-    let grace = shared.config.view_version_grace;
-    let Ok(snapshot) = shared.catalog.refresh().await else {
-        return;
-    };
-    let current =
-        snapshot
-            .views()
-            .find(|(.., view)| view.root == root)
-            .map(|(_, _, entry, view)| {
-                (
-                    entry.location.clone(),
-                    view.version,
-                    view.refreshed_at.clone(),
-                )
-            });
-    let Some((store, prefix)) = warehouse_path(shared, root) else {
-        return;
-    };
-    let Ok(files) = store.list(Some(&prefix)).try_collect::<Vec<_>>().await else {
-        return;
-    };
-    // Group files by version folder: the first path part under the root.
-    let mut folders: HashMap<String, (Vec<Path>, DateTime<Utc>)> = HashMap::new();
-    for meta in files {
-        let Some(folder) = meta
-            .location
-            .prefix_match(&prefix)
-            .and_then(|mut parts| parts.next())
-            .map(|part| part.as_ref().to_string())
-        else {
-            continue;
-        };
-        let (paths, newest) = folders
-            .entry(folder)
-            .or_insert_with(|| (vec![], meta.last_modified));
-        *newest = (*newest).max(meta.last_modified);
-        paths.push(meta.location);
-    }
-    let now = shared.clock.now();
-    let older_than_grace =
-        |t: DateTime<Utc>| now.signed_duration_since(t).to_std().unwrap_or_default() > grace;
-    for (folder, (paths, newest)) in folders {
-        let removable = match &current {
-            // The view was dropped (at least a grace period ago: see the DROP).
-            None => true,
-            Some((location, version, refreshed_at)) => {
-                let folder_version = folder_version(&folder).unwrap_or(0);
-                if location.trim_end_matches('/').ends_with(&folder) {
-                    false
-                } else if folder_version < *version {
-                    // Stopped being current when the current version was committed, at the latest.
-                    refreshed_at
-                        .as_deref()
-                        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                        .is_some_and(|t| older_than_grace(t.with_timezone(&Utc)))
-                } else {
-                    // A refresh that failed, died, or is still writing: only once it is quiet.
-                    older_than_grace(newest)
-                }
-            }
-        };
-        if removable {
-            tracing::info!(%root, %folder, "removing an old view version");
-            for path in paths {
-                if let Err(e) = store.delete(&path).await {
-                    tracing::warn!(%path, error = %e, "could not remove a file of an old view version");
-                }
-            }
-        }
-    }
 }

@@ -18,7 +18,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::engine::Shared;
-use crate::matview::{parse_cron, refresh, remove_old_versions};
+use crate::cleanup::sweep;
+use crate::matview::{parse_cron, refresh};
 use crate::{Engine, Result};
 
 /// Where the scheduler reads the time, so tests can move it.
@@ -126,11 +127,21 @@ impl Scheduler {
         let mut jobs = JoinSet::new();
         let mut claimed = HashSet::new();
         let mut versions = self.shared.catalog.versions();
-        for (_, _, _, view) in self.shared.catalog.snapshot().views() {
-            remove_old_versions(&self.shared, &view.root).await;
-        }
+        // The warehouse is swept at start (a crash may have left files behind) and then every grace
+        // period, or every poll if that is longer.
+        let sweep_every = self
+            .shared
+            .config
+            .view_version_grace
+            .max(self.config.poll_interval);
+        let mut next_sweep = self.shared.clock.now();
         loop {
             while jobs.try_join_next().is_some() {}
+            if self.shared.clock.now() >= next_sweep {
+                let shared = Arc::clone(&self.shared);
+                jobs.spawn(async move { sweep(&shared).await });
+                next_sweep = self.shared.clock.now() + sweep_every;
+            }
             let next_slot = match self.start_due(&mut jobs, &mut claimed).await {
                 Ok(next) => next,
                 Err(e) => {
@@ -139,7 +150,7 @@ impl Scheduler {
                 }
             };
             let poll = self.shared.clock.now() + self.config.poll_interval;
-            let wake = next_slot.map_or(poll, |slot| slot.min(poll));
+            let wake = next_slot.map_or(poll, |slot| slot.min(poll)).min(next_sweep);
             tokio::select! {
                 _ = self.shared.clock.sleep_until(wake) => {}
                 // A view created or rescheduled here counts at once, not at the next poll.
@@ -286,6 +297,7 @@ impl Job {
             attempt: 0,
             started_at: now.clone(),
             finished_at: Some(now),
+            heartbeat_at: None,
             status: RunStatus::Failed,
             rows: None,
             bytes: None,

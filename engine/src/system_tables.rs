@@ -69,7 +69,26 @@ fn millis(rfc3339: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
-fn refreshes_batch(runs: &[RefreshRun]) -> DfResult<RecordBatch> {
+/// How a run's status reads: a run still marked running whose heartbeat stopped more than three
+/// heartbeats ago was interrupted (its server died).
+fn status_name(run: &RefreshRun, shared: &Shared) -> &'static str {
+    match run.status {
+        RunStatus::Running => {
+            let last_sign = run.heartbeat_at.as_deref().unwrap_or(&run.started_at);
+            let silent = millis(last_sign).map(|t| shared.clock.now().timestamp_millis() - t);
+            let stale = 3 * shared.config.refresh_heartbeat.as_millis() as i64;
+            if silent.is_some_and(|silent| silent > stale) {
+                "interrupted"
+            } else {
+                "running"
+            }
+        }
+        RunStatus::Succeeded => "succeeded",
+        RunStatus::Failed => "failed",
+    }
+}
+
+fn refreshes_batch(runs: &[RefreshRun], shared: &Shared) -> DfResult<RecordBatch> {
     let strings = |f: &dyn Fn(&RefreshRun) -> Option<String>| -> ArrayRef {
         Arc::new(runs.iter().map(f).collect::<StringArray>())
     };
@@ -91,7 +110,7 @@ fn refreshes_batch(runs: &[RefreshRun]) -> DfResult<RecordBatch> {
         Arc::new(runs.iter().map(|r| r.attempt).collect::<UInt32Array>()) as ArrayRef,
         times(&|r| millis(&r.started_at).or(Some(0))),
         times(&|r| r.finished_at.as_deref().and_then(millis)),
-        strings(&|r| Some(status_name(r.status).to_string())),
+        strings(&|r| Some(status_name(r, shared).to_string())),
         ints(&|r| r.rows.map(|n| n as i64)),
         ints(&|r| r.bytes.map(|n| n as i64)),
         strings(&|r| r.error.clone()),
@@ -106,14 +125,6 @@ fn trigger_name(trigger: Trigger) -> &'static str {
         Trigger::Manual => "manual",
         Trigger::Schedule => "schedule",
         Trigger::Dependency => "dependency",
-    }
-}
-
-fn status_name(status: RunStatus) -> &'static str {
-    match status {
-        RunStatus::Running => "running",
-        RunStatus::Succeeded => "succeeded",
-        RunStatus::Failed => "failed",
     }
 }
 
@@ -141,7 +152,7 @@ impl TableProvider for Refreshes {
             .list()
             .await
             .map_err(|e| DataFusionError::External(Box::new(Error::from(e))))?;
-        let batch = refreshes_batch(&runs)?;
+        let batch = refreshes_batch(&runs, &self.shared)?;
         Ok(MemorySourceConfig::try_new_exec(
             &[vec![batch]],
             refreshes_schema(),

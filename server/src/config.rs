@@ -114,6 +114,11 @@ pub struct EngineArgs {
     /// started on it finish on it); also how long files of a failed refresh are left alone.
     #[arg(long, env = "HANGAR_VIEW_VERSION_GRACE", default_value = "15m", value_parser = humantime::parse_duration)]
     pub view_version_grace: Duration,
+
+    /// How often a running refresh records that it is still running; a run silent for three of
+    /// these shows as `interrupted` in `hangar.refreshes`.
+    #[arg(long, env = "HANGAR_REFRESH_HEARTBEAT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub refresh_heartbeat: Duration,
 }
 
 /// How scheduled refreshes of materialized views run.
@@ -296,6 +301,7 @@ impl ServeConfig {
             listing_cache_ttl: self.engine.listing_cache_ttl,
             target_partitions: self.engine.target_partitions,
             view_version_grace: self.engine.view_version_grace,
+            refresh_heartbeat: self.engine.refresh_heartbeat,
         }
     }
 }

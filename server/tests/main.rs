@@ -144,7 +144,14 @@ fn psql_in_background(port: u16, sql: &str) -> Child {
 #[test]
 fn sigkill_during_refreshes_never_shows_a_partial_view() {
     let dir = tempfile::tempdir().unwrap();
-    let flags = ["--catalog-refresh", "0s", "--listing-cache-ttl", "0s"];
+    let flags = [
+        "--catalog-refresh",
+        "0s",
+        "--listing-cache-ttl",
+        "0s",
+        "--refresh-heartbeat",
+        "1s",
+    ];
     let (mut writer, mut port) = start(dir.path(), &flags);
     // t holds 1..n, so a complete version of v has sum(x) = n(n+1)/2; a partial one does not.
     psql(
@@ -203,13 +210,50 @@ fn sigkill_during_refreshes_never_shows_a_partial_view() {
     stop_reading.store(true, std::sync::atomic::Ordering::Relaxed);
     let reads = reads.join().expect("every read saw a complete version");
     assert!(reads > 0);
-    eprintln!(
-        "{reads} reads; refreshes by status: {}",
-        psql(
-            port,
-            "SELECT string_agg(status || ':' || c, ' ') FROM (SELECT status, count(*) AS c FROM hangar.refreshes GROUP BY status)"
-        )
+    // Three silent heartbeats later, no run that a kill cut short still reads as running.
+    std::thread::sleep(Duration::from_millis(3500));
+    let statuses = psql(
+        port,
+        "SELECT string_agg(status || ':' || c, ' ') FROM (SELECT status, count(*) AS c FROM hangar.refreshes GROUP BY status)",
     );
+    eprintln!("{reads} reads; refreshes by status: {statuses}");
+    assert!(!statuses.contains("running"), "{statuses}");
     assert!(stop(writer).success());
+    assert!(stop(reader).success());
+}
+
+#[test]
+fn a_refresh_whose_server_died_reads_as_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["--catalog-refresh", "0s", "--refresh-heartbeat", "1s"];
+    let (mut writer, port) = start(dir.path(), &flags);
+    // A view slow enough to refresh that the server can be killed in the middle.
+    psql(
+        port,
+        "CREATE MATERIALIZED VIEW slow WITH (populate = false) AS \
+         SELECT count(*) AS n FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+    );
+    let (reader, reader_port) = start(dir.path(), &flags);
+    let status = || {
+        psql(
+            reader_port,
+            "SELECT string_agg(status, ',') FROM hangar.refreshes WHERE view = 'public.slow'",
+        )
+    };
+    let mut refresh = psql_in_background(port, "REFRESH MATERIALIZED VIEW slow");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while status() != "running" {
+        assert!(Instant::now() < deadline, "no running refresh: {}", status());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Its heartbeat keeps a long refresh running past three heartbeats.
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(status(), "running");
+
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    refresh.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(status(), "interrupted");
     assert!(stop(reader).success());
 }

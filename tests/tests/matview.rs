@@ -278,3 +278,63 @@ async fn options_schedules_and_the_refresh_history() {
     );
     s.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_server_removes_what_a_stopped_one_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let warehouse = dir.path();
+    // The first server keeps dropped files for an hour, and stops long before that.
+    let first = server(warehouse, &["--view-version-grace", "1h"]).await;
+    let c = connect(&first).await;
+    for sql in [
+        "CREATE TABLE kept AS SELECT 1 AS x",
+        "CREATE TABLE gone AS SELECT 1 AS x",
+        "CREATE MATERIALIZED VIEW v AS SELECT x FROM kept",
+        "CREATE MATERIALIZED VIEW w AS SELECT x FROM kept",
+        "CREATE SCHEMA s",
+        "CREATE TABLE s.t AS SELECT 1 AS x",
+    ] {
+        c.batch_execute(sql).await.unwrap();
+    }
+    let folder = |parent: &str, name: &str| managed_folder(&warehouse.join(parent), name).unwrap();
+    let (kept, gone, v, w, t) = (
+        folder("tables/public", "kept"),
+        folder("tables/public", "gone"),
+        folder("views/public", "v"),
+        folder("views/public", "w"),
+        folder("tables/s", "t"),
+    );
+    // What a refresh of w that died mid-write leaves behind.
+    let died = w.join("v0000000009-died");
+    std::fs::create_dir_all(&died).unwrap();
+    std::fs::write(died.join("part-0.parquet"), b"half a file").unwrap();
+    for sql in [
+        "DROP TABLE gone",
+        "DROP MATERIALIZED VIEW v",
+        "DROP SCHEMA s CASCADE",
+    ] {
+        c.batch_execute(sql).await.unwrap();
+    }
+    first.shutdown().await.unwrap();
+    for folder in [&gone, &v, &t, &died] {
+        assert!(holds_files(folder), "{folder:?} was emptied too early");
+    }
+
+    // A second server, whose grace period is over, sweeps at start.
+    let second = server(warehouse, &["--view-version-grace", "0s"]).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while [&gone, &v, &t, &died].iter().any(|f| holds_files(f)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left behind: {:?}",
+            [&gone, &v, &t, &died].map(|f| (f, holds_files(f)))
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // What is still in the catalog stays.
+    assert!(holds_files(&kept));
+    assert_eq!(version_folders(warehouse, "w").len(), 1);
+    let c = connect(&second).await;
+    assert_eq!(rows(&c, "SELECT x FROM w").await, ["1"]);
+    second.shutdown().await.unwrap();
+}
