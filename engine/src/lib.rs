@@ -12,6 +12,7 @@ mod config;
 mod ddl;
 mod engine;
 mod error;
+mod like_escape;
 mod matview;
 mod pg_catalog;
 mod scheduler;

@@ -1,24 +1,29 @@
 //! `pg_catalog` for a session: `datafusion-pg-catalog`'s tables, with what that library cannot know
 //! about Hangar's catalog filled in. DataFusion has no notion of a materialized view, so the library
 //! shows one as a plain view (`relkind = 'v'`) and leaves `pg_matviews` empty; here `pg_class` marks
-//! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read.
+//! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read. It also adds
+//! `to_regtype`, which the library lacks.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
-use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, RecordBatch, StringArray};
+use datafusion::arrow::compute::{cast, concat_batches};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
 use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::error::Result as DfResult;
-use datafusion::logical_expr::{Expr, TableType};
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ScalarUDF, TableType, Volatility, create_udf,
+};
 use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use hangar_catalog::{Manifest, ViewDefinition};
+use postgres_types::Type;
 
 use crate::engine::Shared;
 use crate::{DATABASE, Error, Result};
@@ -44,7 +49,64 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
             shared: Arc::clone(shared),
         }),
     )?;
+    ctx.register_udf(to_regtype());
     Ok(())
+}
+
+/// `to_regtype(name)`: the oid of the built-in type `name` (as SQL spells it: `integer`,
+/// `pg_catalog.int4`, `text[]`…), or NULL. Drivers look up types with it (psycopg's `TypeInfo`).
+fn to_regtype() -> ScalarUDF {
+    let oids: HashMap<String, i32> = (1..10_000)
+        .filter_map(Type::from_oid)
+        .map(|t| (t.name().to_string(), t.oid() as i32))
+        .collect();
+    let lookup = move |name: Option<&str>| name.and_then(|name| type_oid(&oids, name));
+    create_udf(
+        "to_regtype",
+        vec![DataType::Utf8],
+        DataType::Int32,
+        Volatility::Immutable,
+        Arc::new(move |args: &[ColumnarValue]| match &args[0] {
+            ColumnarValue::Scalar(name) => Ok(ColumnarValue::Scalar(ScalarValue::Int32(
+                lookup(name.try_as_str().flatten()),
+            ))),
+            ColumnarValue::Array(names) => {
+                let names = cast(names, &DataType::Utf8)?;
+                let oids: Int32Array = as_string_array(&names)?.iter().map(&lookup).collect();
+                Ok(ColumnarValue::Array(Arc::new(oids)))
+            }
+        }),
+    )
+}
+
+/// Resolves a type name the way Postgres's type grammar reads it, for built-in types.
+fn type_oid(oids: &HashMap<String, i32>, name: &str) -> Option<i32> {
+    let name = name.trim().to_ascii_lowercase();
+    let name = name.strip_prefix("pg_catalog.").unwrap_or(&name);
+    let (name, array) = match name.strip_suffix("[]") {
+        Some(element) => (element.trim_end(), true),
+        None => (name, false),
+    };
+    // Type modifiers do not change the type: `varchar(10)`, `numeric(10, 2)`.
+    let name = name.split('(').next().unwrap_or(name).trim_end();
+    let name = match name {
+        "integer" | "int" => "int4",
+        "smallint" => "int2",
+        "bigint" => "int8",
+        "real" => "float4",
+        "double precision" => "float8",
+        "boolean" => "bool",
+        "decimal" => "numeric",
+        "character varying" => "varchar",
+        "character" => "bpchar",
+        "timestamp without time zone" => "timestamp",
+        "timestamp with time zone" => "timestamptz",
+        "time without time zone" => "time",
+        "time with time zone" => "timetz",
+        other => other,
+    };
+    let name = if array { format!("_{name}") } else { name.to_string() };
+    oids.get(&name).copied()
 }
 
 /// The library's `pg_catalog` schema, with `pg_class` and `pg_matviews` replaced.

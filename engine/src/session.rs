@@ -1,11 +1,14 @@
 //! One client session: parse, plan and run statements with the session's own settings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use datafusion::common::ParamValues;
 use datafusion::execution::session_state::SessionStateBuilder;
-use datafusion::logical_expr::{LogicalPlan, Statement as PlanStatement, WriteOp};
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
+use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -17,6 +20,7 @@ use tracing::Instrument;
 
 use crate::catalog_provider::HangarCatalog;
 use crate::engine::Shared;
+use crate::like_escape::LikeEscape;
 use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
 use crate::{DATABASE, Error, Result, ddl, matview};
@@ -86,7 +90,12 @@ impl Prepared {
         let Kind::Plan(plan) = &self.kind else {
             return Ok(vec![]);
         };
-        let types = plan.get_parameter_types()?;
+        let mut types = plan.get_parameter_types()?;
+        for (name, ty) in cast_parameter_types(plan)? {
+            if let Some(open @ None) = types.get_mut(&name) {
+                *open = Some(ty);
+            }
+        }
         let mut ordered = Vec::new();
         for (name, ty) in types {
             let index: usize = name.trim_start_matches('$').parse().map_err(|_| {
@@ -104,6 +113,40 @@ impl Prepared {
         }
         Ok(ordered)
     }
+}
+
+/// The tag of a transaction-control statement. Hangar's statements commit one by one, so these are
+/// acknowledged; drivers nest transactions with savepoints (psycopg's `conn.transaction()`).
+fn transaction_tag(statement: &SqlStatement) -> Option<&'static str> {
+    Some(match statement {
+        SqlStatement::StartTransaction { .. } => "BEGIN",
+        SqlStatement::Commit { .. } => "COMMIT",
+        SqlStatement::Rollback { .. } => "ROLLBACK",
+        SqlStatement::Savepoint { .. } => "SAVEPOINT",
+        SqlStatement::ReleaseSavepoint { .. } => "RELEASE",
+        _ => return None,
+    })
+}
+
+/// Types of parameters that appear cast, as in `$1::int`: Postgres gives such a parameter the
+/// cast's type (drivers such as asyncpg encode arguments by it); DataFusion leaves it open.
+fn cast_parameter_types(plan: &LogicalPlan) -> Result<HashMap<String, DataType>> {
+    let mut found = HashMap::new();
+    plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|expr| {
+            expr.apply(|e| {
+                if let Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field }) = e
+                    && let Expr::Placeholder(Placeholder { id, field: None }) = expr.as_ref()
+                {
+                    found
+                        .entry(id.clone())
+                        .or_insert_with(|| field.data_type().clone());
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })
+    })?;
+    Ok(found)
 }
 
 /// Statements the Postgres grammar accepts in a form DataFusion cannot plan.
@@ -155,6 +198,7 @@ impl Session {
             .with_config(config)
             .with_runtime_env(Arc::clone(&shared.runtime))
             .with_default_features()
+            .with_optimizer_rule(Arc::new(LikeEscape))
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
@@ -261,22 +305,13 @@ impl Session {
                         kind: Kind::Discard,
                     });
                 }
-                SqlStatement::StartTransaction { .. } => {
-                    return Ok(Prepared {
-                        kind: Kind::Transaction("BEGIN"),
-                    });
+                other => {
+                    if let Some(tag) = transaction_tag(other) {
+                        return Ok(Prepared {
+                            kind: Kind::Transaction(tag),
+                        });
+                    }
                 }
-                SqlStatement::Commit { .. } => {
-                    return Ok(Prepared {
-                        kind: Kind::Transaction("COMMIT"),
-                    });
-                }
-                SqlStatement::Rollback { .. } => {
-                    return Ok(Prepared {
-                        kind: Kind::Transaction("ROLLBACK"),
-                    });
-                }
-                _ => {}
             }
         }
         let plan = self.ctx.state().statement_to_plan(statement).await?;

@@ -65,6 +65,7 @@ impl Default for Variables {
 fn normalize(name: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "time zone" | "time_zone" => "timezone".to_string(),
+        "transaction isolation level" => "transaction_isolation".to_string(),
         other => other.to_string(),
     }
 }
