@@ -17,8 +17,8 @@ mod store;
 
 pub use error::{Error, Result};
 pub use manifest::{
-    Change, DEFAULT_SCHEMA, DroppedFolder, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry, TableEntry,
-    TableFormat, ViewDefinition, ViewVersion,
+    Change, DEFAULT_SCHEMA, DroppedFolder, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry,
+    TableEntry, TableFormat, ViewDefinition, ViewVersion,
 };
 pub use refreshes::{RefreshLog, RefreshRun, RunStatus, Trigger};
 pub use store::Catalog;

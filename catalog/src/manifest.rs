@@ -673,7 +673,10 @@ mod tests {
         assert_eq!(locations(&after_drops), ["file:///w/views/v-1/"]);
         assert!(!after_drops.dropped[0].dropped_at.is_empty());
         let json = serde_json::to_string(&after_drops).unwrap();
-        assert_eq!(serde_json::from_str::<Manifest>(&json).unwrap(), after_drops);
+        assert_eq!(
+            serde_json::from_str::<Manifest>(&json).unwrap(),
+            after_drops
+        );
 
         // DROP SCHEMA … CASCADE leaves every folder of the schema.
         let cascade = Change::DropSchema {

@@ -105,14 +105,12 @@ pub(crate) fn warehouse_path(
     ))
 }
 
-
 /// Best-effort removal of a view version's folder.
 pub(crate) async fn remove_prefix(shared: &Shared, url: &str) {
     if let Some((store, prefix)) = warehouse_path(shared, url) {
         remove_all(&store, &prefix, "a view version").await;
     }
 }
-
 
 /// Best-effort removal of every object under `prefix`; failures are logged, naming `what` the
 /// objects belonged to. Returns whether every object is gone.

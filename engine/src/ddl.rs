@@ -9,8 +9,8 @@ use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
 use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
-use object_store::path::Path;
 use object_store::ObjectStoreExt;
+use object_store::path::Path;
 
 use crate::catalog_provider::listing_options;
 use crate::cleanup::{self, remove_all};

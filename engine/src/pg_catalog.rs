@@ -5,27 +5,25 @@
 //! `to_regtype`, which the library lacks.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::{cast, concat_batches};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
-use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
-use datafusion::datasource::memory::MemorySourceConfig;
-use datafusion::error::Result as DfResult;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{
-    ColumnarValue, Expr, ScalarUDF, TableType, Volatility, create_udf,
-};
-use datafusion::physical_plan::{ExecutionPlan, collect};
+use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Volatility, create_udf};
+use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use hangar_catalog::{Manifest, ViewDefinition};
 use postgres_types::Type;
 
 use crate::engine::Shared;
+use crate::system_tables::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
 const SCHEMA: &str = "pg_catalog";
@@ -56,20 +54,16 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
 /// `to_regtype(name)`: the oid of the built-in type `name` (as SQL spells it: `integer`,
 /// `pg_catalog.int4`, `text[]`…), or NULL. Drivers look up types with it (psycopg's `TypeInfo`).
 fn to_regtype() -> ScalarUDF {
-    let oids: HashMap<String, i32> = (1..10_000)
-        .filter_map(Type::from_oid)
-        .map(|t| (t.name().to_string(), t.oid() as i32))
-        .collect();
-    let lookup = move |name: Option<&str>| name.and_then(|name| type_oid(&oids, name));
+    let lookup = |name: Option<&str>| name.and_then(type_oid);
     create_udf(
         "to_regtype",
         vec![DataType::Utf8],
         DataType::Int32,
         Volatility::Immutable,
         Arc::new(move |args: &[ColumnarValue]| match &args[0] {
-            ColumnarValue::Scalar(name) => Ok(ColumnarValue::Scalar(ScalarValue::Int32(
-                lookup(name.try_as_str().flatten()),
-            ))),
+            ColumnarValue::Scalar(name) => Ok(ColumnarValue::Scalar(ScalarValue::Int32(lookup(
+                name.try_as_str().flatten(),
+            )))),
             ColumnarValue::Array(names) => {
                 let names = cast(names, &DataType::Utf8)?;
                 let oids: Int32Array = as_string_array(&names)?.iter().map(&lookup).collect();
@@ -79,8 +73,16 @@ fn to_regtype() -> ScalarUDF {
     )
 }
 
+/// Built-in types' oids by name, built once.
+static TYPE_OIDS: LazyLock<HashMap<String, i32>> = LazyLock::new(|| {
+    (1..10_000)
+        .filter_map(Type::from_oid)
+        .map(|t| (t.name().to_string(), t.oid() as i32))
+        .collect()
+});
+
 /// Resolves a type name the way Postgres's type grammar reads it, for built-in types.
-fn type_oid(oids: &HashMap<String, i32>, name: &str) -> Option<i32> {
+fn type_oid(name: &str) -> Option<i32> {
     let name = name.trim().to_ascii_lowercase();
     let name = name.strip_prefix("pg_catalog.").unwrap_or(&name);
     let (name, array) = match name.strip_suffix("[]") {
@@ -105,8 +107,12 @@ fn type_oid(oids: &HashMap<String, i32>, name: &str) -> Option<i32> {
         "time with time zone" => "timetz",
         other => other,
     };
-    let name = if array { format!("_{name}") } else { name.to_string() };
-    oids.get(&name).copied()
+    let name = if array {
+        format!("_{name}")
+    } else {
+        name.to_string()
+    };
+    TYPE_OIDS.get(&name).copied()
 }
 
 /// The library's `pg_catalog` schema, with `pg_class` and `pg_matviews` replaced.
@@ -131,15 +137,15 @@ impl SchemaProvider for PgCatalog {
                 ) else {
                     return Ok(None);
                 };
-                Ok(Some(Arc::new(PgClass {
+                Ok(Some(Arc::new(ComputedTable(PgClass {
                     class,
                     namespace,
                     shared: Arc::clone(&self.shared),
-                })))
+                }))))
             }
-            "pg_matviews" => Ok(Some(Arc::new(PgMatviews {
+            "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 shared: Arc::clone(&self.shared),
-            }))),
+            })))),
             _ => self.inner.table(name).await,
         }
     }
@@ -147,16 +153,6 @@ impl SchemaProvider for PgCatalog {
     fn table_exist(&self, name: &str) -> bool {
         self.inner.table_exist(name)
     }
-}
-
-/// Plans a scan of rows computed at scan time; `pg_catalog` tables are small.
-fn scan_batch(batch: RecordBatch, projection: Option<&Vec<usize>>) -> DfResult<Arc<dyn ExecutionPlan>> {
-    let schema = batch.schema();
-    Ok(MemorySourceConfig::try_new_exec(
-        &[vec![batch]],
-        schema,
-        projection.cloned(),
-    )?)
 }
 
 /// Reads a whole table of the library's `pg_catalog` as one batch.
@@ -175,7 +171,12 @@ struct PgClass {
     shared: Arc<Shared>,
 }
 
-impl PgClass {
+#[async_trait]
+impl ComputedRows for PgClass {
+    fn schema(&self) -> SchemaRef {
+        self.class.schema()
+    }
+
     /// The library's rows, with the two columns above recomputed.
     async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
         let namespaces = read_all(self.namespace.as_ref(), state).await?;
@@ -183,7 +184,10 @@ impl PgClass {
         let schema_of: HashMap<i32, &str> = {
             let oids = as_int32_array(column(&namespaces, "oid")?)?;
             let names = as_string_array(column(&namespaces, "nspname")?)?;
-            oids.iter().zip(names.iter()).filter_map(|(o, n)| Some((o?, n?))).collect()
+            oids.iter()
+                .zip(names.iter())
+                .filter_map(|(o, n)| Some((o?, n?)))
+                .collect()
         };
         let snapshot = self.shared.catalog.snapshot();
         let relnamespace = as_int32_array(column(&class, "relnamespace")?)?;
@@ -220,27 +224,6 @@ fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {
 
 fn column<'a>(batch: &'a RecordBatch, name: &str) -> DfResult<&'a ArrayRef> {
     Ok(batch.column(index(batch, name)?))
-}
-
-#[async_trait]
-impl TableProvider for PgClass {
-    fn schema(&self) -> SchemaRef {
-        self.class.schema()
-    }
-
-    fn table_type(&self) -> TableType {
-        self.class.table_type()
-    }
-
-    async fn scan(
-        &self,
-        state: &dyn DfSession,
-        projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
-        _limit: Option<usize>,
-    ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        scan_batch(self.rows(state).await?, projection)
-    }
 }
 
 /// `pg_matviews`: one row per materialized view of the warehouse.
@@ -289,22 +272,12 @@ fn pg_matviews_rows(manifest: &Manifest) -> DfResult<RecordBatch> {
 }
 
 #[async_trait]
-impl TableProvider for PgMatviews {
+impl ComputedRows for PgMatviews {
     fn schema(&self) -> SchemaRef {
         pg_matviews_schema()
     }
 
-    fn table_type(&self) -> TableType {
-        TableType::View
-    }
-
-    async fn scan(
-        &self,
-        _state: &dyn DfSession,
-        projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
-        _limit: Option<usize>,
-    ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        scan_batch(pg_matviews_rows(&self.shared.catalog.snapshot())?, projection)
+    async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
+        pg_matviews_rows(&self.shared.catalog.snapshot())
     }
 }

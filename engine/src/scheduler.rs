@@ -17,8 +17,8 @@ use hangar_catalog::{Manifest, RefreshRun, RunStatus, Trigger, ViewDefinition};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::engine::Shared;
 use crate::cleanup::sweep;
+use crate::engine::Shared;
 use crate::matview::{parse_cron, refresh};
 use crate::{Engine, Result};
 
@@ -150,7 +150,9 @@ impl Scheduler {
                 }
             };
             let poll = self.shared.clock.now() + self.config.poll_interval;
-            let wake = next_slot.map_or(poll, |slot| slot.min(poll)).min(next_sweep);
+            let wake = next_slot
+                .map_or(poll, |slot| slot.min(poll))
+                .min(next_sweep);
             tokio::select! {
                 _ = self.shared.clock.sleep_until(wake) => {}
                 // A view created or rescheduled here counts at once, not at the next poll.

@@ -29,9 +29,9 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
     let schema = MemorySchemaProvider::new();
     schema.register_table(
         "refreshes".into(),
-        Arc::new(Refreshes {
+        Arc::new(ComputedTable(Refreshes {
             shared: Arc::clone(shared),
-        }),
+        })),
     )?;
     let catalog = ctx
         .catalog(DATABASE)
@@ -129,9 +129,40 @@ fn trigger_name(trigger: Trigger) -> &'static str {
 }
 
 #[async_trait]
-impl TableProvider for Refreshes {
+impl ComputedRows for Refreshes {
     fn schema(&self) -> SchemaRef {
         refreshes_schema()
+    }
+
+    async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
+        let runs = self
+            .shared
+            .catalog
+            .refreshes()
+            .list()
+            .await
+            .map_err(|e| DataFusionError::External(Box::new(Error::from(e))))?;
+        refreshes_batch(&runs, &self.shared)
+    }
+}
+
+/// Rows a read-only table computes when a query scans it: system and catalog tables, all small.
+#[async_trait]
+pub(crate) trait ComputedRows: std::fmt::Debug + Send + Sync + 'static {
+    /// The table's schema.
+    fn schema(&self) -> SchemaRef;
+    /// All of the table's rows, as of now.
+    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch>;
+}
+
+/// Serves [`ComputedRows`] as a DataFusion table, a view as Postgres's catalog tables are.
+#[derive(Debug)]
+pub(crate) struct ComputedTable<T>(pub(crate) T);
+
+#[async_trait]
+impl<T: ComputedRows> TableProvider for ComputedTable<T> {
+    fn schema(&self) -> SchemaRef {
+        self.0.schema()
     }
 
     fn table_type(&self) -> TableType {
@@ -140,22 +171,15 @@ impl TableProvider for Refreshes {
 
     async fn scan(
         &self,
-        _state: &dyn DfSession,
+        state: &dyn DfSession,
         projection: Option<&Vec<usize>>,
         _filters: &[Expr],
         _limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let runs = self
-            .shared
-            .catalog
-            .refreshes()
-            .list()
-            .await
-            .map_err(|e| DataFusionError::External(Box::new(Error::from(e))))?;
-        let batch = refreshes_batch(&runs, &self.shared)?;
+        let batch = self.0.rows(state).await?;
         Ok(MemorySourceConfig::try_new_exec(
             &[vec![batch]],
-            refreshes_schema(),
+            self.0.schema(),
             projection.cloned(),
         )?)
     }

@@ -243,7 +243,11 @@ fn a_refresh_whose_server_died_reads_as_interrupted() {
     let mut refresh = psql_in_background(port, "REFRESH MATERIALIZED VIEW slow");
     let deadline = Instant::now() + Duration::from_secs(20);
     while status() != "running" {
-        assert!(Instant::now() < deadline, "no running refresh: {}", status());
+        assert!(
+            Instant::now() < deadline,
+            "no running refresh: {}",
+            status()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // Its heartbeat keeps a long refresh running past three heartbeats.

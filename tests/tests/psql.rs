@@ -117,7 +117,10 @@ async fn psql_manages_materialized_views() {
     // \dm lists exactly the two views, as materialized views; \dt and \dv list neither (\dv shows
     // only the system view of refresh history).
     let views = listing(&psql(addr, "\\dm").await);
-    let names: Vec<(&str, &str)> = views.iter().map(|r| (r[1].as_str(), r[2].as_str())).collect();
+    let names: Vec<(&str, &str)> = views
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -127,15 +130,23 @@ async fn psql_manages_materialized_views() {
         "{views:?}"
     );
     let tables = listing(&psql(addr, "\\dt").await);
-    assert_eq!(tables.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(), ["sales"]);
+    assert_eq!(
+        tables.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(),
+        ["sales"]
+    );
     let plain_views = listing(&psql(addr, "\\dv").await);
     assert_eq!(plain_views, [["hangar", "refreshes", "view", "postgres"]]);
 
     // \d describes a view's columns.
     let described = psql(addr, "\\d by_region").await;
-    assert!(described.contains("Materialized view \"public.by_region\""), "{described}");
     assert!(
-        described.lines().any(|l| l.trim_start().starts_with("total")),
+        described.contains("Materialized view \"public.by_region\""),
+        "{described}"
+    );
+    assert!(
+        described
+            .lines()
+            .any(|l| l.trim_start().starts_with("total")),
         "{described}"
     );
 
@@ -147,7 +158,10 @@ async fn psql_manages_materialized_views() {
         [["by_region", "t", "t"], ["top_region", "f", "f"]]
     );
     let refreshed = psql(addr, "REFRESH MATERIALIZED VIEW top_region").await;
-    assert!(refreshed.contains("REFRESH MATERIALIZED VIEW"), "{refreshed}");
+    assert!(
+        refreshed.contains("REFRESH MATERIALIZED VIEW"),
+        "{refreshed}"
+    );
     let top = psql(addr, "SELECT region FROM top_region").await;
     assert!(top.contains("south") && top.contains("(1 row)"), "{top}");
     assert_eq!(
@@ -156,7 +170,11 @@ async fn psql_manages_materialized_views() {
     );
 
     // ALTER … SET (schedule) and the history, then DROP.
-    let altered = psql(addr, "ALTER MATERIALIZED VIEW by_region SET (schedule = 'none')").await;
+    let altered = psql(
+        addr,
+        "ALTER MATERIALIZED VIEW by_region SET (schedule = 'none')",
+    )
+    .await;
     assert!(altered.contains("ALTER MATERIALIZED VIEW"), "{altered}");
     let history = psql(
         addr,
