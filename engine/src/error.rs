@@ -28,6 +28,15 @@ pub enum Error {
     /// A parameter or argument has a wrong value.
     #[error("{0}")]
     InvalidParameter(String),
+    /// `FETCH`, `MOVE` or `CLOSE` named a cursor the session has not declared (or has closed).
+    #[error("cursor \"{0}\" does not exist")]
+    UnknownCursor(String),
+    /// `DECLARE` named a cursor that is already open.
+    #[error("cursor \"{0}\" already exists")]
+    DuplicateCursor(String),
+    /// A cursor was asked to move backward; Hangar's cursors only scan forward.
+    #[error("cursor \"{0}\" can only scan forward")]
+    ForwardOnly(String),
 }
 
 /// Result alias of this crate.
@@ -64,6 +73,9 @@ impl Error {
             Error::NotSupported(_) => "0A000",
             Error::InvalidParameter(_) => "22023",
             Error::UnknownSetting(_) => "42704",
+            Error::UnknownCursor(_) => "34000",
+            Error::DuplicateCursor(_) => "42P03",
+            Error::ForwardOnly(_) => "55000",
         }
     }
 }
@@ -195,6 +207,9 @@ mod tests {
             ),
             (Error::NotSupported("x".into()), "0A000"),
             (Error::UnknownSetting("x".into()), "42704"),
+            (Error::UnknownCursor("c".into()), "34000"),
+            (Error::DuplicateCursor("c".into()), "42P03"),
+            (Error::ForwardOnly("c".into()), "55000"),
         ];
         for (error, code) in cases {
             assert_eq!(error.sqlstate(), code, "{error}");

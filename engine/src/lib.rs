@@ -9,12 +9,15 @@
 mod catalog_provider;
 mod cleanup;
 mod config;
+mod copy;
+mod cursor;
 mod ddl;
 mod engine;
 mod error;
 mod like_escape;
 mod matview;
 mod pg_catalog;
+mod pg_functions;
 mod scheduler;
 mod session;
 mod statement;
@@ -22,6 +25,7 @@ mod system_tables;
 mod variables;
 
 pub use config::EngineConfig;
+pub use copy::CopyFormat;
 pub use engine::Engine;
 pub use error::{Error, Result};
 pub use scheduler::{Clock, ManualClock, Scheduler, SchedulerConfig, SystemClock};

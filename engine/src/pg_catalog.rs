@@ -1,28 +1,26 @@
 //! `pg_catalog` for a session: `datafusion-pg-catalog`'s tables, with what that library cannot know
 //! about Hangar's catalog filled in. DataFusion has no notion of a materialized view, so the library
 //! shows one as a plain view (`relkind = 'v'`) and leaves `pg_matviews` empty; here `pg_class` marks
-//! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read. It also adds
-//! `to_regtype`, which the library lacks.
+//! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read. The
+//! functions the library lacks are in [`crate::pg_functions`].
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, RecordBatch, StringArray};
-use datafusion::arrow::compute::{cast, concat_batches};
+use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
-use datafusion::common::ScalarValue;
 use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
 use datafusion::error::Result as DfResult;
-use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Volatility, create_udf};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use hangar_catalog::{Manifest, ViewDefinition};
-use postgres_types::Type;
 
 use crate::engine::Shared;
+use crate::pg_functions::Relations;
 use crate::system_tables::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
@@ -40,79 +38,17 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
     let inner = catalog
         .schema(SCHEMA)
         .ok_or_else(|| Error::NotSupported(format!("no schema {SCHEMA}")))?;
+    let relations = Arc::new(Relations::default());
     catalog.register_schema(
         SCHEMA,
         Arc::new(PgCatalog {
             inner,
             shared: Arc::clone(shared),
+            relations: Arc::clone(&relations),
         }),
     )?;
-    ctx.register_udf(to_regtype());
+    crate::pg_functions::register(ctx, shared, &relations);
     Ok(())
-}
-
-/// `to_regtype(name)`: the oid of the built-in type `name` (as SQL spells it: `integer`,
-/// `pg_catalog.int4`, `text[]`…), or NULL. Drivers look up types with it (psycopg's `TypeInfo`).
-fn to_regtype() -> ScalarUDF {
-    let lookup = |name: Option<&str>| name.and_then(type_oid);
-    create_udf(
-        "to_regtype",
-        vec![DataType::Utf8],
-        DataType::Int32,
-        Volatility::Immutable,
-        Arc::new(move |args: &[ColumnarValue]| match &args[0] {
-            ColumnarValue::Scalar(name) => Ok(ColumnarValue::Scalar(ScalarValue::Int32(lookup(
-                name.try_as_str().flatten(),
-            )))),
-            ColumnarValue::Array(names) => {
-                let names = cast(names, &DataType::Utf8)?;
-                let oids: Int32Array = as_string_array(&names)?.iter().map(&lookup).collect();
-                Ok(ColumnarValue::Array(Arc::new(oids)))
-            }
-        }),
-    )
-}
-
-/// Built-in types' oids by name, built once.
-static TYPE_OIDS: LazyLock<HashMap<String, i32>> = LazyLock::new(|| {
-    (1..10_000)
-        .filter_map(Type::from_oid)
-        .map(|t| (t.name().to_string(), t.oid() as i32))
-        .collect()
-});
-
-/// Resolves a type name the way Postgres's type grammar reads it, for built-in types.
-fn type_oid(name: &str) -> Option<i32> {
-    let name = name.trim().to_ascii_lowercase();
-    let name = name.strip_prefix("pg_catalog.").unwrap_or(&name);
-    let (name, array) = match name.strip_suffix("[]") {
-        Some(element) => (element.trim_end(), true),
-        None => (name, false),
-    };
-    // Type modifiers do not change the type: `varchar(10)`, `numeric(10, 2)`.
-    let name = name.split('(').next().unwrap_or(name).trim_end();
-    let name = match name {
-        "integer" | "int" => "int4",
-        "smallint" => "int2",
-        "bigint" => "int8",
-        "real" => "float4",
-        "double precision" => "float8",
-        "boolean" => "bool",
-        "decimal" => "numeric",
-        "character varying" => "varchar",
-        "character" => "bpchar",
-        "timestamp without time zone" => "timestamp",
-        "timestamp with time zone" => "timestamptz",
-        "time without time zone" => "time",
-        "time with time zone" => "timetz",
-        other => other,
-    };
-    let name = if array {
-        format!("_{name}")
-    } else {
-        name.to_string()
-    };
-    TYPE_OIDS.get(&name).copied()
 }
 
 /// The library's `pg_catalog` schema, with `pg_class` and `pg_matviews` replaced.
@@ -120,6 +56,7 @@ fn type_oid(name: &str) -> Option<i32> {
 struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
     shared: Arc<Shared>,
+    relations: Arc<Relations>,
 }
 
 #[async_trait]
@@ -141,6 +78,7 @@ impl SchemaProvider for PgCatalog {
                     class,
                     namespace,
                     shared: Arc::clone(&self.shared),
+                    relations: Arc::clone(&self.relations),
                 }))))
             }
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
@@ -163,12 +101,14 @@ async fn read_all(table: &dyn TableProvider, state: &dyn DfSession) -> DfResult<
 }
 
 /// `pg_class` as the library builds it, with `relkind = 'm'` for materialized views and
-/// `relispopulated` false for those never refreshed.
+/// `relispopulated` false for those never refreshed. Reading it tells the session's functions
+/// which relation each oid is.
 #[derive(Debug)]
 struct PgClass {
     class: Arc<dyn TableProvider>,
     namespace: Arc<dyn TableProvider>,
     shared: Arc<Shared>,
+    relations: Arc<Relations>,
 }
 
 #[async_trait]
@@ -194,12 +134,17 @@ impl ComputedRows for PgClass {
         let relname = as_string_array(column(&class, "relname")?)?;
         let relkind = as_string_array(column(&class, "relkind")?)?;
         let populated = as_boolean_array(column(&class, "relispopulated")?)?;
+        let oids = as_int32_array(column(&class, "oid")?)?;
         let mut kinds = Vec::with_capacity(class.num_rows());
         let mut populateds = Vec::with_capacity(class.num_rows());
+        let mut relations = HashMap::with_capacity(class.num_rows());
         for row in 0..class.num_rows() {
-            let view = schema_of
-                .get(&relnamespace.value(row))
-                .and_then(|schema| snapshot.view(schema, relname.value(row)));
+            let schema = schema_of.get(&relnamespace.value(row));
+            if let Some(schema) = schema {
+                let name = (schema.to_string(), relname.value(row).to_string());
+                relations.insert(oids.value(row), name);
+            }
+            let view = schema.and_then(|schema| snapshot.view(schema, relname.value(row)));
             match view {
                 Some((_, view)) => {
                     kinds.push("m");
@@ -211,6 +156,7 @@ impl ComputedRows for PgClass {
                 }
             }
         }
+        self.relations.record(relations);
         let mut columns = class.columns().to_vec();
         columns[index(&class, "relkind")?] = Arc::new(StringArray::from(kinds));
         columns[index(&class, "relispopulated")?] = Arc::new(BooleanArray::from(populateds));

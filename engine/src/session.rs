@@ -12,13 +12,17 @@ use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, Wr
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
-use datafusion::sql::sqlparser::ast::{ObjectType, Statement as SqlStatement};
+use datafusion::sql::sqlparser::ast::{
+    CloseCursor, DeclareType, Ident, ObjectType, Statement as SqlStatement,
+};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use futures::TryStreamExt;
 use tracing::Instrument;
 
 use crate::catalog_provider::HangarCatalog;
+use crate::copy::CopyFormat;
+use crate::cursor::{Count, Cursors};
 use crate::engine::Shared;
 use crate::like_escape::LikeEscape;
 use crate::statement::{Parsed, Piece, Statement};
@@ -30,6 +34,15 @@ use hangar_catalog::RelationKind;
 pub enum Output {
     /// Rows, streamed batch by batch as the query produces them.
     Rows(SendableRecordBatchStream),
+    /// Rows fetched from a cursor (`FETCH`): rows, but completed with the tag `FETCH`.
+    Fetched(SendableRecordBatchStream),
+    /// `COPY … TO STDOUT`: rows for the client, in a copy format.
+    Copy {
+        /// The rows, streamed as the query produces them.
+        rows: SendableRecordBatchStream,
+        /// How the client wants them laid out.
+        format: CopyFormat,
+    },
     /// A command's completion: its tag (`CREATE TABLE`, `INSERT`…) and, where it has one, a row count.
     Command {
         /// The command tag, as Postgres names it.
@@ -43,6 +56,8 @@ impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Output::Rows(s) => write!(f, "Rows({:?})", s.schema()),
+            Output::Fetched(s) => write!(f, "Fetched({:?})", s.schema()),
+            Output::Copy { rows, format } => write!(f, "Copy({format:?}, {:?})", rows.schema()),
             Output::Command { tag, rows } => write!(f, "Command({tag}, {rows:?})"),
         }
     }
@@ -63,6 +78,26 @@ enum Kind {
     Transaction(&'static str),
     /// A materialized-view statement.
     Matview(matview::Command),
+    /// `DECLARE name CURSOR [WITH HOLD] FOR query`.
+    Declare {
+        cursor: String,
+        hold: bool,
+        plan: Box<LogicalPlan>,
+    },
+    /// `FETCH` (rows) or `MOVE` (only the count) from a cursor.
+    Fetch {
+        cursor: String,
+        count: Count,
+        schema: SchemaRef,
+        rows: bool,
+    },
+    /// `CLOSE name`, or `CLOSE ALL` (`None`).
+    Close(Option<String>),
+    /// `COPY … TO STDOUT`.
+    CopyOut {
+        plan: Box<LogicalPlan>,
+        format: CopyFormat,
+    },
 }
 
 impl Prepared {
@@ -71,6 +106,9 @@ impl Prepared {
         match &self.kind {
             Kind::Plan(plan) if returns_rows(plan) => Arc::new(plan.schema().as_arrow().clone()),
             Kind::Show(name) => Variables::show_schema(name),
+            Kind::Fetch {
+                schema, rows: true, ..
+            } => Arc::clone(schema),
             _ => Arc::new(Schema::empty()),
         }
     }
@@ -81,13 +119,21 @@ impl Prepared {
         match &self.kind {
             Kind::Plan(plan) => returns_rows(plan),
             Kind::Show(_) => true,
-            Kind::Discard | Kind::Transaction(_) | Kind::Matview(_) => false,
+            Kind::Fetch { rows, .. } => *rows,
+            Kind::Discard
+            | Kind::Transaction(_)
+            | Kind::Matview(_)
+            | Kind::Declare { .. }
+            | Kind::Close(_)
+            | Kind::CopyOut { .. } => false,
         }
     }
 
     /// The types of the parameters `$1…$n`, as far as planning could infer them.
     pub fn parameter_types(&self) -> Result<Vec<Option<DataType>>> {
-        let Kind::Plan(plan) = &self.kind else {
+        let (Kind::Plan(plan) | Kind::Declare { plan, .. } | Kind::CopyOut { plan, .. }) =
+            &self.kind
+        else {
             return Ok(vec![]);
         };
         let mut types = plan.get_parameter_types()?;
@@ -152,7 +198,7 @@ fn cast_parameter_types(plan: &LogicalPlan) -> Result<HashMap<String, DataType>>
 /// Statements the Postgres grammar accepts in a form DataFusion cannot plan.
 fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
     match statement {
-        SqlStatement::Copy { .. } => true,
+        SqlStatement::Copy { .. } => !crate::copy::is_client_copy(statement),
         SqlStatement::CreateTable(create) => create.external,
         _ => false,
     }
@@ -173,6 +219,7 @@ pub struct Session {
     pub(crate) shared: Arc<Shared>,
     pub(crate) ctx: SessionContext,
     variables: Arc<Variables>,
+    cursors: Cursors,
     parser: PostgresCompatibilityParser,
     user: String,
 }
@@ -210,6 +257,7 @@ impl Session {
             shared,
             ctx,
             variables,
+            cursors: Cursors::default(),
             parser: PostgresCompatibilityParser::new(),
             user: user.to_string(),
         })
@@ -278,6 +326,17 @@ impl Session {
             Parsed::AlterView { name, options } => {
                 return matview(matview::plan_alter(self, &name, &options)?);
             }
+            Parsed::Move { cursor, direction } => {
+                let cursor = cursor_name(&cursor);
+                return Ok(Prepared {
+                    kind: Kind::Fetch {
+                        count: Count::of(&direction, &cursor)?,
+                        schema: self.cursors.schema(&cursor)?,
+                        cursor,
+                        rows: false,
+                    },
+                });
+            }
         };
         if let DfStatement::Statement(s) = &statement {
             match s.as_ref() {
@@ -303,6 +362,45 @@ impl Session {
                 SqlStatement::Discard { .. } => {
                     return Ok(Prepared {
                         kind: Kind::Discard,
+                    });
+                }
+                SqlStatement::Declare { stmts } => {
+                    return Ok(Prepared {
+                        kind: self.plan_declare(stmts).await?,
+                    });
+                }
+                SqlStatement::Fetch {
+                    name,
+                    direction,
+                    into: None,
+                    ..
+                } => {
+                    let cursor = cursor_name(name);
+                    return Ok(Prepared {
+                        kind: Kind::Fetch {
+                            count: Count::of(direction, &cursor)?,
+                            schema: self.cursors.schema(&cursor)?,
+                            cursor,
+                            rows: true,
+                        },
+                    });
+                }
+                SqlStatement::Close { cursor } => {
+                    let cursor = match cursor {
+                        CloseCursor::All => None,
+                        CloseCursor::Specific { name } => Some(cursor_name(name)),
+                    };
+                    return Ok(Prepared {
+                        kind: Kind::Close(cursor),
+                    });
+                }
+                copy @ SqlStatement::Copy { .. } if crate::copy::is_client_copy(copy) => {
+                    let copy = crate::copy::read(copy)?;
+                    return Ok(Prepared {
+                        kind: Kind::CopyOut {
+                            plan: Box::new(self.plan_query(&copy.query).await?),
+                            format: copy.format,
+                        },
                     });
                 }
                 other => {
@@ -334,20 +432,57 @@ impl Session {
                     let batch = self.variables.show(name, &self.ctx)?;
                     Ok(Output::Rows(one_batch_stream(batch)))
                 }
-                Kind::Transaction(tag) => Ok(Output::Command { tag, rows: None }),
+                Kind::Transaction(tag) => {
+                    if matches!(*tag, "COMMIT" | "ROLLBACK") {
+                        self.cursors.end_transaction();
+                    }
+                    Ok(Output::Command { tag, rows: None })
+                }
+                Kind::Declare { cursor, hold, plan } => {
+                    let rows = self.stream(bind(plan, params)?).await?;
+                    self.cursors.declare(cursor, rows, *hold)?;
+                    Ok(Output::Command {
+                        tag: "DECLARE CURSOR",
+                        rows: None,
+                    })
+                }
+                Kind::Fetch {
+                    cursor,
+                    count,
+                    schema,
+                    rows,
+                } => {
+                    let batches = self.cursors.fetch(cursor, *count).await?;
+                    if *rows {
+                        return Ok(Output::Fetched(batches_stream(Arc::clone(schema), batches)));
+                    }
+                    Ok(Output::Command {
+                        tag: "MOVE",
+                        rows: Some(batches.iter().map(|b| b.num_rows()).sum()),
+                    })
+                }
+                Kind::Close(cursor) => {
+                    self.cursors.close(cursor.as_deref())?;
+                    Ok(Output::Command {
+                        tag: "CLOSE CURSOR",
+                        rows: None,
+                    })
+                }
+                Kind::CopyOut { plan, format } => Ok(Output::Copy {
+                    rows: self.stream(bind(plan, params)?).await?,
+                    format: format.clone(),
+                }),
                 Kind::Matview(command) => matview::execute(self, command).await,
                 Kind::Discard => {
                     self.variables.reset(&self.ctx)?;
+                    self.cursors.close(None)?;
                     Ok(Output::Command {
                         tag: "DISCARD ALL",
                         rows: None,
                     })
                 }
                 Kind::Plan(plan) => {
-                    let plan = match params {
-                        Some(values) => plan.as_ref().clone().replace_params_with_values(values)?,
-                        None => plan.as_ref().clone(),
-                    };
+                    let plan = bind(plan, params)?;
                     tracing::debug!(plan = %plan.display_indent(), "executing");
                     self.execute_plan(plan).await
                 }
@@ -355,6 +490,79 @@ impl Session {
         }
         .instrument(span)
         .await
+    }
+
+    /// The schema of the rows an open cursor returns (for describing it to a client).
+    pub fn cursor_schema(&self, cursor: &str) -> Result<SchemaRef> {
+        self.cursors.schema(cursor)
+    }
+
+    /// Plans `DECLARE name CURSOR … FOR query`.
+    async fn plan_declare(
+        &self,
+        declares: &[datafusion::sql::sqlparser::ast::Declare],
+    ) -> Result<Kind> {
+        let [declare] = declares else {
+            return Err(Error::NotSupported(
+                "DECLARE of several cursors at once".into(),
+            ));
+        };
+        let (Some(DeclareType::Cursor), [name], Some(query)) = (
+            &declare.declare_type,
+            declare.names.as_slice(),
+            &declare.for_query,
+        ) else {
+            return Err(Error::NotSupported(format!(
+                "DECLARE {declare} is not supported: only DECLARE name CURSOR FOR query"
+            )));
+        };
+        if declare.binary == Some(true) {
+            return Err(Error::NotSupported(
+                "BINARY cursors are not supported: ask for binary results on FETCH".into(),
+            ));
+        }
+        if declare.scroll == Some(true) {
+            return Err(Error::NotSupported(
+                "SCROLL cursors are not supported: cursors only scan forward".into(),
+            ));
+        }
+        let query = self.parser.rewrite(SqlStatement::Query(query.clone()));
+        let plan = self
+            .ctx
+            .state()
+            .statement_to_plan(DfStatement::Statement(Box::new(query)))
+            .await?;
+        if !returns_rows(&plan) {
+            return Err(Error::NotSupported(
+                "a cursor's query must return rows".into(),
+            ));
+        }
+        Ok(Kind::Declare {
+            cursor: cursor_name(name),
+            hold: declare.hold == Some(true),
+            plan: Box::new(plan),
+        })
+    }
+
+    /// Plans a query given as SQL text.
+    async fn plan_query(&self, sql: &str) -> Result<LogicalPlan> {
+        let mut statements = self.parse_sql(sql)?;
+        let (Some(Statement(Parsed::Sql(statement))), true) =
+            (statements.pop(), statements.is_empty())
+        else {
+            return Err(Error::NotSupported(format!("not a single query: {sql}")));
+        };
+        Ok(self.ctx.state().statement_to_plan(statement).await?)
+    }
+
+    /// Starts running a query plan.
+    async fn stream(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream> {
+        Ok(self
+            .ctx
+            .execute_logical_plan(plan)
+            .await?
+            .execute_stream()
+            .await?)
     }
 
     /// Parses, plans and runs every statement of `sql` in order (the simple query protocol).
@@ -423,15 +631,7 @@ impl Session {
                     rows: Some(rows),
                 })
             }
-            plan => {
-                let stream = self
-                    .ctx
-                    .execute_logical_plan(plan)
-                    .await?
-                    .execute_stream()
-                    .await?;
-                Ok(Output::Rows(stream))
-            }
+            plan => Ok(Output::Rows(self.stream(plan).await?)),
         }
     }
 
@@ -470,11 +670,35 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
 pub(crate) fn one_batch_stream(
     batch: datafusion::arrow::record_batch::RecordBatch,
 ) -> SendableRecordBatchStream {
-    let schema = batch.schema();
+    batches_stream(batch.schema(), vec![batch])
+}
+
+/// A stream of already-computed batches.
+fn batches_stream(
+    schema: SchemaRef,
+    batches: Vec<datafusion::arrow::record_batch::RecordBatch>,
+) -> SendableRecordBatchStream {
     Box::pin(
         datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(
             schema,
-            futures::stream::iter([Ok(batch)]),
+            futures::stream::iter(batches.into_iter().map(Ok)),
         ),
     )
+}
+
+/// A plan with its parameters replaced by their values.
+fn bind(plan: &LogicalPlan, params: Option<&ParamValues>) -> Result<LogicalPlan> {
+    let plan = plan.clone();
+    Ok(match params {
+        Some(values) => plan.replace_params_with_values(values)?,
+        None => plan,
+    })
+}
+
+/// A cursor's name as Postgres folds it: unquoted names are lower-cased.
+fn cursor_name(name: &Ident) -> String {
+    match name.quote_style {
+        Some(_) => name.value.clone(),
+        None => name.value.to_lowercase(),
+    }
 }

@@ -1,10 +1,13 @@
 //! Statements as the engine receives them: SQL that DataFusion plans, or one of Hangar's own that no
-//! parser Hangar uses knows (`REFRESH MATERIALIZED VIEW`, `ALTER MATERIALIZED VIEW … SET (…)`).
+//! parser Hangar uses knows (`REFRESH MATERIALIZED VIEW`, `ALTER MATERIALIZED VIEW … SET (…)`,
+//! `MOVE`).
 //! Hangar's own are parsed here with sqlparser's building blocks, the way DataFusion's own parser
 //! extends sqlparser.
 
 use datafusion::sql::parser::Statement as DfStatement;
-use datafusion::sql::sqlparser::ast::{ObjectName, SqlOption};
+use datafusion::sql::sqlparser::ast::{
+    FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
+};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
@@ -25,6 +28,11 @@ pub(crate) enum Parsed {
     AlterView {
         name: ObjectName,
         options: Vec<SqlOption>,
+    },
+    /// `MOVE [direction] FROM cursor`: `FETCH` without the rows.
+    Move {
+        cursor: Ident,
+        direction: FetchDirection,
     },
 }
 
@@ -61,9 +69,10 @@ pub(crate) fn split_own(sql: &str) -> Option<Result<Vec<Piece>, ParserError>> {
 }
 
 /// The keywords that open one of Hangar's own statements.
-const OWN_OPENINGS: [[&str; 3]; 2] = [
-    ["REFRESH", "MATERIALIZED", "VIEW"],
-    ["ALTER", "MATERIALIZED", "VIEW"],
+const OWN_OPENINGS: [&[&str]; 3] = [
+    &["REFRESH", "MATERIALIZED", "VIEW"],
+    &["ALTER", "MATERIALIZED", "VIEW"],
+    &["MOVE"],
 ];
 
 fn is_own(tokens: &[Token]) -> bool {
@@ -76,10 +85,36 @@ fn is_own(tokens: &[Token]) -> bool {
             _ => String::new(),
         })
         .collect();
-    OWN_OPENINGS.iter().any(|opening| words == opening)
+    OWN_OPENINGS.iter().any(|opening| {
+        opening.len() <= words.len() && opening.iter().zip(&words).all(|(a, b)| a == b)
+    })
 }
 
-fn parse_own(tokens: Vec<Token>) -> Result<Parsed, ParserError> {
+fn parse_own(mut tokens: Vec<Token>) -> Result<Parsed, ParserError> {
+    if let Some(Token::Word(first)) = tokens
+        .iter_mut()
+        .find(|t| !matches!(t, Token::Whitespace(_)))
+        && first.value.eq_ignore_ascii_case("MOVE")
+    {
+        // MOVE takes FETCH's grammar.
+        first.value = "FETCH".into();
+        first.keyword = Keyword::FETCH;
+        let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens(tokens);
+        return match parser.parse_statement()? {
+            SqlStatement::Fetch {
+                name,
+                direction,
+                into: None,
+                ..
+            } => Ok(Parsed::Move {
+                cursor: name,
+                direction,
+            }),
+            other => Err(ParserError::ParserError(format!(
+                "expected MOVE [direction] FROM cursor, found {other}"
+            ))),
+        };
+    }
     let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens(tokens);
     let parsed = if parser.parse_keywords(&[Keyword::REFRESH, Keyword::MATERIALIZED, Keyword::VIEW])
     {
@@ -108,7 +143,7 @@ mod tests {
     #[test]
     fn own_statements_are_split_out_of_a_script() {
         assert!(split_own("SELECT 1; CREATE MATERIALIZED VIEW v AS SELECT 1").is_none());
-        let pieces = split_own("select 'a;b'; refresh materialized view s.v; ALTER MATERIALIZED VIEW v SET (schedule = '0 * * * *')")
+        let pieces = split_own("select 'a;b'; refresh materialized view s.v; ALTER MATERIALIZED VIEW v SET (schedule = '0 * * * *'); move 5 from \"C\"")
             .unwrap()
             .unwrap();
         assert!(matches!(&pieces[0], Piece::Sql(sql) if sql == "select 'a;b'"));
@@ -117,6 +152,9 @@ mod tests {
         );
         assert!(
             matches!(&pieces[2], Piece::Own(Parsed::AlterView { options, .. }) if options.len() == 1)
+        );
+        assert!(
+            matches!(&pieces[3], Piece::Own(Parsed::Move { cursor, .. }) if cursor.value == "C")
         );
     }
 
@@ -127,6 +165,7 @@ mod tests {
             "REFRESH MATERIALIZED VIEW v extra",
             "ALTER MATERIALIZED VIEW v RENAME TO w",
             "ALTER MATERIALIZED VIEW v SET schedule",
+            "MOVE 5",
         ] {
             assert!(split_own(sql).unwrap().is_err(), "{sql}");
         }

@@ -219,11 +219,12 @@ async fn run_update(
             .map_err(|e| status(&e))?
         {
             Output::Command { rows, .. } => total += rows.map_or(0, |n| n as i64),
-            Output::Rows(_) => {
+            Output::Rows(_) | Output::Fetched(_) => {
                 return Err(Status::invalid_argument(
                     "statement returns rows; run it as a query",
                 ));
             }
+            Output::Copy { .. } => return Err(copy_to_client()),
         }
     }
     Ok(total)
@@ -237,10 +238,13 @@ async fn run_command(
     params: Option<datafusion::common::ParamValues>,
     descriptor: FlightDescriptor,
 ) -> Result<FlightInfo, Status> {
-    session
+    let output = session
         .execute(prepared, params.as_ref())
         .await
         .map_err(|e| status(&e))?;
+    if let Output::Copy { .. } = output {
+        return Err(copy_to_client());
+    }
     let done = TicketStatementQuery {
         statement_handle: Default::default(),
     };
@@ -250,12 +254,20 @@ async fn run_command(
 /// The `DoGet` answer for a statement's output; a command run as a query answers with no rows.
 fn output_stream(output: Output) -> Result<DoGetStream, Status> {
     match output {
-        Output::Rows(batches) => Ok(stream_batches(batches)),
+        Output::Rows(batches) | Output::Fetched(batches) => Ok(stream_batches(batches)),
+        Output::Copy { .. } => Err(copy_to_client()),
         Output::Command { .. } => {
             let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
             metadata_stream(Ok(empty)).map(Response::into_inner)
         }
     }
+}
+
+/// `COPY … TO STDOUT` hands rows to a Postgres client in its copy formats; Flight SQL has Arrow.
+fn copy_to_client() -> Status {
+    Status::invalid_argument(
+        "COPY … TO STDOUT is for Postgres clients; over Flight SQL, run its query instead",
+    )
 }
 
 /// Streams one metadata batch.

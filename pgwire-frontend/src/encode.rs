@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use arrow_pg::datatypes::{arrow_schema_to_pg_fields, encode_recordbatch};
 use datafusion::arrow::datatypes::Schema;
-use futures::{StreamExt, stream};
-use hangar_engine::Output;
+use futures::{Stream, StreamExt, stream};
+use hangar_engine::{Output, SendableRecordBatchStream};
 use pgwire::api::ClientInfo;
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
 use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::data::DataRow;
 use pgwire::types::format::FormatOptions;
 
 /// The Postgres description of result columns.
@@ -28,36 +29,49 @@ pub(crate) fn output_response<C: ClientInfo>(
     format: &Format,
     client: &C,
 ) -> PgWireResult<Response> {
-    match output {
-        Output::Rows(batches) => {
-            let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
-            let fields = Arc::new(result_fields(&batches.schema(), format, Some(options))?);
-            let row_fields = Arc::clone(&fields);
-            let rows = batches
-                .map(move |batch| match batch {
-                    Ok(batch) => stream::iter(encode_recordbatch(Arc::clone(&row_fields), batch))
-                        .left_stream(),
-                    Err(e) => stream::iter([Err(PgWireError::ApiError(Box::new(
-                        hangar_engine::Error::DataFusion(e),
-                    )))])
-                    .right_stream(),
-                })
-                .flatten();
-            Ok(Response::Query(QueryResponse::new(fields, rows)))
+    let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+    let (batches, tag) = match output {
+        Output::Rows(batches) => (batches, "SELECT"),
+        Output::Fetched(batches) => (batches, "FETCH"),
+        Output::Copy { rows, format } => {
+            return crate::copy::copy_response(rows, format, options);
         }
-        Output::Command { tag, rows } => {
-            let mut pg_tag = Tag::new(tag);
-            if tag == "INSERT" {
-                pg_tag = pg_tag.with_oid(0);
-            }
-            if let Some(rows) = rows {
-                pg_tag = pg_tag.with_rows(rows);
-            }
-            Ok(match tag {
-                "BEGIN" => Response::TransactionStart(pg_tag),
-                "COMMIT" | "ROLLBACK" => Response::TransactionEnd(pg_tag),
-                _ => Response::Execution(pg_tag),
-            })
-        }
+        Output::Command { tag, rows } => return Ok(command_response(tag, rows)),
+    };
+    let fields = Arc::new(result_fields(&batches.schema(), format, Some(options))?);
+    let mut response = QueryResponse::new(Arc::clone(&fields), data_rows(batches, fields));
+    response.command_tag = tag.to_string();
+    Ok(Response::Query(response))
+}
+
+/// Encodes each batch's rows in the fields' formats, as the batches arrive.
+pub(crate) fn data_rows(
+    batches: SendableRecordBatchStream,
+    fields: Arc<Vec<FieldInfo>>,
+) -> impl Stream<Item = PgWireResult<DataRow>> + Send + 'static {
+    batches
+        .map(move |batch| match batch {
+            Ok(batch) => stream::iter(encode_recordbatch(Arc::clone(&fields), batch)).left_stream(),
+            Err(e) => stream::iter([Err(PgWireError::ApiError(Box::new(
+                hangar_engine::Error::DataFusion(e),
+            )))])
+            .right_stream(),
+        })
+        .flatten()
+}
+
+/// A command's completion, with its row count where it has one.
+fn command_response(tag: &str, rows: Option<usize>) -> Response {
+    let mut pg_tag = Tag::new(tag);
+    if tag == "INSERT" {
+        pg_tag = pg_tag.with_oid(0);
+    }
+    if let Some(rows) = rows {
+        pg_tag = pg_tag.with_rows(rows);
+    }
+    match tag {
+        "BEGIN" => Response::TransactionStart(pg_tag),
+        "COMMIT" | "ROLLBACK" => Response::TransactionEnd(pg_tag),
+        _ => Response::Execution(pg_tag),
     }
 }

@@ -6,6 +6,7 @@
 //! ([`error::error_info`]). It never builds DataFusion contexts itself.
 
 mod connection;
+mod copy;
 mod encode;
 pub mod error;
 mod server;

@@ -3,6 +3,7 @@ SQLAlchemy's inspector. Each test runs what the driver itself sends on connect a
 
 import asyncio
 import datetime
+import io
 
 import asyncpg
 import pandas
@@ -43,6 +44,29 @@ def test_psycopg_nested_transactions_and_type_lookup(dsn):
         assert conn.execute("SHOW TRANSACTION ISOLATION LEVEL").fetchone() == ("read committed",)
 
 
+def test_psycopg_named_cursors_and_copy(dsn):
+    with psycopg.connect(dsn) as conn:
+        # A named cursor: DECLARE with the parameter bound, Describe of the cursor, FETCH FORWARD n.
+        with conn.cursor(name="by_region") as cur:
+            cur.itersize = 2
+            cur.execute("SELECT n_nationkey, n_name FROM nation WHERE n_regionkey = %s ORDER BY 1", (1,))
+            assert [c.name for c in cur.description] == ["n_nationkey", "n_name"]
+            assert cur.fetchone() == (1, "ARGENTINA")
+            assert cur.fetchmany(2) == [(2, "BRAZIL"), (3, "CANADA")]
+            assert [row[0] for row in cur] == [17, 24]
+        # WITH HOLD survives the commit; rows arrive in binary.
+        with conn.cursor(name="held", withhold=True, binary=True) as cur:
+            cur.execute("SELECT r_regionkey, r_name FROM region ORDER BY 1")
+            conn.commit()
+            assert cur.fetchall()[-1] == (4, "MIDDLE EAST")
+        with conn.cursor() as cur:
+            with cur.copy("COPY (SELECT n_nationkey, n_name FROM nation ORDER BY 1 LIMIT 2) TO STDOUT") as copy:
+                assert list(copy.rows()) == [("0", "ALGERIA"), ("1", "ARGENTINA")]
+            with cur.copy("COPY (SELECT r_regionkey, r_name FROM region ORDER BY 1) TO STDOUT (FORMAT binary)") as copy:
+                copy.set_types(["int8", "text"])
+                assert list(copy.rows())[:2] == [(0, "AFRICA"), (1, "AMERICA")]
+
+
 def test_psycopg2_and_pandas(dsn):
     conn = psycopg2.connect(dsn)
     try:
@@ -68,13 +92,16 @@ def test_asyncpg_prepared_statements(hangar):
             names = [r["n_name"] for r in await statement.fetch(3)]
             # A parameter typed only by its cast is encoded with the cast's type, as in Postgres.
             cast = await conn.fetchrow("SELECT $1::int + 1 AS x, $2::date AS d", 41, datetime.date(2020, 1, 2))
-            return names, cast
+            csv = io.BytesIO()
+            await conn.copy_from_query("SELECT r_name FROM region ORDER BY 1", output=csv, format="csv", header=True)
+            return names, cast, csv.getvalue().decode()
         finally:
             await conn.close()
 
-    names, cast = asyncio.run(run())
+    names, cast, csv = asyncio.run(run())
     assert names == ["ALGERIA", "ARGENTINA", "BRAZIL"]
     assert (cast["x"], cast["d"]) == (42, datetime.date(2020, 1, 2))
+    assert csv.splitlines() == ["r_name", "AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST"]
 
 
 def test_sqlalchemy_lists_schemas_and_tables(hangar):
@@ -86,5 +113,16 @@ def test_sqlalchemy_lists_schemas_and_tables(hangar):
         assert "lineitem" in inspector.get_table_names()
         with engine.connect() as conn:
             assert conn.execute(sqlalchemy.text("SELECT count(*) FROM nation")).scalar() == 25
+            conn.execute(sqlalchemy.text("CREATE MATERIALIZED VIEW py_regions AS SELECT r_name FROM region"))
+        try:
+            # The system view hangar.refreshes is not in the search path, so not a view of public.
+            inspector = sqlalchemy.inspect(engine)
+            assert inspector.get_view_names() == []
+            assert inspector.get_view_names(schema="hangar") == ["refreshes"]
+            assert inspector.get_materialized_view_names() == ["py_regions"]
+            assert inspector.get_view_definition("py_regions") == "SELECT r_name FROM region"
+        finally:
+            with engine.connect() as conn:
+                conn.execute(sqlalchemy.text("DROP MATERIALIZED VIEW py_regions"))
     finally:
         engine.dispose()

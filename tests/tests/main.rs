@@ -2,6 +2,7 @@
 
 mod catalog;
 mod common;
+mod cursors;
 mod flight;
 mod matview;
 mod protocol;

@@ -4,6 +4,12 @@ use crate::common::{server, tpch_warehouse};
 
 /// Runs one psql command against the server and returns its standard output.
 async fn psql(addr: std::net::SocketAddr, command: &str) -> String {
+    psql_commands(addr, &[command]).await
+}
+
+/// Runs psql commands one after the other in one session (as `-c` options), and returns psql's
+/// standard output.
+async fn psql_commands(addr: std::net::SocketAddr, commands: &[&str]) -> String {
     let out = tokio::process::Command::new("psql")
         .args([
             "-h",
@@ -15,7 +21,8 @@ async fn psql(addr: std::net::SocketAddr, command: &str) -> String {
             "-d",
             "hangar",
         ])
-        .args(["-X", "-v", "ON_ERROR_STOP=1", "-c", command])
+        .args(["-X", "-v", "ON_ERROR_STOP=1"])
+        .args(commands.iter().flat_map(|c| ["-c", c]))
         .env("PGCONNECT_TIMEOUT", "10")
         .output()
         .await
@@ -24,7 +31,7 @@ async fn psql(addr: std::net::SocketAddr, command: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
         out.status.success() && !stderr.contains("ERROR"),
-        "psql {command}: {stdout}\n{stderr}"
+        "psql {commands:?}: {stdout}\n{stderr}"
     );
     stdout
 }
@@ -134,8 +141,11 @@ async fn psql_manages_materialized_views() {
         tables.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(),
         ["sales"]
     );
-    let plain_views = listing(&psql(addr, "\\dv").await);
-    assert_eq!(plain_views, [["hangar", "refreshes", "view", "postgres"]]);
+    // The system view hangar.refreshes is outside the search path, so \dv leaves it out (as
+    // Postgres does) and \dv with its schema lists it.
+    assert!(listing(&psql(addr, "\\dv").await).is_empty());
+    let system_views = listing(&psql(addr, "\\dv hangar.*").await);
+    assert_eq!(system_views, [["hangar", "refreshes", "view", "postgres"]]);
 
     // \d describes a view's columns.
     let described = psql(addr, "\\d by_region").await;
@@ -192,5 +202,52 @@ async fn psql_manages_materialized_views() {
     let dropped = psql(addr, "DROP MATERIALIZED VIEW top_region, by_region").await;
     assert!(dropped.contains("DROP MATERIALIZED VIEW"), "{dropped}");
     assert!(listing(&psql(addr, "\\dm").await).is_empty());
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn psql_expanded_output_functions_and_copy_to_a_file() {
+    let s = server(tpch_warehouse(), &[]).await;
+    let addr = s.pg_addr;
+
+    let expanded = psql_commands(
+        addr,
+        &[
+            "\\x on",
+            "SELECT r_regionkey, r_name FROM region ORDER BY 1 LIMIT 2",
+        ],
+    )
+    .await;
+    assert!(expanded.contains("-[ RECORD 2 ]"), "{expanded}");
+    assert!(
+        expanded
+            .lines()
+            .any(|l| l.starts_with("r_name") && l.ends_with("AMERICA")),
+        "{expanded}"
+    );
+
+    // \df lists functions outside pg_catalog: Hangar defines none. \df with a pattern lists
+    // pg_catalog's.
+    let functions = psql(addr, "\\df").await;
+    assert!(functions.contains("List of functions"), "{functions}");
+    let abs = psql(addr, "\\df abs").await;
+    assert!(abs.contains("pg_catalog | abs"), "{abs}");
+
+    // \copy runs COPY … TO STDOUT and writes what arrives into a client-side file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nations.csv");
+    let copied = psql(
+        addr,
+        &format!(
+            "\\copy (SELECT n_nationkey, n_name FROM nation ORDER BY 1) to '{}' with csv header",
+            file.display()
+        ),
+    )
+    .await;
+    assert_eq!(copied.trim(), "COPY 25");
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 26, "{csv}");
+    assert_eq!(lines[..2], ["n_nationkey,n_name", "0,ALGERIA"]);
     s.shutdown().await.unwrap();
 }
