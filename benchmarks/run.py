@@ -21,7 +21,8 @@ BENCHMARKS = ["tpch", "transfer", "concurrency"]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("benchmarks", nargs="*", choices=BENCHMARKS, help="which to run (default: all)")
+    # No `choices=`: Python 3.11's argparse rejects an empty list against them.
+    parser.add_argument("benchmarks", nargs="*", help=f"which to run: {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--scale", type=float, default=1, help="TPC-H scale factor (default 1)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (default 3)")
     parser.add_argument("--duration", type=float, default=15, help="seconds per client count (default 15)")
@@ -29,6 +30,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
     parser.add_argument("--note", default="", help="a sentence every report carries, e.g. about the machine")
     args = parser.parse_args()
+    if unknown := set(args.benchmarks) - set(BENCHMARKS):
+        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
     chosen = args.benchmarks or BENCHMARKS
     context = report.Run(
         command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
