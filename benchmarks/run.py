@@ -1,44 +1,57 @@
 #!/usr/bin/env python3
-"""Runs Hangar's benchmarks side by side with their references and writes reports to docs/benchmarks/.
+"""Runs Hangar's benchmarks side by side with their references, on the same TPC-H data in one run,
+and writes reports with plots to docs/benchmarks/.
 
-    python3 benchmarks/run.py [--scale 0.2] [--runs 5] [transfer]
-"""
+    python3 benchmarks/run.py [tpch] [transfer] [concurrency] [--scale 1] [--runs 3] [--duration 15]
+
+With no benchmark named, all three run. See docs/benchmarks.md."""
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hangar_bench import report, server, transfer  # noqa: E402
+from hangar_bench import concurrency, report, server, tpch, transfer
 
 REPO = Path(__file__).resolve().parents[1]
+BENCHMARKS = ["tpch", "transfer", "concurrency"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("benchmarks", nargs="*", default=["transfer"], choices=["transfer"])
-    parser.add_argument("--scale", type=float, default=0.2, help="TPC-H scale factor (default 0.2)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs after one warm-up (default 5)")
+    # No `choices=`: Python 3.11's argparse rejects an empty list against them.
+    parser.add_argument("benchmarks", nargs="*", help=f"which to run: {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("--scale", type=float, default=1, help="TPC-H scale factor (default 1)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (default 3)")
+    parser.add_argument("--duration", type=float, default=15, help="seconds per client count (default 15)")
+    parser.add_argument("--clients", default="1,8,32,128", help="client counts (default 1,8,32,128)")
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
+    parser.add_argument("--note", default="", help="a sentence every report carries, e.g. about the machine")
     args = parser.parse_args()
+    if unknown := set(args.benchmarks) - set(BENCHMARKS):
+        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    chosen = args.benchmarks or BENCHMARKS
+    context = report.Run(
+        command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
+    )
 
     binary = server.build_release()
     warehouse = args.data / f"sf{args.scale:g}"
-    print(f"Starting hangar on {warehouse} (generates TPC-H SF {args.scale:g} on first use)…", flush=True)
+    print(f"Starting hangar on {warehouse} (TPC-H SF {args.scale:g} is generated on first use)", flush=True)
     hangar = server.start(binary, warehouse, args.scale)
     try:
-        if "transfer" in args.benchmarks:
-            results = transfer.run(hangar, args.runs)
-            rows = [(r.system, r.timing) for r in results]
-            body = report.table(rows, reference="DuckDB in-process")
-            setup = (
-                f"TPC-H SF {args.scale:g}; {transfer.ROWS:,} `lineitem` rows, all 16 columns, to a "
-                f"pyarrow Table; one warm-up, then the median of {args.runs} runs. "
-                "Command: `python3 benchmarks/run.py transfer`."
-            )
-            report.write(REPO / "docs" / "benchmarks" / "transfer.md", "Result transfer to Arrow", setup, body)
-            print(body)
+        if "tpch" in chosen:
+            print("TPC-H", flush=True)
+            print(tpch.run(hangar, args.runs, context))
+        if "transfer" in chosen:
+            print("Transfer", flush=True)
+            print(transfer.run(hangar, args.runs, context))
+        if "concurrency" in chosen:
+            print("Concurrency", flush=True)
+            clients = [int(c) for c in args.clients.split(",")]
+            print(concurrency.run(hangar, clients, args.duration, context))
     finally:
         hangar.stop()
 
