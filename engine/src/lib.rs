@@ -18,6 +18,7 @@ mod like_escape;
 mod matview;
 mod pg_catalog;
 mod pg_functions;
+mod scalar_subquery;
 mod scheduler;
 mod session;
 mod statement;

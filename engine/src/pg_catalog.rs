@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
@@ -51,7 +51,7 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
     Ok(())
 }
 
-/// The library's `pg_catalog` schema, with `pg_class` and `pg_matviews` replaced.
+/// The library's `pg_catalog` schema, with `pg_class`, `pg_type` and `pg_matviews` replaced.
 #[derive(Debug)]
 struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
@@ -80,6 +80,15 @@ impl SchemaProvider for PgCatalog {
                     shared: Arc::clone(&self.shared),
                     relations: Arc::clone(&self.relations),
                 }))))
+            }
+            "pg_type" => {
+                let (Some(types), Some(procs)) = (
+                    self.inner.table("pg_type").await?,
+                    self.inner.table("pg_proc").await?,
+                ) else {
+                    return Ok(None);
+                };
+                Ok(Some(Arc::new(ComputedTable(PgType { types, procs }))))
             }
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 shared: Arc::clone(&self.shared),
@@ -161,6 +170,68 @@ impl ComputedRows for PgClass {
         columns[index(&class, "relkind")?] = Arc::new(StringArray::from(kinds));
         columns[index(&class, "relispopulated")?] = Arc::new(BooleanArray::from(populateds));
         Ok(RecordBatch::try_new(class.schema(), columns)?)
+    }
+}
+
+/// The columns of `pg_type` that are `regproc` in Postgres: function oids.
+const REGPROC_COLUMNS: [&str; 8] = [
+    "typinput",
+    "typoutput",
+    "typreceive",
+    "typsend",
+    "typmodin",
+    "typmodout",
+    "typanalyze",
+    "typsubscript",
+];
+
+/// `pg_type` as the library builds it, with its `regproc` columns as function oids (0 for none),
+/// as Postgres stores them. The library gives function names there, while its own
+/// `'name'::regproc` reads an oid: joins such as Npgsql's `pg_proc.oid = typ.typreceive` and
+/// comparisons such as DBeaver's `typinput = 'array_in'::regproc` need oids on both sides.
+#[derive(Debug)]
+struct PgType {
+    types: Arc<dyn TableProvider>,
+    procs: Arc<dyn TableProvider>,
+}
+
+#[async_trait]
+impl ComputedRows for PgType {
+    fn schema(&self) -> SchemaRef {
+        let library = self.types.schema();
+        let fields = library.fields().iter().map(|f| {
+            if REGPROC_COLUMNS.contains(&f.name().as_str()) {
+                Arc::new(Field::new(f.name(), DataType::Int32, false))
+            } else {
+                Arc::clone(f)
+            }
+        });
+        Arc::new(Schema::new(fields.collect::<Vec<_>>()))
+    }
+
+    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
+        let procs = read_all(self.procs.as_ref(), state).await?;
+        let types = read_all(self.types.as_ref(), state).await?;
+        let mut oid_of: HashMap<&str, i32> = HashMap::new();
+        let oids = as_int32_array(column(&procs, "oid")?)?;
+        let names = as_string_array(column(&procs, "proname")?)?;
+        for (oid, name) in oids.iter().zip(names.iter()) {
+            if let (Some(oid), Some(name)) = (oid, name) {
+                let known = oid_of.entry(name).or_insert(oid);
+                *known = (*known).min(oid);
+            }
+        }
+        let mut columns = types.columns().to_vec();
+        for name in REGPROC_COLUMNS {
+            let i = index(&types, name)?;
+            let functions = as_string_array(&columns[i])?;
+            let oids: Int32Array = functions
+                .iter()
+                .map(|f| Some(f.and_then(|f| oid_of.get(f).copied()).unwrap_or(0)))
+                .collect();
+            columns[i] = Arc::new(oids);
+        }
+        Ok(RecordBatch::try_new(self.schema(), columns)?)
     }
 }
 

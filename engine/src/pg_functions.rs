@@ -69,6 +69,11 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, relations: &A
             ScalarValue::Boolean(Some(true)),
         ),
         ("pg_is_in_recovery", &[0], ScalarValue::Boolean(Some(false))),
+        (
+            "pg_client_encoding",
+            &[0],
+            ScalarValue::Utf8(Some("UTF8".into())),
+        ),
     ] {
         let return_type = value.data_type();
         let answer = move |_: &[ColumnarValue]| Ok(ColumnarValue::Scalar(value.clone()));

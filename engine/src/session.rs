@@ -13,7 +13,7 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{
-    CloseCursor, DeclareType, Ident, ObjectType, Statement as SqlStatement,
+    CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Set, Statement as SqlStatement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
@@ -25,6 +25,7 @@ use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
 use crate::engine::Shared;
 use crate::like_escape::LikeEscape;
+use crate::scalar_subquery::aggregate_scalar_subqueries;
 use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
 use crate::{DATABASE, Error, Result, ddl, matview};
@@ -170,6 +171,8 @@ fn transaction_tag(statement: &SqlStatement) -> Option<&'static str> {
         SqlStatement::Rollback { .. } => "ROLLBACK",
         SqlStatement::Savepoint { .. } => "SAVEPOINT",
         SqlStatement::ReleaseSavepoint { .. } => "RELEASE",
+        // Every statement reads one committed catalog version, whatever level is asked for.
+        SqlStatement::Set(Set::SetTransaction { .. }) => "SET",
         _ => return None,
     })
 }
@@ -291,16 +294,19 @@ impl Session {
             return Ok(pg
                 .expect("checked")
                 .into_iter()
-                .map(|s| Statement(Parsed::Sql(DfStatement::Statement(Box::new(s)))))
+                .map(|s| {
+                    let s = aggregate_scalar_subqueries(s);
+                    Statement(Parsed::Sql(DfStatement::Statement(Box::new(s))))
+                })
                 .collect());
         }
         match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
             Ok(statements) => Ok(statements
                 .into_iter()
                 .map(|s| match s {
-                    DfStatement::Statement(s) => {
-                        DfStatement::Statement(Box::new(self.parser.rewrite(*s)))
-                    }
+                    DfStatement::Statement(s) => DfStatement::Statement(Box::new(
+                        aggregate_scalar_subqueries(self.parser.rewrite(*s)),
+                    )),
                     other => other,
                 })
                 .map(|s| Statement(Parsed::Sql(s)))
@@ -362,6 +368,23 @@ impl Session {
                 SqlStatement::Discard { .. } => {
                     return Ok(Prepared {
                         kind: Kind::Discard,
+                    });
+                }
+                SqlStatement::Set(Set::SetTimeZone { value, .. }) => {
+                    // `SET TIME ZONE x` is `SET timezone = x`, which DataFusion plans.
+                    let set = SqlStatement::Set(Set::SingleAssignment {
+                        scope: None,
+                        hivevar: false,
+                        variable: ObjectName::from(vec![Ident::new("timezone")]),
+                        values: vec![value.clone()],
+                    });
+                    let plan = self
+                        .ctx
+                        .state()
+                        .statement_to_plan(DfStatement::Statement(Box::new(set)))
+                        .await?;
+                    return Ok(Prepared {
+                        kind: Kind::Plan(Box::new(plan)),
                     });
                 }
                 SqlStatement::Declare { stmts } => {

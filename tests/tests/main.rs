@@ -7,6 +7,7 @@ mod flight;
 mod matview;
 mod protocol;
 mod psql;
+mod replays;
 mod s3;
 mod sandbox;
 mod scheduler;
