@@ -8,7 +8,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    ArrayRef, BooleanArray, Int32Array, Int32Builder, ListBuilder, RecordBatch, StringArray,
+    StringBuilder,
+};
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
@@ -51,7 +54,8 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
     Ok(())
 }
 
-/// The library's `pg_catalog` schema, with `pg_class`, `pg_type` and `pg_matviews` replaced.
+/// The library's `pg_catalog` schema, with `pg_class`, `pg_type`, `pg_proc` and `pg_matviews`
+/// replaced.
 #[derive(Debug)]
 struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
@@ -90,6 +94,10 @@ impl SchemaProvider for PgCatalog {
                 };
                 Ok(Some(Arc::new(ComputedTable(PgType { types, procs }))))
             }
+            "pg_proc" => match self.inner.table("pg_proc").await? {
+                Some(procs) => Ok(Some(Arc::new(ComputedTable(PgProc(procs))))),
+                None => Ok(None),
+            },
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 shared: Arc::clone(&self.shared),
             })))),
@@ -233,6 +241,76 @@ impl ComputedRows for PgType {
         }
         Ok(RecordBatch::try_new(self.schema(), columns)?)
     }
+}
+
+/// The array columns of `pg_proc`, with the type of their elements.
+const PROC_ARRAY_COLUMNS: [(&str, DataType); 4] = [
+    ("proargtypes", DataType::Int32),
+    ("proallargtypes", DataType::Int32),
+    ("proargmodes", DataType::Utf8),
+    ("proargnames", DataType::Utf8),
+];
+
+/// `pg_proc` as the library builds it, with its argument columns as arrays, as in Postgres: the
+/// library writes them as text (`'23 23'`, `'[1034, 26]'`, `"['i', 'o']"`), which clients cannot
+/// cast to `regtype[]` (pgcli loads function signatures with `proallargtypes::regtype[]`).
+#[derive(Debug)]
+struct PgProc(Arc<dyn TableProvider>);
+
+#[async_trait]
+impl ComputedRows for PgProc {
+    fn schema(&self) -> SchemaRef {
+        let library = self.0.schema();
+        let fields = library.fields().iter().map(|f| {
+            match PROC_ARRAY_COLUMNS.iter().find(|(name, _)| name == f.name()) {
+                Some((name, element)) => Arc::new(Field::new(
+                    *name,
+                    DataType::new_list(element.clone(), true),
+                    true,
+                )),
+                None => Arc::clone(f),
+            }
+        });
+        Arc::new(Schema::new(fields.collect::<Vec<_>>()))
+    }
+
+    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
+        let procs = read_all(self.0.as_ref(), state).await?;
+        let mut columns = procs.columns().to_vec();
+        for (name, element) in &PROC_ARRAY_COLUMNS {
+            let i = index(&procs, name)?;
+            let texts = as_string_array(&columns[i])?;
+            columns[i] = match element {
+                DataType::Int32 => {
+                    let mut list = ListBuilder::new(Int32Builder::new());
+                    for text in texts {
+                        list.append_option(
+                            text.map(|t| elements(t).map(|e| e.parse::<i32>().ok())),
+                        );
+                    }
+                    Arc::new(list.finish())
+                }
+                _ => {
+                    let mut list = ListBuilder::new(StringBuilder::new());
+                    for text in texts {
+                        list.append_option(text.map(|t| elements(t).map(Some)));
+                    }
+                    Arc::new(list.finish())
+                }
+            };
+        }
+        Ok(RecordBatch::try_new(self.schema(), columns)?)
+    }
+}
+
+/// The elements of an array the library wrote as text: `'23 16'` (an oidvector) or `"['a', 'b']"`.
+fn elements(text: &str) -> impl Iterator<Item = &str> {
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let separator = if inner.contains(',') { ',' } else { ' ' };
+    inner
+        .split(separator)
+        .map(|e| e.trim().trim_matches('\''))
+        .filter(|e| !e.is_empty())
 }
 
 fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {

@@ -1,0 +1,54 @@
+"""pgcli, node-postgres and pgjdbc against the Postgres wire. pgcli is driven through its own
+executor (what its completion refresher calls on start); node-postgres and pgjdbc run their test
+programs (tests/node, tests/java) against the fixture's server. `.ci/run` installs all three."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from pgcli.pgexecute import PGExecute
+
+REPO = Path(__file__).resolve().parents[2]
+PGJDBC = Path("/usr/share/java/postgresql.jar")
+
+
+def test_pgcli_loads_completion_metadata_and_queries(hangar):
+    executor = PGExecute("hangar", "hangar", None, "127.0.0.1", hangar["pg_port"], None)
+    try:
+        assert {"public", "pg_catalog"} <= set(executor.schemata())
+        tables = set(executor.tables())
+        assert ("public", "lineitem") in tables
+        assert ("hangar", "refreshes") in set(executor.views())
+        columns = {(schema, table, column) for schema, table, column, *_ in executor.table_columns()}
+        assert ("public", "nation", "n_name") in columns
+        assert list(executor.datatypes()) == []
+        assert "hangar" in executor.databases()
+        [(title, rows, headers, status, *_)] = list(executor.run("SELECT n_name FROM nation WHERE n_nationkey = 3"))
+        assert headers == ["n_name"] and list(rows) == [("CANADA",)]
+    finally:
+        executor.conn.close()
+
+
+def test_node_postgres(hangar):
+    node = REPO / "tests" / "node"
+    if not (node / "node_modules" / "pg").exists():
+        pytest.fail("node-postgres is not installed: run `npm install` in tests/node (.ci/run does)")
+    env = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(hangar["pg_port"])}
+    result = subprocess.run(
+        ["node", "--test", "pg.test.mjs"], cwd=node, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pgjdbc(hangar):
+    if not PGJDBC.exists():
+        pytest.fail("pgjdbc is not installed: Debian's libpostgresql-jdbc-java (.ci/run installs it)")
+    result = subprocess.run(
+        ["java", "-cp", str(PGJDBC), str(REPO / "tests" / "java" / "PgJdbcCheck.java"), str(hangar["pg_port"])],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all checks passed" in result.stdout
