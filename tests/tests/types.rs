@@ -138,3 +138,29 @@ async fn every_type_round_trips_in_text_and_binary() {
     );
     s.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn decimals_and_dates_print_as_postgres_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    let row = text_rows(
+        &client,
+        "SELECT CAST(-0.05 AS DECIMAL(10,2)), CAST(-123.4 AS DECIMAL(12,3)), CAST(5 AS DECIMAL(10,0)), \
+         CAST(99999999.99 AS DECIMAL(10,2)), DATE '0001-01-01', DATE '1999-12-31'",
+    )
+    .await;
+    let got: Vec<Option<&str>> = row[0].iter().map(|v| v.as_deref()).collect();
+    assert_eq!(
+        got,
+        [
+            Some("-0.05"),
+            Some("-123.400"),
+            Some("5"),
+            Some("99999999.99"),
+            Some("0001-01-01"),
+            Some("1999-12-31")
+        ]
+    );
+    s.shutdown().await.unwrap();
+}

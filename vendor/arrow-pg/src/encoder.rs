@@ -433,6 +433,143 @@ fn get_numeric_128_value(
         .map(Some)
 }
 
+/// A date in text format under an ISO `DateStyle`, written as `YYYY-MM-DD` directly (Hangar's
+/// patch: pgwire's `NaiveDate` encoder parses the `DateStyle` setting and runs chrono's `strftime`
+/// for every value). Years outside 0..=9999 take pgwire's path.
+#[derive(Debug)]
+struct IsoDate(Option<NaiveDate>);
+
+impl ToSqlText for IsoDate {
+    fn to_sql_text(
+        &self,
+        ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+        format_options: &pgwire::types::format::FormatOptions,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use chrono::Datelike;
+        let Some(date) = self.0 else {
+            return Ok(postgres_types::IsNull::Yes);
+        };
+        let (year, month, day) = (date.year(), date.month(), date.day());
+        if !(0..=9999).contains(&year) {
+            return date.to_sql_text(ty, out, format_options);
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let year = year as u32;
+        out.extend_from_slice(&[
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ]);
+        Ok(postgres_types::IsNull::No)
+    }
+}
+
+impl ToSql for IsoDate {
+    fn to_sql(
+        &self,
+        ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        self.0.to_sql(ty, out)
+    }
+
+    fn accepts(ty: &postgres_types::Type) -> bool {
+        <NaiveDate as ToSql>::accepts(ty)
+    }
+
+    postgres_types::to_sql_checked!();
+}
+
+/// A `Decimal128` value in text format, written from its integer and scale (Hangar's patch: the
+/// binary path converts to `rust_decimal` first, which text does not need). Postgres prints
+/// `numeric(p, s)` with exactly `s` decimals, as this does.
+#[derive(Debug)]
+struct DecimalText(Option<(i128, i8)>);
+
+fn get_decimal_text(arr: &Arc<dyn Array>, idx: usize, scale: i8) -> DecimalText {
+    DecimalText((!arr.is_null(idx)).then(|| {
+        let value = arr
+            .as_any()
+            .downcast_ref::<Decimal128Array>()
+            .unwrap()
+            .value(idx);
+        (value, scale)
+    }))
+}
+
+impl ToSqlText for DecimalText {
+    fn to_sql_text(
+        &self,
+        _ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+        _format_options: &pgwire::types::format::FormatOptions,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let Some((value, scale)) = self.0 else {
+            return Ok(postgres_types::IsNull::Yes);
+        };
+        // The digits of the magnitude, written backwards into a buffer on the stack.
+        let mut buffer = [0u8; 40];
+        let mut start = buffer.len();
+        let mut rest = value.unsigned_abs();
+        loop {
+            start -= 1;
+            buffer[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let digits = &buffer[start..];
+        if value < 0 {
+            out.extend_from_slice(b"-");
+        }
+        if scale <= 0 {
+            out.extend_from_slice(digits);
+            out.extend(std::iter::repeat_n(b'0', scale.unsigned_abs() as usize));
+            return Ok(postgres_types::IsNull::No);
+        }
+        let scale = scale as usize;
+        let (whole, fraction) = if digits.len() > scale {
+            digits.split_at(digits.len() - scale)
+        } else {
+            (&b"0"[..], digits)
+        };
+        out.extend_from_slice(whole);
+        out.extend_from_slice(b".");
+        out.extend(std::iter::repeat_n(b'0', scale - fraction.len()));
+        out.extend_from_slice(fraction);
+        Ok(postgres_types::IsNull::No)
+    }
+}
+
+impl ToSql for DecimalText {
+    fn to_sql(
+        &self,
+        ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let decimal = self
+            .0
+            .map(|(value, scale)| Decimal::try_from_i128_with_scale(value, scale.max(0) as u32))
+            .transpose()?;
+        decimal.to_sql(ty, out)
+    }
+
+    fn accepts(ty: &postgres_types::Type) -> bool {
+        <Decimal as ToSql>::accepts(ty)
+    }
+
+    postgres_types::to_sql_checked!();
+}
+
 pub fn encode_value<T: Encoder>(
     encoder: &mut T,
     arr: &Arc<dyn Array>,
@@ -511,6 +648,9 @@ pub fn encode_value<T: Encoder>(
         DataType::UInt64 => encoder.encode_field(&get_u64_as_decimal_value(arr, idx), pg_field)?,
         DataType::Float32 => encoder.encode_field(&get_f32_value(arr, idx), pg_field)?,
         DataType::Float64 => encoder.encode_field(&get_f64_value(arr, idx), pg_field)?,
+        DataType::Decimal128(_, s) if pg_field.format() == FieldFormat::Text => {
+            encoder.encode_field(&get_decimal_text(arr, idx, *s), pg_field)?
+        }
         DataType::Decimal128(_, s) => {
             encoder.encode_field(&get_numeric_128_value(arr, idx, *s as u32)?, pg_field)?
         }
@@ -521,6 +661,12 @@ pub fn encode_value<T: Encoder>(
         DataType::Binary => encoder.encode_field(&get_binary_value(arr, idx), pg_field)?,
         DataType::LargeBinary => {
             encoder.encode_field(&get_large_binary_value(arr, idx), pg_field)?
+        }
+        DataType::Date32
+            if pg_field.format() == FieldFormat::Text
+                && pg_field.format_options().date_style.starts_with("ISO") =>
+        {
+            encoder.encode_field(&IsoDate(get_date32_value(arr, idx)), pg_field)?
         }
         DataType::Date32 => encoder.encode_field(&get_date32_value(arr, idx), pg_field)?,
         DataType::Date64 => encoder.encode_field(&get_date64_value(arr, idx), pg_field)?,
