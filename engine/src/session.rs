@@ -515,6 +515,16 @@ impl Session {
         .await
     }
 
+    /// Changes a setting as `SET name = value` does (for a client's startup parameters).
+    pub fn set(&self, name: &str, value: &str) -> Result<()> {
+        self.variables.set(name, value, &self.ctx)
+    }
+
+    /// A setting's current value, as `SHOW name` gives it.
+    pub fn setting(&self, name: &str) -> Result<String> {
+        self.variables.get(name, &self.ctx)
+    }
+
     /// The schema of the rows an open cursor returns (for describing it to a client).
     pub fn cursor_schema(&self, cursor: &str) -> Result<SchemaRef> {
         self.cursors.schema(cursor)

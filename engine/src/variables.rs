@@ -144,7 +144,7 @@ impl Variables {
             .map_err(datafusion::error::DataFusionError::from)?)
     }
 
-    fn get(&self, name: &str, ctx: &SessionContext) -> Result<String> {
+    pub(crate) fn get(&self, name: &str, ctx: &SessionContext) -> Result<String> {
         lookup(&self.values, name, || {
             ctx.state().config().options().entries()
         })

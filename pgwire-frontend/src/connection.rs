@@ -1,6 +1,7 @@
 //! The handlers of one Postgres connection: simple and extended query protocol over one engine
 //! session.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -39,8 +40,23 @@ impl Connection {
         })
     }
 
-    pub(crate) fn open_session(&self, user: &str) -> hangar_engine::Result<()> {
+    /// Opens the engine session, with the client's startup parameters as its settings (as
+    /// Postgres reads `DateStyle`, `TimeZone`, `application_name`… from the startup message).
+    pub(crate) fn open_session(
+        &self,
+        user: &str,
+        parameters: &HashMap<String, String>,
+    ) -> hangar_engine::Result<()> {
         let session = self.engine.session(user)?;
+        for (name, value) in parameters {
+            if NOT_SETTINGS.contains(&name.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            // A value Hangar cannot take must not lock the client out: it keeps the default.
+            if let Err(error) = session.set(name, value) {
+                tracing::warn!(peer = %self.peer, name, value, %error, "startup parameter ignored");
+            }
+        }
         tracing::info!(peer = %self.peer, user, "Postgres session opened");
         let _ = self.session.set(session);
         Ok(())
@@ -56,6 +72,9 @@ impl Connection {
         })
     }
 }
+
+/// Startup parameters that are not settings.
+const NOT_SETTINGS: [&str; 4] = ["user", "database", "options", "replication"];
 
 /// The handler set pgwire drives for one connection.
 #[derive(Debug)]
@@ -97,7 +116,7 @@ pub(crate) struct Queries(Arc<Connection>);
 
 #[async_trait]
 impl SimpleQueryHandler for Queries {
-    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    async fn do_query<C>(&self, _client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore,
@@ -118,7 +137,7 @@ impl SimpleQueryHandler for Queries {
             .await;
             match result {
                 Ok(output) => {
-                    responses.push(output_response(output, &Format::UnifiedText, client)?)
+                    responses.push(output_response(output, &Format::UnifiedText, session)?)
                 }
                 Err(e) => {
                     // Like Postgres: earlier statements' results stand, the rest is skipped.
@@ -217,7 +236,7 @@ impl ExtendedQueryHandler for Queries {
 
     async fn do_query<C>(
         &self,
-        client: &mut C,
+        _client: &mut C,
         portal: &Portal<Self::Statement>,
         _max_rows: usize,
     ) -> PgWireResult<Response>
@@ -242,6 +261,6 @@ impl ExtendedQueryHandler for Queries {
             .execute(prepared, params.as_ref())
             .await
             .map_err(engine_error)?;
-        output_response(output, &portal.result_column_format, client)
+        output_response(output, &portal.result_column_format, session)
     }
 }

@@ -1,12 +1,12 @@
 //! Engine outputs as Postgres responses: rows encoded batch by batch in the client's formats.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_pg::datatypes::{arrow_schema_to_pg_fields, encode_recordbatch};
 use datafusion::arrow::datatypes::Schema;
 use futures::{Stream, StreamExt, stream};
-use hangar_engine::{Output, SendableRecordBatchStream};
-use pgwire::api::ClientInfo;
+use hangar_engine::{Output, SendableRecordBatchStream, Session};
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
 use pgwire::error::{PgWireError, PgWireResult};
@@ -24,12 +24,12 @@ pub(crate) fn result_fields(
 
 /// Turns an engine output into a response. Rows are encoded lazily as the engine's stream yields
 /// batches, so a result is never held whole in memory.
-pub(crate) fn output_response<C: ClientInfo>(
+pub(crate) fn output_response(
     output: Output,
     format: &Format,
-    client: &C,
+    session: &Session,
 ) -> PgWireResult<Response> {
-    let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+    let options = format_options(session);
     let (batches, tag) = match output {
         Output::Rows(batches) => (batches, "SELECT"),
         Output::Fetched(batches) => (batches, "FETCH"),
@@ -42,6 +42,20 @@ pub(crate) fn output_response<C: ClientInfo>(
     let mut response = QueryResponse::new(Arc::clone(&fields), data_rows(batches, fields));
     response.command_tag = tag.to_string();
     Ok(Response::Query(response))
+}
+
+/// How values print in text, from the session's settings (`SET DateStyle …` included).
+fn format_options(session: &Session) -> Arc<FormatOptions> {
+    let settings: HashMap<String, String> = [
+        "datestyle",
+        "intervalstyle",
+        "bytea_output",
+        "extra_float_digits",
+    ]
+    .into_iter()
+    .filter_map(|name| Some((name.to_string(), session.setting(name).ok()?)))
+    .collect();
+    Arc::new(FormatOptions::from_client_metadata(&settings))
 }
 
 /// Encodes each batch's rows in the fields' formats, as the batches arrive.

@@ -56,7 +56,7 @@ impl StartupHandler for Startup {
             ));
         }
         self.0
-            .open_session(&user)
+            .open_session(&user, client.metadata())
             .map_err(|e| PgWireError::UserError(Box::new(crate::error::error_info(&e))))?;
         let (pid, secret) = PIDS.generate(client);
         client.set_pid_and_secret_key(pid, secret);

@@ -162,5 +162,14 @@ async fn decimals_and_dates_print_as_postgres_prints_them() {
             Some("1999-12-31")
         ]
     );
+    // SET DateStyle changes how dates print, as a DateStyle startup parameter does.
+    client
+        .batch_execute("SET DateStyle = 'German'")
+        .await
+        .unwrap();
+    assert_eq!(
+        text_rows(&client, "SELECT DATE '1999-12-31'").await,
+        [[Some("31.12.1999".to_string())]]
+    );
     s.shutdown().await.unwrap();
 }
