@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15, help="seconds per client count (default 15)")
     parser.add_argument("--clients", default="1,8,32,128", help="client counts (default 1,8,32,128)")
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
+    parser.add_argument("--binary", type=Path, help="a hangar binary to run instead of building one")
     parser.add_argument("--note", default="", help="a sentence every report carries, e.g. about the machine")
     args = parser.parse_args()
     if unknown := set(args.benchmarks) - set(BENCHMARKS):
@@ -37,7 +38,7 @@ def main() -> None:
         command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
     )
 
-    binary = server.build_release()
+    binary = args.binary or server.build_release()
     warehouse = args.data / f"sf{args.scale:g}"
     print(f"Starting hangar on {warehouse} (TPC-H SF {args.scale:g} is generated on first use)", flush=True)
     hangar = server.start(binary, warehouse, args.scale)

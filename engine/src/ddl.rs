@@ -6,6 +6,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::{SchemaReference, TableReference};
 use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
+use datafusion::execution::SessionState;
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
 use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
@@ -234,6 +235,15 @@ fn object_store_error(e: object_store::path::Error) -> Error {
 /// `CREATE TABLE name (…)` and `CREATE TABLE name AS SELECT …`: writes the rows as Parquet into a
 /// fresh folder of the warehouse, then commits the table. A failed commit removes the files again.
 async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Output> {
+    create_table_with_state(session, create, session.ctx.state()).await
+}
+
+/// [`create_table`], writing the rows with `state` (its settings shape the write).
+async fn create_table_with_state(
+    session: &Session,
+    create: CreateMemoryTable,
+    state: SessionState,
+) -> Result<Output> {
     if create.or_replace {
         return Err(Error::NotSupported(
             "CREATE OR REPLACE TABLE is not supported; DROP the table first".into(),
@@ -269,7 +279,7 @@ async fn create_table(session: &Session, create: CreateMemoryTable) -> Result<Ou
     let rows = if is_plain_create {
         0
     } else {
-        let df = DataFrame::new(session.ctx.state(), input);
+        let df = DataFrame::new(state, input);
         let written = df
             .write_parquet(url.as_str(), DataFrameWriteOptions::new(), None)
             .await?;
@@ -310,7 +320,8 @@ async fn remove_folder(warehouse: &hangar_storage::Mount, folder: &str) {
     remove_all(&warehouse.store, &prefix, "a failed CREATE TABLE").await;
 }
 
-/// Creates a managed table from batches already in memory (the demo data generator uses this).
+/// Creates a managed table from batches already in memory (the demo data generator uses this),
+/// writing the rows in the order given.
 pub(crate) async fn create_table_from_batches(
     session: &Session,
     name: &str,
@@ -326,5 +337,10 @@ pub(crate) async fn create_table_from_batches(
         column_defaults: vec![],
         temporary: false,
     };
-    create_table(session, create).await
+    // The TPC-H generators emit rows in key order. With one partition from end to end (no
+    // round-robin repartition) they reach the file in that order, so each row group covers a narrow
+    // key range and its statistics prune: `WHERE l_orderkey = …` reads one row group of lineitem.
+    let mut state = session.ctx.state();
+    state.config_mut().options_mut().execution.target_partitions = 1;
+    create_table_with_state(session, create, state).await
 }

@@ -10,7 +10,7 @@ use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::physical_plan::SendableRecordBatchStream;
-use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{
     CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Set, Statement as SqlStatement,
@@ -237,7 +237,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     pub(crate) fn new(shared: Arc<Shared>, user: &str) -> Result<Self> {
-        let mut config = SessionConfig::new()
+        let mut config = crate::config::session_defaults()
             .with_default_catalog_and_schema(DATABASE, hangar_catalog::DEFAULT_SCHEMA)
             .with_create_default_catalog_and_schema(false)
             .with_information_schema(true);

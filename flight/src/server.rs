@@ -6,7 +6,7 @@ use arrow_flight::flight_service_server::FlightServiceServer;
 use hangar_engine::Engine;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::TcpIncoming;
 
 use crate::service::HangarFlightSql;
 
@@ -47,9 +47,13 @@ impl FlightServer {
     /// Serves until `shutdown` turns true; running calls finish first.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> std::io::Result<()> {
         let service = FlightServiceServer::new(HangarFlightSql::new(self.engine));
+        // Small responses (a `SELECT 1`, a GetFlightInfo) otherwise wait ~40-50 ms each for Nagle
+        // and the client's delayed ACK. The builder's `tcp_nodelay` only applies to listeners tonic
+        // binds itself, so the accepted sockets get it here.
+        let incoming = TcpIncoming::from(self.listener).with_nodelay(Some(true));
         tonic::transport::Server::builder()
             .add_service(service)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), async move {
+            .serve_with_incoming_shutdown(incoming, async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;
             })
             .await
