@@ -5,9 +5,11 @@
 //! is refused: tables are loaded with `CREATE TABLE … AS` or `INSERT`.
 
 use datafusion::sql::sqlparser::ast::{
-    CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget,
+    CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Query,
     Statement as SqlStatement,
 };
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::parser::Parser;
 
 use crate::{Error, Result};
 
@@ -44,7 +46,7 @@ pub enum CopyFormat {
 #[derive(Debug)]
 pub(crate) struct CopyToStdout {
     /// The rows to copy, as a query.
-    pub(crate) query: String,
+    pub(crate) query: Box<Query>,
     pub(crate) format: CopyFormat,
 }
 
@@ -78,17 +80,20 @@ pub(crate) fn read(statement: &SqlStatement) -> Result<CopyToStdout> {
         ));
     }
     let query = match source {
-        CopySource::Query(query) => query.to_string(),
-        CopySource::Table {
-            table_name,
-            columns,
-        } if columns.is_empty() => format!("SELECT * FROM {table_name}"),
+        CopySource::Query(query) => query.clone(),
         CopySource::Table {
             table_name,
             columns,
         } => {
             let columns: Vec<String> = columns.iter().map(ToString::to_string).collect();
-            format!("SELECT {} FROM {table_name}", columns.join(", "))
+            let columns = if columns.is_empty() {
+                "*".to_string()
+            } else {
+                columns.join(", ")
+            };
+            Parser::new(&PostgreSqlDialect {})
+                .try_with_sql(&format!("SELECT {columns} FROM {table_name}"))?
+                .parse_query()?
         }
     };
     Ok(CopyToStdout {
@@ -200,8 +205,6 @@ fn unsupported(option: &dyn std::fmt::Display) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-    use datafusion::sql::sqlparser::parser::Parser;
 
     fn copy(sql: &str) -> Result<CopyToStdout> {
         let statement = Parser::parse_sql(&PostgreSqlDialect {}, sql)
@@ -215,7 +218,7 @@ mod tests {
     #[test]
     fn formats_and_their_defaults() {
         let text = copy("COPY (SELECT 1) TO STDOUT").unwrap();
-        assert_eq!(text.query, "SELECT 1");
+        assert_eq!(text.query.to_string(), "SELECT 1");
         assert_eq!(
             text.format,
             CopyFormat::Text {
@@ -226,7 +229,7 @@ mod tests {
         );
         let csv =
             copy("COPY t (a, \"B\") TO STDOUT WITH (FORMAT csv, HEADER, QUOTE '''')").unwrap();
-        assert_eq!(csv.query, "SELECT a, \"B\" FROM t");
+        assert_eq!(csv.query.to_string(), "SELECT a, \"B\" FROM t");
         assert_eq!(
             csv.format,
             CopyFormat::Csv {

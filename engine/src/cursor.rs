@@ -46,9 +46,6 @@ impl Count {
             FetchDirection::Count { limit } | FetchDirection::Forward { limit: Some(limit) } => {
                 forward(limit)
             }
-            FetchDirection::Relative { limit } if rows(limit).is_some_and(|n| n >= 0) => {
-                forward(limit)
-            }
             FetchDirection::All | FetchDirection::ForwardAll => Ok(Count::All),
             _ => Err(Error::ForwardOnly(cursor.to_string())),
         }

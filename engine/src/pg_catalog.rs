@@ -206,15 +206,11 @@ struct PgType {
 #[async_trait]
 impl ComputedRows for PgType {
     fn schema(&self) -> SchemaRef {
-        let library = self.types.schema();
-        let fields = library.fields().iter().map(|f| {
-            if REGPROC_COLUMNS.contains(&f.name().as_str()) {
-                Arc::new(Field::new(f.name(), DataType::Int32, false))
-            } else {
-                Arc::clone(f)
-            }
-        });
-        Arc::new(Schema::new(fields.collect::<Vec<_>>()))
+        retyped(&self.types.schema(), |name| {
+            REGPROC_COLUMNS
+                .contains(&name)
+                .then(|| Field::new(name, DataType::Int32, false))
+        })
     }
 
     async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
@@ -260,18 +256,16 @@ struct PgProc(Arc<dyn TableProvider>);
 #[async_trait]
 impl ComputedRows for PgProc {
     fn schema(&self) -> SchemaRef {
-        let library = self.0.schema();
-        let fields = library.fields().iter().map(|f| {
-            match PROC_ARRAY_COLUMNS.iter().find(|(name, _)| name == f.name()) {
-                Some((name, element)) => Arc::new(Field::new(
-                    *name,
-                    DataType::new_list(element.clone(), true),
-                    true,
-                )),
-                None => Arc::clone(f),
-            }
-        });
-        Arc::new(Schema::new(fields.collect::<Vec<_>>()))
+        retyped(&self.0.schema(), |name| {
+            let (_, element) = PROC_ARRAY_COLUMNS
+                .iter()
+                .find(|(column, _)| *column == name)?;
+            Some(Field::new(
+                name,
+                DataType::new_list(element.clone(), true),
+                true,
+            ))
+        })
     }
 
     async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
@@ -311,6 +305,15 @@ fn elements(text: &str) -> impl Iterator<Item = &str> {
         .split(separator)
         .map(|e| e.trim().trim_matches('\''))
         .filter(|e| !e.is_empty())
+}
+
+/// A library table's schema with some of its columns given another type by `replace`.
+fn retyped(library: &Schema, replace: impl Fn(&str) -> Option<Field>) -> SchemaRef {
+    let fields = library.fields().iter().map(|f| match replace(f.name()) {
+        Some(field) => Arc::new(field),
+        None => Arc::clone(f),
+    });
+    Arc::new(Schema::new(fields.collect::<Vec<_>>()))
 }
 
 fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {

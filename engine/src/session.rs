@@ -13,7 +13,7 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{
-    CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Set, Statement as SqlStatement,
+    CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Query, Set, Statement as SqlStatement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
@@ -421,7 +421,7 @@ impl Session {
                     let copy = crate::copy::read(copy)?;
                     return Ok(Prepared {
                         kind: Kind::CopyOut {
-                            plan: Box::new(self.plan_query(&copy.query).await?),
+                            plan: Box::new(self.plan_query(copy.query).await?),
                             format: copy.format,
                         },
                     });
@@ -559,12 +559,7 @@ impl Session {
                 "SCROLL cursors are not supported: cursors only scan forward".into(),
             ));
         }
-        let query = self.parser.rewrite(SqlStatement::Query(query.clone()));
-        let plan = self
-            .ctx
-            .state()
-            .statement_to_plan(DfStatement::Statement(Box::new(query)))
-            .await?;
+        let plan = self.plan_query(query.clone()).await?;
         if !returns_rows(&plan) {
             return Err(Error::NotSupported(
                 "a cursor's query must return rows".into(),
@@ -577,15 +572,15 @@ impl Session {
         })
     }
 
-    /// Plans a query given as SQL text.
-    async fn plan_query(&self, sql: &str) -> Result<LogicalPlan> {
-        let mut statements = self.parse_sql(sql)?;
-        let (Some(Statement(Parsed::Sql(statement))), true) =
-            (statements.pop(), statements.is_empty())
-        else {
-            return Err(Error::NotSupported(format!("not a single query: {sql}")));
-        };
-        Ok(self.ctx.state().statement_to_plan(statement).await?)
+    /// Plans a query nested in another statement (a cursor's, a COPY's). The Postgres rewrites
+    /// are applied to it as a statement of its own, since some of them look only at the top.
+    async fn plan_query(&self, query: Box<Query>) -> Result<LogicalPlan> {
+        let query = self.parser.rewrite(SqlStatement::Query(query));
+        Ok(self
+            .ctx
+            .state()
+            .statement_to_plan(DfStatement::Statement(Box::new(query)))
+            .await?)
     }
 
     /// Starts running a query plan.

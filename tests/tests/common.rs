@@ -90,6 +90,25 @@ pub(crate) fn tpch_warehouse() -> &'static Path {
     })
 }
 
+/// The text of TPC-H query `q` (1 to 22), with the specification's validation parameters: the same
+/// files the benchmark suite runs.
+pub(crate) fn tpch_query(q: u32) -> String {
+    let path = format!(
+        "{}/../benchmarks/queries/q{q}.sql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The first column of a simple-protocol query's rows (which must not be NULL).
+pub(crate) async fn first_column(client: &Client, sql: &str) -> Vec<String> {
+    text_rows(client, sql)
+        .await
+        .into_iter()
+        .map(|row| row[0].clone().expect("not null"))
+        .collect()
+}
+
 /// The folder Hangar created for a table or view in `parent`: named `<name>-<id>`.
 pub(crate) fn managed_folder(parent: &Path, name: &str) -> Option<PathBuf> {
     std::fs::read_dir(parent)

@@ -3,16 +3,7 @@
 
 use futures::TryStreamExt;
 
-use crate::common::{connect, server, sqlstate, text_rows, tpch_warehouse};
-
-/// The nation keys a statement returned, in order.
-async fn keys(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
-    text_rows(client, sql)
-        .await
-        .into_iter()
-        .map(|row| row[0].clone().expect("not null"))
-        .collect()
-}
+use crate::common::{connect, first_column, server, sqlstate, text_rows, tpch_warehouse};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cursors_fetch_move_and_close() {
@@ -25,7 +16,7 @@ async fn cursors_fetch_move_and_close() {
         )
         .await
         .unwrap();
-    assert_eq!(keys(&client, "FETCH 2 FROM c").await, ["0", "1"]);
+    assert_eq!(first_column(&client, "FETCH 2 FROM c").await, ["0", "1"]);
     // MOVE skips rows and reports how many; unquoted names fold to lower case.
     let moved = client.simple_query("MOVE FORWARD 3 IN C").await.unwrap();
     assert!(
@@ -35,10 +26,15 @@ async fn cursors_fetch_move_and_close() {
         ),
         "{moved:?}"
     );
-    assert_eq!(keys(&client, "FETCH NEXT FROM c").await, ["5"]);
+    assert_eq!(first_column(&client, "FETCH NEXT FROM c").await, ["5"]);
     // A fetch of more rows than a batch holds spans batches; the end gives what is left.
-    assert_eq!(keys(&client, "FETCH FORWARD 100 FROM c").await.len(), 19);
-    assert!(keys(&client, "FETCH ALL FROM c").await.is_empty());
+    assert_eq!(
+        first_column(&client, "FETCH FORWARD 100 FROM c")
+            .await
+            .len(),
+        19
+    );
+    assert!(first_column(&client, "FETCH ALL FROM c").await.is_empty());
 
     let backward = client.simple_query("FETCH BACKWARD 1 FROM c").await;
     assert_eq!(sqlstate(&backward.unwrap_err()), "55000");
@@ -55,7 +51,7 @@ async fn cursors_fetch_move_and_close() {
         .unwrap();
     let gone = client.simple_query("FETCH 1 FROM brief").await.unwrap_err();
     assert_eq!(sqlstate(&gone), "34000");
-    assert!(keys(&client, "FETCH 1 FROM c").await.is_empty());
+    assert!(first_column(&client, "FETCH 1 FROM c").await.is_empty());
     client.batch_execute("CLOSE c").await.unwrap();
     let closed = client.simple_query("CLOSE c").await.unwrap_err();
     assert_eq!(sqlstate(&closed), "34000");

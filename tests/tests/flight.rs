@@ -19,7 +19,7 @@ use prost::Message;
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::common::{connect, server, text_rows, tpch_warehouse};
+use crate::common::{connect, server, text_rows, tpch_query, tpch_warehouse};
 
 async fn client(server: &RunningServer) -> FlightSqlServiceClient<Channel> {
     let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.flight_addr))
@@ -376,8 +376,7 @@ async fn tpch_through_flight_equals_the_postgres_wire() {
     let mut c = client(&s).await;
     let pg = connect(&s).await;
     for q in 1..=22 {
-        let sql = std::fs::read_to_string(format!("{}/tpch/q{q}.sql", env!("CARGO_MANIFEST_DIR")))
-            .unwrap();
+        let sql = tpch_query(q);
         let batch = query(&mut c, &sql).await;
         let wire = text_rows(&pg, &sql).await;
         assert_eq!(batch.num_rows(), wire.len(), "q{q}: row counts differ");

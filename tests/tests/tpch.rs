@@ -4,7 +4,7 @@
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
-use crate::common::{connect, managed_folder, server, text_rows, tpch_warehouse};
+use crate::common::{connect, managed_folder, server, text_rows, tpch_query, tpch_warehouse};
 
 const TABLES: [&str; 8] = [
     "nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
@@ -70,8 +70,7 @@ async fn tpch_queries_match_datafusion_in_process() {
     let reference = reference_context(warehouse).await;
     let mut queries_with_rows = 0;
     for q in 1..=22 {
-        let sql = std::fs::read_to_string(format!("{}/tpch/q{q}.sql", env!("CARGO_MANIFEST_DIR")))
-            .unwrap();
+        let sql = tpch_query(q);
         let wire: Vec<Vec<Value>> = text_rows(&client, &sql)
             .await
             .into_iter()
