@@ -83,7 +83,12 @@ fn to_next_hour(clock: &ManualClock, minute: u32) {
 async fn slots_run_once_and_dependents_follow_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let clock = clock();
-    let s = server_with_clock(dir.path(), &SCHEDULER_FLAGS, clock.clone()).await;
+    let s = server_with_clock(
+        dir.path(),
+        &SCHEDULER_FLAGS,
+        Arc::<ManualClock>::clone(&clock),
+    )
+    .await;
     let c = connect(&s).await;
     c.batch_execute(
         "CREATE TABLE t AS SELECT 1 AS x; \
@@ -127,7 +132,12 @@ async fn slots_run_once_and_dependents_follow_in_order() {
 async fn failed_refreshes_retry_then_stop_their_dependents() {
     let dir = tempfile::tempdir().unwrap();
     let clock = clock();
-    let s = server_with_clock(dir.path(), &SCHEDULER_FLAGS, clock.clone()).await;
+    let s = server_with_clock(
+        dir.path(),
+        &SCHEDULER_FLAGS,
+        Arc::<ManualClock>::clone(&clock),
+    )
+    .await;
     let c = connect(&s).await;
     c.batch_execute(
         "CREATE TABLE t AS SELECT 1 AS x; \
@@ -167,8 +177,8 @@ async fn two_servers_on_one_warehouse_run_each_slot_once() {
     let clock = clock();
     // Each server looks for the other's views every five minutes of the clock.
     let flags = [&SCHEDULER_FLAGS[..4], &["--scheduler-poll", "5m"]].concat();
-    let a = server_with_clock(dir.path(), &flags, clock.clone()).await;
-    let b = server_with_clock(dir.path(), &flags, clock.clone()).await;
+    let a = server_with_clock(dir.path(), &flags, Arc::<ManualClock>::clone(&clock)).await;
+    let b = server_with_clock(dir.path(), &flags, Arc::<ManualClock>::clone(&clock)).await;
     let c = connect(&a).await;
     c.batch_execute(
         "CREATE TABLE t AS SELECT 1 AS x; \
