@@ -16,7 +16,7 @@ use object_store::path::Path;
 use crate::catalog_provider::listing_options;
 use crate::cleanup::{self, remove_all};
 use crate::session::{Session, written_rows};
-use crate::{DATABASE, Error, Output, Result};
+use crate::{DATABASE, Error, Output, Result, executor};
 
 /// Runs a DDL statement planned by DataFusion, the Hangar way.
 pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Output> {
@@ -279,10 +279,13 @@ async fn create_table_with_state(
     let rows = if is_plain_create {
         0
     } else {
-        let df = DataFrame::new(state, input);
-        let written = df
-            .write_parquet(url.as_str(), DataFrameWriteOptions::new(), None)
-            .await?;
+        let (df, location) = (DataFrame::new(state, input), url.to_string());
+        let written = executor::run(async move {
+            Ok(df
+                .write_parquet(&location, DataFrameWriteOptions::new(), None)
+                .await?)
+        })
+        .await?;
         written_rows(&written) as usize
     };
 

@@ -37,6 +37,9 @@ pub enum Error {
     /// A cursor was asked to move backward; Hangar's cursors only scan forward.
     #[error("cursor \"{0}\" can only scan forward")]
     ForwardOnly(String),
+    /// The statement panicked while it ran; the server goes on.
+    #[error("internal error: the statement panicked: {0}")]
+    Panicked(String),
 }
 
 /// Result alias of this crate.
@@ -76,6 +79,7 @@ impl Error {
             Error::UnknownCursor(_) => "34000",
             Error::DuplicateCursor(_) => "42P03",
             Error::ForwardOnly(_) => "55000",
+            Error::Panicked(_) => "XX000",
         }
     }
 }

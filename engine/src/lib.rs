@@ -14,6 +14,7 @@ mod cursor;
 mod ddl;
 mod engine;
 mod error;
+mod executor;
 mod like_escape;
 mod matview;
 mod pg_catalog;

@@ -28,7 +28,7 @@ use crate::cleanup::{self, remove_old_versions, remove_prefix, warehouse_path};
 use crate::ddl::{command, table_name};
 use crate::engine::Shared;
 use crate::session::{Session, written_rows};
-use crate::{Error, Output, Result};
+use crate::{Error, Output, Result, executor};
 
 /// A materialized-view statement, planned.
 #[derive(Debug, Clone)]
@@ -534,9 +534,13 @@ async fn write_and_commit(
     let options = DataFrameWriteOptions::new()
         .with_partition_by(view.partition_by.clone())
         .with_sort_by(sort_by);
-    let written = DataFrame::new(session.ctx.state(), plan)
-        .write_parquet(location, options, None)
-        .await?;
+    let (query, target) = (
+        DataFrame::new(session.ctx.state(), plan),
+        location.to_string(),
+    );
+    let written =
+        executor::run(async move { Ok(query.write_parquet(&target, options, None).await?) })
+            .await?;
     let rows = written_rows(&written);
     let bytes = prefix_size(shared, location).await?;
     shared

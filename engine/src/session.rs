@@ -28,7 +28,7 @@ use crate::like_escape::LikeEscape;
 use crate::scalar_subquery::aggregate_scalar_subqueries;
 use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
-use crate::{DATABASE, Error, Result, ddl, matview};
+use crate::{DATABASE, Error, Result, ddl, executor, matview};
 use hangar_catalog::RelationKind;
 
 /// What running a statement produced.
@@ -583,14 +583,12 @@ impl Session {
             .await?)
     }
 
-    /// Starts running a query plan.
+    /// Starts running a query plan on the query runtime.
     async fn stream(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream> {
-        Ok(self
-            .ctx
-            .execute_logical_plan(plan)
-            .await?
-            .execute_stream()
-            .await?)
+        let query = self.ctx.execute_logical_plan(plan).await?;
+        let context = Arc::new(query.task_ctx());
+        let plan = query.create_physical_plan().await?;
+        Ok(executor::stream(plan, context))
     }
 
     /// Parses, plans and runs every statement of `sql` in order (the simple query protocol).
@@ -665,14 +663,7 @@ impl Session {
 
     /// Runs a plan that reports how many rows it wrote (its single `count` value).
     pub(crate) async fn count_rows(&self, plan: LogicalPlan) -> Result<usize> {
-        let batches: Vec<_> = self
-            .ctx
-            .execute_logical_plan(plan)
-            .await?
-            .execute_stream()
-            .await?
-            .try_collect()
-            .await?;
+        let batches: Vec<_> = self.stream(plan).await?.try_collect().await?;
         Ok(written_rows(&batches) as usize)
     }
 }

@@ -15,10 +15,13 @@ use tonic::Status;
 type DataStream =
     std::pin::Pin<Box<dyn Stream<Item = Result<FlightData, Status>> + Send + 'static>>;
 
+/// The streams running under each ticket: (stream id, abort handle).
+type ByTicket = HashMap<Vec<u8>, Vec<(u64, AbortHandle)>>;
+
 /// The running streams: ticket → (stream id, abort handle).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Running {
-    streams: Arc<Mutex<HashMap<Vec<u8>, Vec<(u64, AbortHandle)>>>>,
+    streams: Arc<Mutex<ByTicket>>,
     next_id: Arc<AtomicU64>,
 }
 

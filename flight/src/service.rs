@@ -482,7 +482,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetCatalogs,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let schema = query.clone().into_builder().schema();
+        let schema = query.into_builder().schema();
         self.metadata_info(query, &schema, request)
     }
 
@@ -536,7 +536,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetTableTypes,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let schema = query.clone().into_builder().schema();
+        let schema = query.into_builder().schema();
         self.metadata_info(query, &schema, request)
     }
 
@@ -572,7 +572,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetXdbcTypeInfo,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let schema = query.clone().into_builder(&self.xdbc_types).schema();
+        let schema = query.into_builder(&self.xdbc_types).schema();
         self.metadata_info(query, &schema, request)
     }
 

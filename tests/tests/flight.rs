@@ -381,10 +381,13 @@ async fn tpch_through_flight_equals_the_postgres_wire() {
         let wire = text_rows(&pg, &sql).await;
         assert_eq!(batch.num_rows(), wire.len(), "q{q}: row counts differ");
         // Both come from the same plan: every value must match, numbers within rounding.
-        for column in 0..batch.num_columns() {
-            let flight_values = column_strings(&batch, column);
-            for (row, flight_value) in flight_values.iter().enumerate() {
-                let wire_value = wire[row][column].as_deref().unwrap_or("NULL");
+        let columns: Vec<_> = (0..batch.num_columns())
+            .map(|column| column_strings(&batch, column))
+            .collect();
+        for (row, wire_row) in wire.iter().enumerate() {
+            for (column, (flight_values, wire_value)) in columns.iter().zip(wire_row).enumerate() {
+                let flight_value = &flight_values[row];
+                let wire_value = wire_value.as_deref().unwrap_or("NULL");
                 let same = match (flight_value.parse::<f64>(), wire_value.parse::<f64>()) {
                     (Ok(x), Ok(y)) => (x - y).abs() <= 1e-6 * x.abs().max(1.0),
                     _ => flight_value == wire_value,
