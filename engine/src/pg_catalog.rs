@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Int32Array, Int32Builder, ListBuilder, RecordBatch, StringArray,
-    StringBuilder,
+    ArrayBuilder, ArrayRef, BooleanArray, Int16Builder, Int32Array, Int32Builder, ListBuilder,
+    RecordBatch, StringArray, StringBuilder, new_null_array,
 };
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -54,8 +54,8 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
     Ok(())
 }
 
-/// The library's `pg_catalog` schema, with `pg_class`, `pg_type`, `pg_proc` and `pg_matviews`
-/// replaced.
+/// The library's `pg_catalog` schema, with `pg_class`, `pg_type`, `pg_matviews` and the array
+/// columns of `pg_proc`, `pg_index` and `pg_constraint` replaced.
 #[derive(Debug)]
 struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
@@ -94,10 +94,16 @@ impl SchemaProvider for PgCatalog {
                 };
                 Ok(Some(Arc::new(ComputedTable(PgType { types, procs }))))
             }
-            "pg_proc" => match self.inner.table("pg_proc").await? {
-                Some(procs) => Ok(Some(Arc::new(ComputedTable(PgProc(procs))))),
-                None => Ok(None),
-            },
+            name @ ("pg_proc" | "pg_index" | "pg_constraint") => {
+                let arrays = match name {
+                    "pg_proc" => PROC_ARRAYS,
+                    "pg_index" => INDEX_ARRAYS,
+                    _ => CONSTRAINT_ARRAYS,
+                };
+                Ok(self.inner.table(name).await?.map(|table| {
+                    Arc::new(ComputedTable(WithArrays { table, arrays })) as Arc<dyn TableProvider>
+                }))
+            }
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 shared: Arc::clone(&self.shared),
             })))),
@@ -117,9 +123,10 @@ async fn read_all(table: &dyn TableProvider, state: &dyn DfSession) -> DfResult<
     Ok(concat_batches(&table.schema(), &batches)?)
 }
 
-/// `pg_class` as the library builds it, with `relkind = 'm'` for materialized views and
-/// `relispopulated` false for those never refreshed. Reading it tells the session's functions
-/// which relation each oid is.
+/// `pg_class` as the library builds it, with `relkind = 'm'` for materialized views,
+/// `relispopulated` false for those never refreshed, and the NULL `relacl` and `reloptions` that
+/// the library leaves out (SQLAlchemy's index inspection reads `reloptions`). Reading it tells the
+/// session's functions which relation each oid is.
 #[derive(Debug)]
 struct PgClass {
     class: Arc<dyn TableProvider>,
@@ -131,7 +138,14 @@ struct PgClass {
 #[async_trait]
 impl ComputedRows for PgClass {
     fn schema(&self) -> SchemaRef {
-        self.class.schema()
+        let library = self.class.schema();
+        let mut fields = library.fields().to_vec();
+        let at = library.index_of("relpartbound").unwrap_or(fields.len());
+        for name in CLASS_ARRAYS.iter().rev() {
+            let list = DataType::new_list(DataType::Utf8, true);
+            fields.insert(at, Arc::new(Field::new(*name, list, true)));
+        }
+        Arc::new(Schema::new(fields))
     }
 
     /// The library's rows, with the two columns above recomputed.
@@ -177,9 +191,20 @@ impl ComputedRows for PgClass {
         let mut columns = class.columns().to_vec();
         columns[index(&class, "relkind")?] = Arc::new(StringArray::from(kinds));
         columns[index(&class, "relispopulated")?] = Arc::new(BooleanArray::from(populateds));
-        Ok(RecordBatch::try_new(class.schema(), columns)?)
+        let schema = self.schema();
+        for name in CLASS_ARRAYS {
+            let field = schema.field_with_name(name)?;
+            columns.insert(
+                schema.index_of(name)?,
+                new_null_array(field.data_type(), class.num_rows()),
+            );
+        }
+        Ok(RecordBatch::try_new(schema, columns)?)
     }
 }
+
+/// The array columns of Postgres's `pg_class` that the library leaves out; always NULL here.
+const CLASS_ARRAYS: [&str; 2] = ["relacl", "reloptions"];
 
 /// The columns of `pg_type` that are `regproc` in Postgres: function oids.
 const REGPROC_COLUMNS: [&str; 8] = [
@@ -240,26 +265,54 @@ impl ComputedRows for PgType {
 }
 
 /// The array columns of `pg_proc`, with the type of their elements.
-const PROC_ARRAY_COLUMNS: [(&str, DataType); 4] = [
+const PROC_ARRAYS: &[(&str, DataType)] = &[
     ("proargtypes", DataType::Int32),
     ("proallargtypes", DataType::Int32),
     ("proargmodes", DataType::Utf8),
     ("proargnames", DataType::Utf8),
 ];
 
-/// `pg_proc` as the library builds it, with its argument columns as arrays, as in Postgres: the
-/// library writes them as text (`'23 23'`, `'[1034, 26]'`, `"['i', 'o']"`), which clients cannot
-/// cast to `regtype[]` (pgcli loads function signatures with `proallargtypes::regtype[]`).
+/// The array columns of `pg_index` (`int2vector` and `oidvector` in Postgres).
+const INDEX_ARRAYS: &[(&str, DataType)] = &[
+    ("indkey", DataType::Int16),
+    ("indcollation", DataType::Int32),
+    ("indclass", DataType::Int32),
+    ("indoption", DataType::Int16),
+];
+
+/// The array columns of `pg_constraint`.
+const CONSTRAINT_ARRAYS: &[(&str, DataType)] = &[
+    ("conkey", DataType::Int16),
+    ("confkey", DataType::Int16),
+    ("conpfeqop", DataType::Int32),
+    ("conppeqop", DataType::Int32),
+    ("conffeqop", DataType::Int32),
+    ("confdelsetcols", DataType::Int16),
+    ("conexclop", DataType::Int32),
+];
+
+/// A library table with its array columns as arrays, as in Postgres. The library writes them as
+/// text (`'23 23'`, `'[1034, 26]'`, `"['i', 'o']"`), which clients cannot cast to `regtype[]`
+/// (pgcli loads function signatures with `proallargtypes::regtype[]`), unnest or subscript
+/// (SQLAlchemy reads key columns with `unnest(indkey)` and `generate_subscripts(indkey, 1)`).
 #[derive(Debug)]
-struct PgProc(Arc<dyn TableProvider>);
+struct WithArrays {
+    table: Arc<dyn TableProvider>,
+    arrays: &'static [(&'static str, DataType)],
+}
+
+impl WithArrays {
+    fn element(&self, column: &str) -> Option<&DataType> {
+        let (_, element) = self.arrays.iter().find(|(name, _)| *name == column)?;
+        Some(element)
+    }
+}
 
 #[async_trait]
-impl ComputedRows for PgProc {
+impl ComputedRows for WithArrays {
     fn schema(&self) -> SchemaRef {
-        retyped(&self.0.schema(), |name| {
-            let (_, element) = PROC_ARRAY_COLUMNS
-                .iter()
-                .find(|(column, _)| *column == name)?;
+        retyped(&self.table.schema(), |name| {
+            let element = self.element(name)?;
             Some(Field::new(
                 name,
                 DataType::new_list(element.clone(), true),
@@ -269,31 +322,43 @@ impl ComputedRows for PgProc {
     }
 
     async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
-        let procs = read_all(self.0.as_ref(), state).await?;
-        let mut columns = procs.columns().to_vec();
-        for (name, element) in &PROC_ARRAY_COLUMNS {
-            let i = index(&procs, name)?;
-            let texts = as_string_array(&columns[i])?;
-            columns[i] = match element {
-                DataType::Int32 => {
-                    let mut list = ListBuilder::new(Int32Builder::new());
-                    for text in texts {
-                        list.append_option(
-                            text.map(|t| elements(t).map(|e| e.parse::<i32>().ok())),
-                        );
-                    }
-                    Arc::new(list.finish())
-                }
-                _ => {
-                    let mut list = ListBuilder::new(StringBuilder::new());
-                    for text in texts {
-                        list.append_option(text.map(|t| elements(t).map(Some)));
-                    }
-                    Arc::new(list.finish())
-                }
-            };
+        let rows = read_all(self.table.as_ref(), state).await?;
+        let mut columns = rows.columns().to_vec();
+        for (name, element) in self.arrays {
+            let i = index(&rows, name)?;
+            columns[i] = parse_lists(as_string_array(&columns[i])?, element);
         }
         Ok(RecordBatch::try_new(self.schema(), columns)?)
+    }
+}
+
+/// Arrays the library wrote as text, as lists of `element`: Int16, Int32 or text.
+fn parse_lists(texts: &StringArray, element: &DataType) -> ArrayRef {
+    fn build<B: ArrayBuilder>(
+        texts: &StringArray,
+        values: B,
+        mut append: impl FnMut(&mut B, &str),
+    ) -> ArrayRef {
+        let mut lists = ListBuilder::new(values);
+        for text in texts {
+            match text {
+                Some(text) => {
+                    elements(text).for_each(|e| append(lists.values(), e));
+                    lists.append(true);
+                }
+                None => lists.append(false),
+            }
+        }
+        Arc::new(lists.finish())
+    }
+    match element {
+        DataType::Int16 => build(texts, Int16Builder::new(), |b, e| {
+            b.append_option(e.parse().ok())
+        }),
+        DataType::Int32 => build(texts, Int32Builder::new(), |b, e| {
+            b.append_option(e.parse().ok())
+        }),
+        _ => build(texts, StringBuilder::new(), |b, e| b.append_value(e)),
     }
 }
 

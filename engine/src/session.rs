@@ -6,7 +6,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use datafusion::common::ParamValues;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::physical_plan::SendableRecordBatchStream;
@@ -24,8 +24,9 @@ use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
 use crate::engine::Shared;
+use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::like_escape::LikeEscape;
-use crate::scalar_subquery::aggregate_scalar_subqueries;
+use crate::scalar_subquery::{null_correlated_catalog_subqueries, rewrite_scalar_subqueries};
 use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
 use crate::{DATABASE, Error, Result, ddl, executor, matview};
@@ -294,19 +295,16 @@ impl Session {
             return Ok(pg
                 .expect("checked")
                 .into_iter()
-                .map(|s| {
-                    let s = aggregate_scalar_subqueries(s);
-                    Statement(Parsed::Sql(DfStatement::Statement(Box::new(s))))
-                })
+                .map(|s| Statement(Parsed::Sql(DfStatement::Statement(Box::new(rewrite(s))))))
                 .collect());
         }
         match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
             Ok(statements) => Ok(statements
                 .into_iter()
                 .map(|s| match s {
-                    DfStatement::Statement(s) => DfStatement::Statement(Box::new(
-                        aggregate_scalar_subqueries(self.parser.rewrite(*s)),
-                    )),
+                    DfStatement::Statement(s) => {
+                        DfStatement::Statement(Box::new(rewrite(self.parser.rewrite(*s))))
+                    }
                     other => other,
                 })
                 .map(|s| Statement(Parsed::Sql(s)))
@@ -435,7 +433,14 @@ impl Session {
                 }
             }
         }
-        let plan = self.ctx.state().statement_to_plan(statement).await?;
+        let state = self.ctx.state();
+        let mut plan = state.statement_to_plan(statement.clone()).await?;
+        if let DfStatement::Statement(s) = statement
+            && !decorrelates(&state, &plan)
+        {
+            let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(*s)));
+            plan = state.statement_to_plan(fallback).await?;
+        }
         Ok(Prepared {
             kind: Kind::Plan(Box::new(plan)),
         })
@@ -683,6 +688,40 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
                 })
         })
         .unwrap_or(0)
+}
+
+/// Whether DataFusion's optimizer turns every correlated scalar subquery of `plan` into a join; the
+/// physical planner refuses the ones it leaves. Only plans with such a subquery are optimized
+/// here, and one the optimizer fails on counts as decorrelated: running it reports that error.
+fn decorrelates(state: &SessionState, plan: &LogicalPlan) -> bool {
+    let correlated = |plan: &LogicalPlan| {
+        let mut found = false;
+        let _ = plan.apply_with_subqueries(|node| {
+            for expr in node.expressions() {
+                found |= expr
+                    .exists(|e| {
+                        Ok(matches!(e, Expr::ScalarSubquery(s) if !s.outer_ref_columns.is_empty()))
+                    })
+                    .unwrap_or(false);
+            }
+            Ok(if found {
+                TreeNodeRecursion::Stop
+            } else {
+                TreeNodeRecursion::Continue
+            })
+        });
+        found
+    };
+    !correlated(plan)
+        || state
+            .optimize(plan)
+            .is_ok_and(|optimized| !correlated(&optimized))
+}
+
+/// Hangar's own rewrites of a statement, after the Postgres-compatibility parser's: what
+/// DataFusion cannot plan as clients write it.
+fn rewrite(statement: SqlStatement) -> SqlStatement {
+    rewrite_generate_subscripts(rewrite_scalar_subqueries(statement))
 }
 
 /// A stream of one already-computed batch.

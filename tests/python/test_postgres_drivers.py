@@ -104,6 +104,35 @@ def test_asyncpg_prepared_statements(hangar):
     assert csv.splitlines() == ["r_name", "AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST"]
 
 
+def test_sqlalchemy_inspects_columns_keys_and_indexes(hangar):
+    engine = sqlalchemy.create_engine(f"postgresql+psycopg://hangar@127.0.0.1:{hangar['pg_port']}/hangar")
+    try:
+        inspector = sqlalchemy.inspect(engine)
+        columns = inspector.get_columns("nation")
+        assert [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in columns] == [
+            ("n_nationkey", "BIGINT", False, None),
+            ("n_name", "TEXT", False, None),
+            ("n_regionkey", "BIGINT", False, None),
+            ("n_comment", "TEXT", False, None),
+        ]
+        assert [c["name"] for c in inspector.get_columns("refreshes", schema="hangar")][:3] == ["view", "version", "trigger"]
+        # Hangar's tables have no keys, indexes or constraints; the inspector must say so, not fail.
+        assert inspector.get_pk_constraint("nation")["constrained_columns"] == []
+        assert inspector.get_foreign_keys("nation") == []
+        assert inspector.get_indexes("nation") == []
+        assert inspector.get_unique_constraints("nation") == []
+        assert inspector.get_check_constraints("nation") == []
+        assert inspector.get_table_comment("nation") == {"text": None}
+        # Reflection builds a Table from all of it, as Superset and pandas do.
+        table = sqlalchemy.Table("region", sqlalchemy.MetaData(), autoload_with=engine)
+        assert [c.name for c in table.columns] == ["r_regionkey", "r_name", "r_comment"]
+        with engine.connect() as conn:
+            rows = conn.execute(sqlalchemy.select(table.c.r_name).order_by(table.c.r_regionkey).limit(2)).all()
+        assert [r[0] for r in rows] == ["AFRICA", "AMERICA"]
+    finally:
+        engine.dispose()
+
+
 def test_sqlalchemy_lists_schemas_and_tables(hangar):
     engine = sqlalchemy.create_engine(f"postgresql+psycopg://hangar@127.0.0.1:{hangar['pg_port']}/hangar")
     try:
@@ -121,6 +150,10 @@ def test_sqlalchemy_lists_schemas_and_tables(hangar):
             assert inspector.get_view_names(schema="hangar") == ["refreshes"]
             assert inspector.get_materialized_view_names() == ["py_regions"]
             assert inspector.get_view_definition("py_regions") == "SELECT r_name FROM region"
+            # Superset and pandas read columns, keys and indexes through the same inspector.
+            assert [(c["name"], type(c["type"]).__name__, c["nullable"]) for c in inspector.get_columns("py_regions")] == [
+                ("r_name", "TEXT", False)
+            ]
         finally:
             with engine.connect() as conn:
                 conn.execute(sqlalchemy.text("DROP MATERIALIZED VIEW py_regions"))

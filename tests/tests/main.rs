@@ -11,5 +11,6 @@ mod replays;
 mod s3;
 mod sandbox;
 mod scheduler;
+mod subqueries;
 mod tpch;
 mod types;
