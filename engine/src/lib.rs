@@ -6,6 +6,7 @@
 //! `CREATE TABLE … AS` into the warehouse, materialized views and their refreshes). Frontends use only [`Engine`], [`Session`], [`Prepared`]
 //! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
 
+mod boolean_literals;
 mod catalog_provider;
 mod cleanup;
 mod config;

@@ -9,6 +9,7 @@ use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
+use datafusion::optimizer::{Analyzer, AnalyzerRule};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -20,6 +21,7 @@ use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use futures::TryStreamExt;
 use tracing::Instrument;
 
+use crate::boolean_literals::BooleanLiterals;
 use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
@@ -249,6 +251,7 @@ impl Session {
             .with_config(config)
             .with_runtime_env(Arc::clone(&shared.runtime))
             .with_default_features()
+            .with_analyzer_rules(analyzer_rules())
             .with_optimizer_rule(Arc::new(LikeEscape))
             .build();
         let ctx = SessionContext::new_with_state(state);
@@ -688,6 +691,13 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
                 })
         })
         .unwrap_or(0)
+}
+
+/// DataFusion's analyzer rules, after Hangar's own that must run before its type coercion.
+fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
+    let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> = vec![Arc::new(BooleanLiterals)];
+    rules.extend(Analyzer::new().rules);
+    rules
 }
 
 /// Whether DataFusion's optimizer turns every correlated scalar subquery of `plan` into a join; the

@@ -52,3 +52,34 @@ def test_pgjdbc(hangar):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all checks passed" in result.stdout
+
+
+SUPERSET_PYTHON = Path(os.environ.get("HANGAR_SUPERSET_PYTHON", Path.home() / ".cache/hangar-superset-venv/bin/python"))
+
+
+def test_superset(hangar, tmp_path):
+    """Apache Superset in its own virtual environment (`.ci/run` makes it from
+    tests/superset/requirements.txt): a fresh metadata database, then tests/superset/check.py."""
+    if not SUPERSET_PYTHON.exists():
+        pytest.fail(f"Superset is not installed at {SUPERSET_PYTHON}: see tests/superset/requirements.txt (.ci/run installs it)")
+    config = tmp_path / "superset_config.py"
+    config.write_text(
+        f'SECRET_KEY = "hangar-tests-only-not-a-secret"\n'
+        f'SQLALCHEMY_DATABASE_URI = "sqlite:///{tmp_path / "superset.db"}"\n'
+        "WTF_CSRF_ENABLED = False\n"
+    )
+    env = {**os.environ, "SUPERSET_CONFIG_PATH": str(config), "FLASK_APP": "superset"}
+    superset = [str(SUPERSET_PYTHON.parent / "superset")]
+    for command in (
+        ["db", "upgrade"],
+        ["fab", "create-admin", "--username", "admin", "--password", "admin",
+         "--firstname", "a", "--lastname", "b", "--email", "admin@example.com"],
+        ["init"],
+    ):
+        done = subprocess.run(superset + command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"superset {' '.join(command)}:\n{done.stderr[-3000:]}"
+    check = REPO / "tests" / "superset" / "check.py"
+    done = subprocess.run(
+        [str(SUPERSET_PYTHON), str(check), str(hangar["pg_port"])], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0 and "superset: ok" in done.stdout, done.stderr[-5000:]

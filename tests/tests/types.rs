@@ -173,3 +173,40 @@ async fn decimals_and_dates_print_as_postgres_prints_them() {
     );
     s.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn quoted_literals_compare_with_booleans() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    client
+        .batch_execute(
+            "CREATE TABLE flags AS SELECT * FROM (VALUES (1, true), (2, false), (3, NULL)) AS v(id, on_sale)",
+        )
+        .await
+        .unwrap();
+    // As Postgres reads 'f', 'yes', ' TRUE ' next to a boolean (SQLAlchemy 1.4 sends `= 'f'`).
+    for (condition, ids) in [
+        ("on_sale = 'f'", "2"),
+        ("'yes' = on_sale", "1"),
+        ("on_sale <> ' TRUE '", "2"),
+        ("on_sale IS DISTINCT FROM 'off'", "1,3"),
+    ] {
+        let sql = format!(
+            "SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id) FROM flags WHERE {condition}"
+        );
+        assert_eq!(
+            text_rows(&client, &sql).await[0][0].as_deref(),
+            Some(ids),
+            "{condition}"
+        );
+    }
+    // A text column next to a text literal stays text.
+    let names = text_rows(
+        &client,
+        "SELECT count(*) FROM (VALUES ('t'), ('true')) AS v(x) WHERE x = 't'",
+    )
+    .await;
+    assert_eq!(names[0][0].as_deref(), Some("1"));
+    s.shutdown().await.unwrap();
+}
