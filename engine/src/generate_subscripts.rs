@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use datafusion::sql::sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, VisitMut, VisitorMut,
 };
-use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-use datafusion::sql::sqlparser::parser::Parser;
+
+use crate::statement::parse_expr;
 
 /// Rewrites every `generate_subscripts(array, dim)` call of `statement`.
 pub(crate) fn rewrite_generate_subscripts(mut statement: Statement) -> Statement {
@@ -44,12 +44,8 @@ impl VisitorMut for Rewrite {
             })
             .collect();
         if let (true, [array, dimension]) = (named, arguments.as_slice()) {
-            let rewritten = Parser::new(&PostgreSqlDialect {})
-                .try_with_sql(&format!(
-                    "unnest(generate_series(1, array_length({array}, {dimension})))"
-                ))
-                .and_then(|mut parser| parser.parse_expr());
-            if let Ok(rewritten) = rewritten {
+            let series = format!("unnest(generate_series(1, array_length({array}, {dimension})))");
+            if let Some(rewritten) = parse_expr(&series) {
                 *expr = rewritten;
             }
         }
@@ -60,13 +56,10 @@ impl VisitorMut for Rewrite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::statement::parse_statement;
 
     fn rewrite(sql: &str) -> String {
-        let statement = Parser::parse_sql(&PostgreSqlDialect {}, sql)
-            .unwrap()
-            .pop()
-            .unwrap();
-        rewrite_generate_subscripts(statement).to_string()
+        rewrite_generate_subscripts(parse_statement(sql)).to_string()
     }
 
     #[test]

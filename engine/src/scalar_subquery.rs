@@ -21,8 +21,8 @@ use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
     Value, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
 };
-use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-use datafusion::sql::sqlparser::parser::Parser;
+
+use crate::statement::parse_expr;
 
 /// Functions that aggregate: a subquery of one of them already returns one row.
 const AGGREGATES: [&str; 15] = [
@@ -144,6 +144,15 @@ fn reads_an_empty_catalog_table(query: &mut Query) -> bool {
     empty && keeps_no_row && plain(select) && !aggregating
 }
 
+/// Whether `statement` has a scalar subquery anywhere.
+pub(crate) fn has_scalar_subquery(statement: &Statement) -> bool {
+    visit_expressions(statement, |expr| match expr {
+        Expr::Subquery(_) => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
+}
+
 /// Replaces each correlated scalar subquery of `statement` that reads only `pg_catalog` tables by
 /// NULL. The fallback for a statement whose subqueries DataFusion could not decorrelate.
 pub(crate) fn null_correlated_catalog_subqueries(mut statement: Statement) -> Statement {
@@ -213,10 +222,7 @@ fn correlated(query: &Query) -> bool {
 
 /// Wraps a subquery's one output in `first_value(…)`.
 fn aggregate(expr: &mut Expr) {
-    let wrapped = Parser::new(&PostgreSqlDialect {})
-        .try_with_sql(&format!("first_value({expr})"))
-        .and_then(|mut parser| parser.parse_expr());
-    if let Ok(wrapped) = wrapped {
+    if let Some(wrapped) = parse_expr(&format!("first_value({expr})")) {
         *expr = wrapped;
     }
 }
@@ -239,13 +245,10 @@ fn aggregates(expr: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::statement::parse_statement;
 
     fn rewrite(sql: &str) -> String {
-        let statement = Parser::parse_sql(&PostgreSqlDialect {}, sql)
-            .unwrap()
-            .pop()
-            .unwrap();
-        rewrite_scalar_subqueries(statement).to_string()
+        rewrite_scalar_subqueries(parse_statement(sql)).to_string()
     }
 
     #[test]
@@ -274,13 +277,8 @@ mod tests {
 
     #[test]
     fn the_fallback_nulls_only_correlated_catalog_subqueries() {
-        let fallback = |sql: &str| {
-            let statement = Parser::parse_sql(&PostgreSqlDialect {}, sql)
-                .unwrap()
-                .pop()
-                .unwrap();
-            null_correlated_catalog_subqueries(statement).to_string()
-        };
+        let fallback =
+            |sql: &str| null_correlated_catalog_subqueries(parse_statement(sql)).to_string();
         assert_eq!(
             fallback(
                 "SELECT a.attname, (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t \

@@ -28,7 +28,9 @@ use crate::cursor::{Count, Cursors};
 use crate::engine::Shared;
 use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::like_escape::LikeEscape;
-use crate::scalar_subquery::{null_correlated_catalog_subqueries, rewrite_scalar_subqueries};
+use crate::scalar_subquery::{
+    has_scalar_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
+};
 use crate::statement::{Parsed, Piece, Statement};
 use crate::variables::Variables;
 use crate::{DATABASE, Error, Result, ddl, executor, matview};
@@ -437,8 +439,11 @@ impl Session {
             }
         }
         let state = self.ctx.state();
-        let mut plan = state.statement_to_plan(statement.clone()).await?;
-        if let DfStatement::Statement(s) = statement
+        // Kept for the fallback only when there is a subquery to fall back from.
+        let original = matches!(&statement, DfStatement::Statement(s) if has_scalar_subquery(s))
+            .then(|| statement.clone());
+        let mut plan = state.statement_to_plan(statement).await?;
+        if let Some(DfStatement::Statement(s)) = original
             && !decorrelates(&state, &plan)
         {
             let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(*s)));

@@ -6,7 +6,7 @@
 
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
-    FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
+    Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -40,6 +40,23 @@ pub(crate) enum Parsed {
 pub(crate) enum Piece {
     Own(Parsed),
     Sql(String),
+}
+
+/// Parses one Postgres expression: the replacements Hangar's rewrites build as text.
+pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(sql)
+        .and_then(|mut parser| parser.parse_expr())
+        .ok()
+}
+
+/// Parses one Postgres statement; for the rewrites' tests.
+#[cfg(test)]
+pub(crate) fn parse_statement(sql: &str) -> SqlStatement {
+    Parser::parse_sql(&PostgreSqlDialect {}, sql)
+        .unwrap()
+        .pop()
+        .unwrap()
 }
 
 /// Splits `sql` into its statements when one of them is Hangar's own; `None` when there is none (or
