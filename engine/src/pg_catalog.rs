@@ -12,7 +12,7 @@ use datafusion::arrow::array::{
     ArrayBuilder, ArrayRef, BooleanArray, Int16Builder, Int32Array, Int32Builder, ListBuilder,
     RecordBatch, StringArray, StringBuilder, new_null_array,
 };
-use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::compute::{concat_batches, filter_record_batch};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
 use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
@@ -31,8 +31,8 @@ const SCHEMA: &str = "pg_catalog";
 /// Who `pg_catalog` names as the owner of every relation (as the library does for tables).
 const OWNER: &str = "postgres";
 
-/// Sets up `pg_catalog` and its functions in a session.
-pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()> {
+/// Sets up `pg_catalog` and its functions in the session of `user`.
+pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -> Result<()> {
     datafusion_pg_catalog::setup_pg_catalog(ctx, DATABASE, EmptyContextProvider)
         .map_err(|e| Error::DataFusion(*e))?;
     let catalog = ctx
@@ -50,11 +50,11 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
             relations: Arc::clone(&relations),
         }),
     )?;
-    crate::pg_functions::register(ctx, shared, &relations);
+    crate::pg_functions::register(ctx, shared, &relations, user);
     Ok(())
 }
 
-/// The library's `pg_catalog` schema, with `pg_class`, `pg_type`, `pg_matviews` and the array
+/// The library's `pg_catalog` schema, with `pg_class`, `pg_type`, `pg_database`, `pg_matviews` and the array
 /// columns of `pg_proc`, `pg_index` and `pg_constraint` replaced.
 #[derive(Debug)]
 struct PgCatalog {
@@ -104,6 +104,9 @@ impl SchemaProvider for PgCatalog {
                     Arc::new(ComputedTable(WithArrays { table, arrays })) as Arc<dyn TableProvider>
                 }))
             }
+            "pg_database" => Ok(self.inner.table("pg_database").await?.map(|table| {
+                Arc::new(ComputedTable(PgDatabase { table })) as Arc<dyn TableProvider>
+            })),
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 shared: Arc::clone(&self.shared),
             })))),
@@ -113,6 +116,30 @@ impl SchemaProvider for PgCatalog {
 
     fn table_exist(&self, name: &str) -> bool {
         self.inner.table_exist(name)
+    }
+}
+
+/// `pg_database` with Hangar's one database: the library adds a `postgres` database, which a
+/// client that connected to it would be refused (`3D000`).
+#[derive(Debug)]
+struct PgDatabase {
+    table: Arc<dyn TableProvider>,
+}
+
+#[async_trait]
+impl ComputedRows for PgDatabase {
+    fn schema(&self) -> SchemaRef {
+        self.table.schema()
+    }
+
+    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch> {
+        let rows = read_all(self.table.as_ref(), state).await?;
+        let names = as_string_array(rows.column(index(&rows, "datname")?))?;
+        let ours: BooleanArray = names
+            .iter()
+            .map(|name| Some(name == Some(DATABASE)))
+            .collect();
+        Ok(filter_record_batch(&rows, &ours)?)
     }
 }
 

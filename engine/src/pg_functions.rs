@@ -39,7 +39,12 @@ impl Relations {
 }
 
 /// Registers the functions in a session.
-pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, relations: &Arc<Relations>) {
+pub(crate) fn register(
+    ctx: &SessionContext,
+    shared: &Arc<Shared>,
+    relations: &Arc<Relations>,
+    user: &str,
+) {
     ctx.register_udf(to_regtype());
     ctx.register_udf(pg_table_is_visible(Arc::clone(relations)));
     ctx.register_udf(pg_get_viewdef(Arc::clone(shared), Arc::clone(relations)));
@@ -74,6 +79,9 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, relations: &A
             &[0],
             ScalarValue::Utf8(Some("UTF8".into())),
         ),
+        // The user who connected (the library answers `postgres`); `current_user` and `user` are
+        // rewritten to it.
+        ("session_user", &[0], ScalarValue::Utf8(Some(user.into()))),
     ] {
         let return_type = value.data_type();
         let answer = move |_: &[ColumnarValue]| Ok(ColumnarValue::Scalar(value.clone()));

@@ -26,12 +26,16 @@ use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
 use crate::engine::Shared;
+use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
+use crate::in_subquery::rewrite_in_subqueries;
 use crate::like_escape::LikeEscape;
+use crate::regtype_text::rewrite_regtype_text;
 use crate::scalar_subquery::{
     has_scalar_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
 };
 use crate::statement::{Parsed, Piece, Statement};
+use crate::user_keyword::rewrite_user_keyword;
 use crate::variables::Variables;
 use crate::{DATABASE, Error, Result, ddl, executor, matview};
 use hangar_catalog::RelationKind;
@@ -258,7 +262,7 @@ impl Session {
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
-        crate::pg_catalog::register(&ctx, &shared)?;
+        crate::pg_catalog::register(&ctx, &shared, user)?;
         let variables = Arc::new(Variables::default());
         variables.register_functions(&ctx);
         crate::system_tables::register(&ctx, &shared)?;
@@ -289,6 +293,16 @@ impl Session {
         Ok(statements)
     }
 
+    /// Hangar's own rewrites of a statement, after the Postgres-compatibility parser's: what
+    /// DataFusion cannot plan as clients write it.
+    fn rewrite(&self, statement: SqlStatement) -> SqlStatement {
+        let is_table_function = |name: &str| self.ctx.table_function(name).is_ok();
+        let statement = rewrite_from_functions(statement, &is_table_function);
+        let statement =
+            rewrite_user_keyword(rewrite_regtype_text(rewrite_in_subqueries(statement)));
+        rewrite_generate_subscripts(rewrite_scalar_subqueries(statement))
+    }
+
     /// Parses SQL that holds none of Hangar's own statements.
     fn parse_sql(&self, sql: &str) -> Result<Vec<Statement>> {
         // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
@@ -300,7 +314,11 @@ impl Session {
             return Ok(pg
                 .expect("checked")
                 .into_iter()
-                .map(|s| Statement(Parsed::Sql(DfStatement::Statement(Box::new(rewrite(s))))))
+                .map(|s| {
+                    Statement(Parsed::Sql(DfStatement::Statement(Box::new(
+                        self.rewrite(s),
+                    ))))
+                })
                 .collect());
         }
         match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
@@ -308,7 +326,7 @@ impl Session {
                 .into_iter()
                 .map(|s| match s {
                     DfStatement::Statement(s) => {
-                        DfStatement::Statement(Box::new(rewrite(self.parser.rewrite(*s))))
+                        DfStatement::Statement(Box::new(self.rewrite(self.parser.rewrite(*s))))
                     }
                     other => other,
                 })
@@ -731,12 +749,6 @@ fn decorrelates(state: &SessionState, plan: &LogicalPlan) -> bool {
         || state
             .optimize(plan)
             .is_ok_and(|optimized| !correlated(&optimized))
-}
-
-/// Hangar's own rewrites of a statement, after the Postgres-compatibility parser's: what
-/// DataFusion cannot plan as clients write it.
-fn rewrite(statement: SqlStatement) -> SqlStatement {
-    rewrite_generate_subscripts(rewrite_scalar_subqueries(statement))
 }
 
 /// A stream of one already-computed batch.

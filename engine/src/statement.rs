@@ -6,7 +6,7 @@
 
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
-    Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
+    Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement, TableFactor,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -47,6 +47,14 @@ pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
     Parser::new(&PostgreSqlDialect {})
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_expr())
+        .ok()
+}
+
+/// Parses one item of a `FROM` list, as [`parse_expr`] an expression.
+pub(crate) fn parse_table_factor(sql: &str) -> Option<TableFactor> {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(sql)
+        .and_then(|mut parser| parser.parse_table_factor())
         .ok()
 }
 

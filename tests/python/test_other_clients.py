@@ -7,7 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pgcli.completion_refresher import CompletionRefresher
+from pgcli.pgcompleter import PGCompleter
 from pgcli.pgexecute import PGExecute
+from prompt_toolkit.document import Document
 
 REPO = Path(__file__).resolve().parents[2]
 PGJDBC = Path("/usr/share/java/postgresql.jar")
@@ -24,6 +27,23 @@ def test_pgcli_loads_completion_metadata_and_queries(hangar):
         assert ("public", "nation", "n_name") in columns
         assert list(executor.datatypes()) == []
         assert "hangar" in executor.databases()
+        functions = {(f.func_name, f.arg_types, f.return_type) for f in executor.functions()}
+        assert ("abs", ("bigint",), "bigint") in functions
+        assert ("length", ("text",), "integer") in functions
+
+        # What pgcli does on start: every refresher fills its completer, which then completes.
+        completer = PGCompleter(smart_completion=True)
+        for refresh in CompletionRefresher.refreshers.values():
+            refresh(completer, executor)
+
+        def completions(text):
+            document = Document(text=text, cursor_position=len(text))
+            return [c.text for c in completer.get_completions(document, None)]
+
+        assert "nation" in completions("SELECT * FROM nat")
+        assert completions("SELECT * FROM lineitem WHERE l_ship")[:3] == ["l_shipdate", "l_shipinstruct", "l_shipmode"]
+        assert '"abs"()' in completions("SELECT pg_catalog.ab")
+
         [(title, rows, headers, status, *_)] = list(executor.run("SELECT n_name FROM nation WHERE n_nationkey = 3"))
         assert headers == ["n_name"] and list(rows) == [("CANADA",)]
     finally:

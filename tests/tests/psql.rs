@@ -41,13 +41,15 @@ async fn psql_describes_the_warehouse() {
     let s = server(tpch_warehouse(), &[]).await;
     let addr = s.pg_addr;
 
+    // Only the database a client can connect to.
     let databases = psql(addr, "\\l").await;
-    assert!(
-        databases
-            .lines()
-            .any(|l| l.trim_start().starts_with("hangar")),
-        "{databases}"
-    );
+    let names: Vec<&str> = databases
+        .lines()
+        .filter_map(|l| l.split('|').next())
+        .map(str::trim)
+        .filter(|name| ["hangar", "postgres", "template0", "template1"].contains(name))
+        .collect();
+    assert_eq!(names, ["hangar"], "{databases}");
 
     let schemas = psql(addr, "\\dn").await;
     assert!(schemas.contains("public"), "{schemas}");

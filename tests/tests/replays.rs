@@ -416,13 +416,28 @@ async fn bi_tools_connect_and_browse_the_catalog() {
             .any(|row| row.contains(&Some("public".to_string()))),
         "{namespaces:?}"
     );
-    // (Grafana qualifies every name here: its search-path subquery does not match yet.)
     let grafana = first_column(&client, GRAFANA_QUERIES[0]).await;
+    // The user is `hangar`, so `"$user"` puts the schema `hangar` on the path too.
+    for table in ["lineitem", "replay_regions", "refreshes"] {
+        assert!(grafana.iter().any(|t| t == table), "{table}: {grafana:?}");
+    }
     assert!(
-        grafana
-            .iter()
-            .any(|t| t == "lineitem" || t == "public.lineitem"),
+        !grafana.iter().any(|t| t == "public.lineitem"),
         "{grafana:?}"
+    );
+    // Grafana's search path names `$user`, which is the user who connected.
+    let users = text_rows(
+        &client,
+        "SELECT current_user AS a, user AS b, session_user AS c",
+    )
+    .await;
+    assert_eq!(
+        users,
+        [[
+            Some("hangar".to_string()),
+            Some("hangar".into()),
+            Some("hangar".into())
+        ]]
     );
     // pgcli's completion metadata: the tables of public.
     let tables = text_rows(&client, PGCLI_QUERIES[5]).await;

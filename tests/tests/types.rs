@@ -210,3 +210,30 @@ async fn quoted_literals_compare_with_booleans() {
     assert_eq!(names[0][0].as_deref(), Some("1"));
     s.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn regtype_reads_type_names_as_postgres_writes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    // A type oid cast to regtype and then to text is the type's name, per element in an array
+    // (pgcli's function list); a type name cast to regtype is its oid, by either of its names.
+    let rows = text_rows(
+        &client,
+        "SELECT prorettype::regtype::text, proargtypes::regtype[]::text[],
+                'integer'::regtype = 'int4'::regtype AS a, 'character varying'::regtype = 'varchar'::regtype AS b
+         FROM pg_catalog.pg_proc
+         WHERE proname = 'abs' AND prorettype = 'double precision'::regtype",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        [[
+            Some("double precision".to_string()),
+            Some("{\"double precision\"}".to_string()),
+            Some("t".to_string()),
+            Some("t".to_string())
+        ]]
+    );
+    s.shutdown().await.unwrap();
+}

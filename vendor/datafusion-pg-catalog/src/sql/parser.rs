@@ -243,26 +243,6 @@ const BLACKLIST_SQL_MAPPING: &[(&str, &str)] = &[
 "select c.oid,pg_catalog.pg_total_relation_size(c.oid) as total_rel_size,pg_catalog.pg_relation_size(c.oid) as rel_size\n     FROM pg_class c\n     WHERE c.relnamespace='public'",
 "SELECT\n   NULL::INT AS oid,\n   NULL::INT AS total_rel_size,\n   NULL::INT AS rel_size\n WHERE false"
     ),
-
-    // grafana -- search_path membership lookup. NOTE: this is the only entry
-    // that is a *partial* replacement -- it matches just the inner subquery and
-    // substitutes the empty string `''`, so the surrounding `IN (...)` simply
-    // matches nothing and the query returns zero rows.
-    //
-    // Blocked by: missing `current_setting()` UDF -- the query resolves the
-    //   session `search_path` at runtime via `current_setting('search_path')`.
-    //   (generate_series over dynamic array bounds now works via the
-    //   CoerceIntArgsToBigInt wrapper; current_setting is the remaining gap.)
-    // Remove when: a `current_setting()` UDF is registered.
-    (r#"SELECT
-            CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
-        FROM
-            generate_series(
-                array_lower(string_to_array(current_setting('search_path'),','),1),
-                array_upper(string_to_array(current_setting('search_path'),','),1)
-            ) as i,
-            string_to_array(current_setting('search_path'),',') s"#,
-"''")
 ];
 
 /// A parser with Postgres Compatibility for Datafusion

@@ -1,0 +1,144 @@
+//! Functions in `FROM` as Postgres reads them. Postgres lets any function stand in `FROM`: one
+//! returning a single value is a one-row table, and a function returning one column names that
+//! column after the table's alias. Grafana's table list relies on both:
+//! `FROM generate_series(…) AS i, string_to_array(current_setting('search_path'), ',') s` and then
+//! `s[i]`. DataFusion knows only table functions there, and names `generate_series`'s column
+//! `value`. So:
+//! - a function that is not a table function, `f(args) AS a`, becomes `(SELECT f(args) AS a) AS a`
+//!   (a column alias list, `AS a(c)`, names the column `c`);
+//! - a one-column series, `generate_series(args) AS a` or `range(args) AS a`, becomes
+//!   `generate_series(args) AS a(a)`.
+
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{
+    Ident, ObjectName, Statement, TableAlias, TableAliasColumnDef, TableFactor, TableFunctionArgs,
+    VisitMut, VisitorMut,
+};
+
+use crate::statement::parse_table_factor;
+
+/// DataFusion's table functions whose one column Postgres names after the alias.
+const SERIES: &[&str] = &["generate_series", "range"];
+
+/// Rewrites `statement`'s functions in `FROM`; `is_table_function` says which names DataFusion
+/// plans as table functions.
+pub(crate) fn rewrite_from_functions(
+    mut statement: Statement,
+    is_table_function: &dyn Fn(&str) -> bool,
+) -> Statement {
+    let _ = statement.visit(&mut Rewrite { is_table_function });
+    statement
+}
+
+struct Rewrite<'a> {
+    is_table_function: &'a dyn Fn(&str) -> bool,
+}
+
+impl VisitorMut for Rewrite<'_> {
+    type Break = ();
+
+    fn post_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        let TableFactor::Table {
+            name,
+            alias,
+            args: Some(args),
+            ..
+        } = factor
+        else {
+            return ControlFlow::Continue(());
+        };
+        let Some(function) = function_name(name) else {
+            return ControlFlow::Continue(());
+        };
+        if (self.is_table_function)(&function) {
+            if let Some(alias) = alias
+                && alias.columns.is_empty()
+                && SERIES.contains(&function.as_str())
+            {
+                alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
+            }
+        } else if let Some(one_row) = one_row_table(name, args, alias.as_ref(), &function) {
+            *factor = one_row;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// A function's name as DataFusion looks it up: the last part, lower-cased unless quoted.
+fn function_name(name: &ObjectName) -> Option<String> {
+    let ident = name.0.last()?.as_ident()?;
+    Some(match ident.quote_style {
+        Some(_) => ident.value.clone(),
+        None => ident.value.to_lowercase(),
+    })
+}
+
+/// `(SELECT f(args) AS column) AS alias`: the value of a function that is not a table function as a
+/// one-row table.
+fn one_row_table(
+    name: &ObjectName,
+    args: &TableFunctionArgs,
+    alias: Option<&TableAlias>,
+    function: &str,
+) -> Option<TableFactor> {
+    if args.settings.is_some() {
+        return None;
+    }
+    let table = alias.map_or_else(|| Ident::new(function), |alias| alias.name.clone());
+    // Arguments that name columns of the tables before it (Postgres's implicit LATERAL) are left
+    // to DataFusion's error.
+    let column = match alias.map(|alias| alias.columns.as_slice()) {
+        Some([column]) => column.name.clone(),
+        Some([]) | None => table.clone(),
+        Some(_) => return None,
+    };
+    let args: Vec<String> = args.args.iter().map(ToString::to_string).collect();
+    parse_table_factor(&format!(
+        "(SELECT {name}({}) AS {column}) AS {table}",
+        args.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statement::parse_statement;
+
+    fn rewrite(sql: &str) -> String {
+        let is_table_function =
+            |name: &str| ["generate_series", "range", "pg_get_keywords"].contains(&name);
+        rewrite_from_functions(parse_statement(sql), &is_table_function).to_string()
+    }
+
+    #[test]
+    fn a_value_function_is_a_one_row_table() {
+        assert_eq!(
+            rewrite("SELECT s[1] FROM string_to_array('a,b', ',') s"),
+            "SELECT s[1] FROM (SELECT string_to_array('a,b', ',') AS s) AS s"
+        );
+        assert_eq!(
+            rewrite("SELECT * FROM pg_catalog.upper('x') AS u(v), lower('Y')"),
+            "SELECT * FROM (SELECT pg_catalog.upper('x') AS v) AS u, \
+             (SELECT lower('Y') AS lower) AS lower"
+        );
+    }
+
+    #[test]
+    fn a_series_column_is_named_after_its_alias() {
+        assert_eq!(
+            rewrite("SELECT i FROM generate_series(1, 3) AS i, range(2) r(x)"),
+            "SELECT i FROM generate_series(1, 3) AS i (i), range(2) r (x)"
+        );
+    }
+
+    #[test]
+    fn tables_and_other_table_functions_stay() {
+        for sql in [
+            "SELECT * FROM t AS s, generate_series(1, 3)",
+            "SELECT * FROM pg_get_keywords() AS k",
+        ] {
+            assert_eq!(rewrite(sql), parse_statement(sql).to_string());
+        }
+    }
+}
