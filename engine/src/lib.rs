@@ -19,6 +19,7 @@ mod executor;
 mod from_functions;
 mod generate_subscripts;
 mod in_subquery;
+mod information_schema;
 mod like_escape;
 mod matview;
 mod pg_catalog;

@@ -144,7 +144,10 @@ impl ComputedRows for PgDatabase {
 }
 
 /// Reads a whole table of the library's `pg_catalog` as one batch.
-async fn read_all(table: &dyn TableProvider, state: &dyn DfSession) -> DfResult<RecordBatch> {
+pub(crate) async fn read_all(
+    table: &dyn TableProvider,
+    state: &dyn DfSession,
+) -> DfResult<RecordBatch> {
     let plan = table.scan(state, None, &[], None).await?;
     let batches = collect(plan, state.task_ctx()).await?;
     Ok(concat_batches(&table.schema(), &batches)?)
@@ -400,7 +403,7 @@ fn elements(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A library table's schema with some of its columns given another type by `replace`.
-fn retyped(library: &Schema, replace: impl Fn(&str) -> Option<Field>) -> SchemaRef {
+pub(crate) fn retyped(library: &Schema, replace: impl Fn(&str) -> Option<Field>) -> SchemaRef {
     let fields = library.fields().iter().map(|f| match replace(f.name()) {
         Some(field) => Arc::new(field),
         None => Arc::clone(f),
@@ -408,7 +411,7 @@ fn retyped(library: &Schema, replace: impl Fn(&str) -> Option<Field>) -> SchemaR
     Arc::new(Schema::new(fields.collect::<Vec<_>>()))
 }
 
-fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {
+pub(crate) fn index(batch: &RecordBatch, name: &str) -> DfResult<usize> {
     Ok(batch.schema().index_of(name)?)
 }
 

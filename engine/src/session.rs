@@ -249,7 +249,7 @@ impl Session {
         let mut config = crate::config::session_defaults()
             .with_default_catalog_and_schema(DATABASE, hangar_catalog::DEFAULT_SCHEMA)
             .with_create_default_catalog_and_schema(false)
-            .with_information_schema(true);
+            .with_information_schema(false);
         if let Some(n) = shared.config.target_partitions {
             config = config.with_target_partitions(n);
         }
@@ -263,6 +263,7 @@ impl Session {
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
         crate::pg_catalog::register(&ctx, &shared, user)?;
+        crate::information_schema::register(&ctx)?;
         let variables = Arc::new(Variables::default());
         variables.register_functions(&ctx);
         crate::system_tables::register(&ctx, &shared)?;

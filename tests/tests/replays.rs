@@ -425,6 +425,21 @@ async fn bi_tools_connect_and_browse_the_catalog() {
         !grafana.iter().any(|t| t == "public.lineitem"),
         "{grafana:?}"
     );
+    // Grafana's column list, with the types it tells time and number columns by.
+    let columns = text_rows(
+        &client,
+        &GRAFANA_QUERIES[1].replace("public.games", "public.orders"),
+    )
+    .await;
+    for column in [
+        ["o_orderkey", "bigint"],
+        ["o_totalprice", "numeric"],
+        ["o_orderdate", "date"],
+        ["o_comment", "text"],
+    ] {
+        let column = column.map(|c| Some(c.to_string())).to_vec();
+        assert!(columns.contains(&column), "{column:?}: {columns:?}");
+    }
     // Grafana's search path names `$user`, which is the user who connected.
     let users = text_rows(
         &client,
