@@ -14,7 +14,8 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{
-    CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Query, Set, Statement as SqlStatement,
+    CloseCursor, DeclareType, Ident, ObjectName, ObjectType, Query, Reset, Set,
+    Statement as SqlStatement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
@@ -84,6 +85,8 @@ enum Kind {
     Plan(Box<LogicalPlan>),
     Show(String),
     Discard,
+    /// `RESET name`, or `RESET ALL` (`None`).
+    Reset(Option<String>),
     /// A transaction statement: Hangar's statements commit one by one, so these are acknowledged.
     Transaction(&'static str),
     /// A materialized-view statement.
@@ -131,6 +134,7 @@ impl Prepared {
             Kind::Show(_) => true,
             Kind::Fetch { rows, .. } => *rows,
             Kind::Discard
+            | Kind::Reset(_)
             | Kind::Transaction(_)
             | Kind::Matview(_)
             | Kind::Declare { .. }
@@ -264,7 +268,7 @@ impl Session {
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
         crate::pg_catalog::register(&ctx, &shared, user)?;
         crate::information_schema::register(&ctx)?;
-        let variables = Arc::new(Variables::default());
+        let variables = Arc::new(Variables::new(&ctx));
         variables.register_functions(&ctx);
         crate::system_tables::register(&ctx, &shared)?;
         Ok(Self {
@@ -390,6 +394,15 @@ impl Session {
                 SqlStatement::Discard { .. } => {
                     return Ok(Prepared {
                         kind: Kind::Discard,
+                    });
+                }
+                SqlStatement::Reset(reset) => {
+                    let name = match &reset.reset {
+                        Reset::ALL => None,
+                        Reset::ConfigurationParameter(name) => Some(name.to_string()),
+                    };
+                    return Ok(Prepared {
+                        kind: Kind::Reset(name),
                     });
                 }
                 SqlStatement::Set(Set::SetTimeZone { value, .. }) => {
@@ -528,8 +541,15 @@ impl Session {
                     format: format.clone(),
                 }),
                 Kind::Matview(command) => matview::execute(self, command).await,
+                Kind::Reset(name) => {
+                    self.variables.reset(name.as_deref(), &self.ctx)?;
+                    Ok(Output::Command {
+                        tag: "RESET",
+                        rows: None,
+                    })
+                }
                 Kind::Discard => {
-                    self.variables.reset(&self.ctx)?;
+                    self.variables.reset(None, &self.ctx)?;
                     self.cursors.close(None)?;
                     Ok(Output::Command {
                         tag: "DISCARD ALL",

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use datafusion::arrow::array::{ArrayRef, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::config::ConfigOptions;
 use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
 use datafusion::prelude::SessionContext;
 use datafusion::scalar::ScalarValue;
@@ -52,25 +53,28 @@ fn defaults() -> BTreeMap<String, String> {
 #[derive(Debug)]
 pub(crate) struct Variables {
     values: Arc<RwLock<BTreeMap<String, String>>>,
-}
-
-impl Default for Variables {
-    fn default() -> Self {
-        Self {
-            values: Arc::new(RwLock::new(defaults())),
-        }
-    }
+    /// The DataFusion settings the session started with, which `RESET` restores.
+    initial: ConfigOptions,
 }
 
 fn normalize(name: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
-        "time zone" | "time_zone" => "timezone".to_string(),
+        // DataFusion plans `SET TIME ZONE` as a change of its own setting, which mirrors this one.
+        "time zone" | "time_zone" | "datafusion.execution.time_zone" => "timezone".to_string(),
         "transaction isolation level" => "transaction_isolation".to_string(),
         other => other.to_string(),
     }
 }
 
 impl Variables {
+    /// The settings of a session that starts with `ctx`'s DataFusion settings.
+    pub(crate) fn new(ctx: &SessionContext) -> Self {
+        Self {
+            values: Arc::new(RwLock::new(defaults())),
+            initial: ctx.state().config().options().as_ref().clone(),
+        }
+    }
+
     /// Applies `SET name = value`.
     pub(crate) fn set(&self, name: &str, value: &str, ctx: &SessionContext) -> Result<()> {
         let name = normalize(name);
@@ -100,14 +104,38 @@ impl Variables {
         Ok(())
     }
 
-    /// Restores every setting to its default (`DISCARD ALL`).
-    pub(crate) fn reset(&self, ctx: &SessionContext) -> Result<()> {
-        *self.values.write().expect("lock") = defaults();
-        ctx.state_ref()
-            .write()
-            .config_mut()
-            .options_mut()
-            .set("datafusion.execution.time_zone", "UTC")?;
+    /// Restores one setting (`RESET name`), or every one (`RESET ALL`, `DISCARD ALL`), to the value
+    /// the session started with.
+    pub(crate) fn reset(&self, name: Option<&str>, ctx: &SessionContext) -> Result<()> {
+        let Some(name) = name.map(normalize) else {
+            *self.values.write().expect("lock") = defaults();
+            *ctx.state_ref().write().config_mut().options_mut() = self.initial.clone();
+            return Ok(());
+        };
+        let mirrored = match name.as_str() {
+            "timezone" => "datafusion.execution.time_zone",
+            other => other,
+        };
+        if mirrored.starts_with("datafusion.") {
+            // The session's start, with every other setting it changed since applied again.
+            let state = ctx.state_ref();
+            let mut state = state.write();
+            let options = state.config_mut().options_mut();
+            let mut restored = self.initial.clone();
+            for entry in options.entries() {
+                if let Some(value) = entry.value
+                    && entry.key != mirrored
+                {
+                    restored.set(&entry.key, &value)?;
+                }
+            }
+            *options = restored;
+        }
+        let mut values = self.values.write().expect("lock");
+        match defaults().remove(&name) {
+            Some(default) => values.insert(name, default),
+            None => values.remove(&name),
+        };
         Ok(())
     }
 

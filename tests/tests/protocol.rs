@@ -138,6 +138,38 @@ async fn connect_time_statements_are_answered() {
 }
 
 #[tokio::test]
+async fn reset_restores_what_the_session_started_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    let settings = "SELECT current_setting('datestyle') AS d, current_setting('timezone') AS z, \
+                    current_setting('datafusion.execution.batch_size') AS b, \
+                    current_setting('datafusion.execution.parquet.compression') AS c";
+    let start = text_rows(&client, settings).await;
+    let changes = "SET DateStyle = 'ISO, DMY'; SET TIME ZONE 'Europe/Paris'; \
+                   SET datafusion.execution.batch_size = 1000; \
+                   SET datafusion.execution.parquet.compression = 'zstd(1)'";
+    client.batch_execute(changes).await.unwrap();
+    // One setting at a time: the others keep their changes.
+    client
+        .batch_execute("RESET datestyle; RESET datafusion.execution.batch_size")
+        .await
+        .unwrap();
+    let row = &text_rows(&client, settings).await[0];
+    assert_eq!(row[0], start[0][0]);
+    assert_eq!(row[1].as_deref(), Some("Europe/Paris"));
+    assert_eq!(row[2], start[0][2]);
+    assert_eq!(row[3].as_deref(), Some("zstd(1)"));
+    // Everything, by RESET ALL or DISCARD ALL.
+    for reset in ["RESET ALL", "DISCARD ALL"] {
+        client.batch_execute(changes).await.unwrap();
+        client.batch_execute(reset).await.unwrap();
+        assert_eq!(text_rows(&client, settings).await, start, "{reset}");
+    }
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn errors_carry_their_sqlstate() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
