@@ -103,12 +103,14 @@ fn one_row_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::parse_statement;
+    use crate::statement::{parse_statement, rewritten};
 
     fn rewrite(sql: &str) -> String {
         let is_table_function =
             |name: &str| ["generate_series", "range", "pg_get_keywords"].contains(&name);
-        rewrite_from_functions(parse_statement(sql), &is_table_function).to_string()
+        rewritten(sql, |statement| {
+            rewrite_from_functions(statement, &is_table_function)
+        })
     }
 
     #[test]

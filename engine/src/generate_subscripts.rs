@@ -4,28 +4,17 @@
 //! dim)))`: the same subscripts for arrays that start at 1, zipped with any other `unnest` of the
 //! select list as Postgres zips them.
 
-use std::ops::ControlFlow;
-
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, VisitMut, VisitorMut,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement,
 };
 
-use crate::statement::parse_expr;
+use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Rewrites every `generate_subscripts(array, dim)` call of `statement`.
-pub(crate) fn rewrite_generate_subscripts(mut statement: Statement) -> Statement {
-    let _ = statement.visit(&mut Rewrite);
-    statement
-}
-
-struct Rewrite;
-
-impl VisitorMut for Rewrite {
-    type Break = ();
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+pub(crate) fn rewrite_generate_subscripts(statement: Statement) -> Statement {
+    rewrite_expressions(statement, |expr| {
         let Expr::Function(call) = expr else {
-            return ControlFlow::Continue(());
+            return;
         };
         let named = call
             .name
@@ -33,7 +22,7 @@ impl VisitorMut for Rewrite {
             .last()
             .is_some_and(|part| part.to_string().eq_ignore_ascii_case("generate_subscripts"));
         let FunctionArguments::List(list) = &call.args else {
-            return ControlFlow::Continue(());
+            return;
         };
         let arguments: Vec<&Expr> = list
             .args
@@ -49,17 +38,16 @@ impl VisitorMut for Rewrite {
                 *expr = rewritten;
             }
         }
-        ControlFlow::Continue(())
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::parse_statement;
+    use crate::statement::rewritten;
 
     fn rewrite(sql: &str) -> String {
-        rewrite_generate_subscripts(parse_statement(sql)).to_string()
+        rewritten(sql, rewrite_generate_subscripts)
     }
 
     #[test]

@@ -99,10 +99,10 @@ fn gathered(subquery: &Query) -> Option<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::parse_statement;
+    use crate::statement::{parse_statement, rewritten};
 
     fn rewrite(sql: &str) -> String {
-        rewrite_in_subqueries(parse_statement(sql)).to_string()
+        rewritten(sql, rewrite_in_subqueries)
     }
 
     #[test]

@@ -5,42 +5,23 @@
 //! `format_type(oid, NULL)`, the name Postgres writes, and for arrays the same per element with
 //! DataFusion's `array_transform`.
 
-use std::ops::ControlFlow;
-
 use datafusion::sql::sqlparser::ast::{
     ArrayElemTypeDef, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident,
     LambdaFunction, LambdaFunctionParameter, LambdaSyntax, OneOrManyWithParens, Statement,
-    VisitMut, VisitorMut,
 };
 
-use crate::statement::parse_expr;
+use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Rewrites every cast of a `regtype` (or `regtype[]`) value to text (or `text[]`) in `statement`.
-pub(crate) fn rewrite_regtype_text(mut statement: Statement) -> Statement {
-    let _ = statement.visit(&mut Rewrite);
-    statement
-}
-
-/// Whether an expression is one `regtype` or an array of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    One,
-    Array,
-}
-
-struct Rewrite;
-
-impl VisitorMut for Rewrite {
-    type Break = ();
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+pub(crate) fn rewrite_regtype_text(statement: Statement) -> Statement {
+    rewrite_expressions(statement, |expr| {
         let Expr::Cast {
             expr: value,
             data_type,
             ..
         } = expr
         else {
-            return ControlFlow::Continue(());
+            return;
         };
         let rewritten = match (shape_of_type(data_type, is_text), regtype_shape(value)) {
             (Some(Shape::One), Some(Shape::One)) => name_of(value),
@@ -50,8 +31,14 @@ impl VisitorMut for Rewrite {
         if let Some(rewritten) = rewritten {
             *expr = rewritten;
         }
-        ControlFlow::Continue(())
-    }
+    })
+}
+
+/// Whether an expression is one `regtype` or an array of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    One,
+    Array,
 }
 
 /// `format_type(value, NULL)`.
@@ -131,10 +118,10 @@ fn last_name_is(parts: &[impl ToString], name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::parse_statement;
+    use crate::statement::{parse_statement, rewritten};
 
     fn rewrite(sql: &str) -> String {
-        rewrite_regtype_text(parse_statement(sql)).to_string()
+        rewritten(sql, rewrite_regtype_text)
     }
 
     #[test]

@@ -19,10 +19,10 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
-    Value, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
+    Value, visit_expressions,
 };
 
-use crate::statement::parse_expr;
+use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Functions that aggregate: a subquery of one of them already returns one row.
 const AGGREGATES: [&str; 15] = [
@@ -58,17 +58,8 @@ pub const EMPTY_CATALOG_TABLES: [&str; 8] = [
 ];
 
 /// Rewrites the scalar subqueries of `statement` that DataFusion cannot plan (see the module).
-pub(crate) fn rewrite_scalar_subqueries(mut statement: Statement) -> Statement {
-    let _ = statement.visit(&mut Rewrite);
-    statement
-}
-
-struct Rewrite;
-
-impl VisitorMut for Rewrite {
-    type Break = ();
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+pub(crate) fn rewrite_scalar_subqueries(statement: Statement) -> Statement {
+    rewrite_expressions(statement, |expr| {
         if let Expr::Subquery(query) = expr {
             if reads_an_empty_catalog_table(query) {
                 *expr = Expr::Value(Value::Null.into());
@@ -76,8 +67,7 @@ impl VisitorMut for Rewrite {
                 aggregate(pick);
             }
         }
-        ControlFlow::Continue(())
-    }
+    })
 }
 
 /// The one output of a subquery that neither aggregates, groups, orders, limits nor deduplicates,
@@ -155,17 +145,15 @@ pub(crate) fn has_scalar_subquery(statement: &Statement) -> bool {
 
 /// Replaces each correlated scalar subquery of `statement` that reads only `pg_catalog` tables by
 /// NULL. The fallback for a statement whose subqueries DataFusion could not decorrelate.
-pub(crate) fn null_correlated_catalog_subqueries(mut statement: Statement) -> Statement {
-    let _ = visit_expressions_mut(&mut statement, |expr| {
+pub(crate) fn null_correlated_catalog_subqueries(statement: Statement) -> Statement {
+    rewrite_expressions(statement, |expr| {
         if let Expr::Subquery(query) = expr
             && reads_only_catalog_tables(query)
             && correlated(query)
         {
             *expr = Expr::Value(Value::Null.into());
         }
-        ControlFlow::<()>::Continue(())
-    });
-    statement
+    })
 }
 
 /// The relations a subquery's FROM names: (schema, table, alias).
@@ -245,10 +233,10 @@ fn aggregates(expr: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::parse_statement;
+    use crate::statement::rewritten;
 
     fn rewrite(sql: &str) -> String {
-        rewrite_scalar_subqueries(parse_statement(sql)).to_string()
+        rewritten(sql, rewrite_scalar_subqueries)
     }
 
     #[test]
@@ -277,8 +265,7 @@ mod tests {
 
     #[test]
     fn the_fallback_nulls_only_correlated_catalog_subqueries() {
-        let fallback =
-            |sql: &str| null_correlated_catalog_subqueries(parse_statement(sql)).to_string();
+        let fallback = |sql: &str| rewritten(sql, null_correlated_catalog_subqueries);
         assert_eq!(
             fallback(
                 "SELECT a.attname, (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t \

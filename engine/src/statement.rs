@@ -4,9 +4,12 @@
 //! Hangar's own are parsed here with sqlparser's building blocks, the way DataFusion's own parser
 //! extends sqlparser.
 
+use std::ops::ControlFlow;
+
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
     Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement, TableFactor,
+    visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -58,6 +61,19 @@ pub(crate) fn parse_table_factor(sql: &str) -> Option<TableFactor> {
         .ok()
 }
 
+/// Applies `rewrite` to every expression of `statement`, the innermost first: how Hangar's SQL
+/// rewrites that replace an expression walk a statement.
+pub(crate) fn rewrite_expressions(
+    mut statement: SqlStatement,
+    mut rewrite: impl FnMut(&mut Expr),
+) -> SqlStatement {
+    let _ = visit_expressions_mut(&mut statement, |expr| {
+        rewrite(expr);
+        ControlFlow::<()>::Continue(())
+    });
+    statement
+}
+
 /// Parses one Postgres statement; for the rewrites' tests.
 #[cfg(test)]
 pub(crate) fn parse_statement(sql: &str) -> SqlStatement {
@@ -65,6 +81,12 @@ pub(crate) fn parse_statement(sql: &str) -> SqlStatement {
         .unwrap()
         .pop()
         .unwrap()
+}
+
+/// `sql` after `rewrite`, as text; for the rewrites' tests.
+#[cfg(test)]
+pub(crate) fn rewritten(sql: &str, rewrite: impl FnOnce(SqlStatement) -> SqlStatement) -> String {
+    rewrite(parse_statement(sql)).to_string()
 }
 
 /// Splits `sql` into its statements when one of them is Hangar's own; `None` when there is none (or
