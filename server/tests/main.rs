@@ -227,11 +227,13 @@ fn a_refresh_whose_server_died_reads_as_interrupted() {
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--catalog-refresh", "0s", "--refresh-heartbeat", "1s"];
     let (mut writer, port) = start(dir.path(), &flags);
-    // A view slow enough to refresh that the server can be killed in the middle.
+    // A view slow enough to refresh that the server can be killed in the middle: minutes of
+    // counting (two series alone are counted in 3 s, too close to the 4 s this test waits).
     psql(
         port,
         "CREATE MATERIALIZED VIEW slow WITH (populate = false) AS \
-         SELECT count(*) AS n FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+         SELECT count(*) AS n \
+         FROM generate_series(1, 100000) a, generate_series(1, 100000) b, generate_series(1, 100) c",
     );
     let (reader, reader_port) = start(dir.path(), &flags);
     let status = || {
