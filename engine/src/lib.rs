@@ -13,6 +13,7 @@ mod config;
 mod copy;
 mod cursor;
 mod ddl;
+mod duplicate_names;
 mod engine;
 mod error;
 mod executor;

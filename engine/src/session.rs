@@ -26,6 +26,7 @@ use crate::boolean_literals::BooleanLiterals;
 use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
+use crate::duplicate_names::{alias_columns, is_duplicate_names, may_share_names, restore_names};
 use crate::engine::Shared;
 use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
@@ -471,14 +472,29 @@ impl Session {
             }
         }
         let state = self.ctx.state();
-        // Kept for the fallback only when there is a subquery to fall back from.
-        let original = matches!(&statement, DfStatement::Statement(s) if has_scalar_subquery(s))
-            .then(|| statement.clone());
-        let mut plan = state.statement_to_plan(statement).await?;
-        if let Some(DfStatement::Statement(s)) = original
+        // Kept for the fallbacks only when there may be something to fall back from.
+        let original = match &statement {
+            DfStatement::Statement(s) if has_scalar_subquery(s) || may_share_names(s) => {
+                Some((**s).clone())
+            }
+            _ => None,
+        };
+        let mut plan = match state.statement_to_plan(statement).await {
+            Ok(plan) => plan,
+            Err(error) if is_duplicate_names(&error) => {
+                let Some((aliased, aliases)) = original.clone().and_then(alias_columns) else {
+                    return Err(error.into());
+                };
+                let aliased = DfStatement::Statement(Box::new(aliased));
+                restore_names(state.statement_to_plan(aliased).await?, &aliases)?
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if let Some(s) = original
+            && has_scalar_subquery(&s)
             && !decorrelates(&state, &plan)
         {
-            let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(*s)));
+            let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(s)));
             plan = state.statement_to_plan(fallback).await?;
         }
         Ok(Prepared {

@@ -170,6 +170,37 @@ async fn reset_restores_what_the_session_started_with() {
 }
 
 #[tokio::test]
+async fn result_columns_may_share_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    client
+        .batch_execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, name)")
+        .await
+        .unwrap();
+    // As in Postgres: the extended protocol describes both columns, each with its own value.
+    let rows = client
+        .query(
+            "SELECT id AS a, id * 10 AS a, name, t.name FROM t ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = rows[0].columns().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["a", "a", "name", "name"]);
+    let values: Vec<(i64, i64, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(3)))
+        .collect();
+    assert_eq!(values, [(1, 10, "x".into()), (2, 20, "y".into())]);
+    assert_eq!(
+        text_rows(&client, "SELECT count(*), count(*) FROM t").await,
+        [[Some("2".to_string()), Some("2".to_string())]]
+    );
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn errors_carry_their_sqlstate() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
