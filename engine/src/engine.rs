@@ -9,6 +9,7 @@ use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use crate::catalog_provider::TableCache;
+use crate::lanes::ScanHistory;
 use crate::matview::RefreshLocks;
 use crate::scheduler::Clock;
 use crate::{EngineConfig, Result, Session};
@@ -21,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) stores: Arc<StoreRegistry>,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) tables: TableCache,
+    /// What each plan read when it last ran: which lane it runs in.
+    pub(crate) scans: ScanHistory,
     pub(crate) refresh_locks: RefreshLocks,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -61,6 +64,7 @@ impl Engine {
             stores,
             catalog,
             tables: TableCache::default(),
+            scans: ScanHistory::default(),
             refresh_locks: RefreshLocks::default(),
             clock,
         };

@@ -23,6 +23,7 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::error::{Error, Result};
+use crate::lanes::Lane;
 
 /// The query runtime: one worker per core, built on first use and kept for the process's life (a
 /// runtime cannot be dropped from inside another one).
@@ -34,22 +35,54 @@ static QUERIES: LazyLock<Runtime> = LazyLock::new(|| {
         .expect("the query runtime starts")
 });
 
+/// The runtime of the bulk lane ([`crate::lanes`]): as many workers, ranked below every other
+/// thread of the server by the operating system, so they get the cores the others leave.
+static BULK: LazyLock<Runtime> = LazyLock::new(|| {
+    Builder::new_multi_thread()
+        .thread_name("hangar-bulk")
+        .on_thread_start(rank_lower)
+        .enable_all()
+        .build()
+        .expect("the bulk query runtime starts")
+});
+
+/// The niceness of the bulk lane's threads: Linux then gives a runnable interactive thread about
+/// nine times their share of a core.
+const BULK_NICENESS: libc::c_int = 10;
+
+/// Lowers the calling thread's scheduling priority.
+fn rank_lower() {
+    // SAFETY: setpriority reads only its integer arguments; on Linux, PRIO_PROCESS with id 0 is
+    // the calling thread. A failure leaves the thread at normal priority, which is harmless.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, BULK_NICENESS);
+    }
+}
+
 /// How many batches a running query may compute ahead of its reader.
 const AHEAD: usize = 2;
 
-/// Runs `plan` on the query runtime. Batches come back through a small channel, so a slow reader
-/// holds the query back, and dropping the stream stops the query. A panic inside the query ends
-/// the stream with an internal error.
+/// Runs `plan` on the runtime of `lane`. Batches come back through a small channel, so a slow
+/// reader holds the query back, and dropping the stream stops the query. A panic inside the query
+/// ends the stream with an internal error. `finished` is given the plan, with its metrics, when it
+/// has run to its end.
 pub(crate) fn stream(
     plan: Arc<dyn ExecutionPlan>,
     context: Arc<TaskContext>,
+    lane: Lane,
+    finished: impl FnOnce(&dyn ExecutionPlan) + Send + 'static,
 ) -> SendableRecordBatchStream {
     let schema = plan.schema();
     let (sender, receiver) = mpsc::channel(AHEAD);
+    let runtime = match lane {
+        Lane::Interactive => &QUERIES,
+        Lane::Bulk => &BULK,
+    };
     let mut task = JoinSet::new();
     task.spawn_on(
-        forward(plan, context, sender).instrument(tracing::Span::current()),
-        QUERIES.handle(),
+        forward(plan, context, sender, finished).instrument(tracing::Span::current()),
+        runtime.handle(),
     );
     // The stream owns the task: dropping the stream aborts it.
     let batches = futures::stream::unfold((receiver, task), |(mut receiver, task)| async move {
@@ -64,14 +97,16 @@ async fn forward(
     plan: Arc<dyn ExecutionPlan>,
     context: Arc<TaskContext>,
     mut sender: mpsc::Sender<DfResult<RecordBatch>>,
+    finished: impl FnOnce(&dyn ExecutionPlan),
 ) {
     let run = AssertUnwindSafe(async {
-        let mut batches = execute_stream(plan, context)?;
+        let mut batches = execute_stream(Arc::clone(&plan), context)?;
         while let Some(batch) = batches.next().await {
             if sender.send(Ok(batch?)).await.is_err() {
-                break; // the reader is gone
+                return Ok(()); // the reader is gone
             }
         }
+        finished(plan.as_ref());
         Ok(())
     });
     let failure = match run.catch_unwind().await {
@@ -132,9 +167,14 @@ mod tests {
     async fn rows(ctx: &SessionContext, sql: &str) -> DfResult<Vec<RecordBatch>> {
         let query = ctx.sql(sql).await?;
         let context = Arc::new(query.task_ctx());
-        stream(query.create_physical_plan().await?, context)
-            .try_collect()
-            .await
+        stream(
+            query.create_physical_plan().await?,
+            context,
+            Lane::Interactive,
+            |_| {},
+        )
+        .try_collect()
+        .await
     }
 
     #[tokio::test]
@@ -179,5 +219,48 @@ mod tests {
         );
         let thread = run(async { Ok(std::thread::current().name().map(str::to_string)) });
         assert_eq!(thread.await.unwrap().as_deref(), Some("hangar-query"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_bulk_lane_runs_below_the_interactive_one() {
+        /// The calling thread's name and niceness, from /proc (field 19 of its stat line).
+        fn where_am_i() -> (String, i64) {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+            let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+            let nice = after_name.split(' ').nth(16).unwrap().parse().unwrap();
+            (std::thread::current().name().unwrap().to_string(), nice)
+        }
+        let ctx = context();
+        let threads = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = Arc::clone(&threads);
+        ctx.register_udf(create_udf(
+            "where_am_i",
+            vec![DataType::Int64],
+            DataType::Int64,
+            Volatility::Volatile,
+            Arc::new(move |args: &[ColumnarValue]| {
+                seen.lock().unwrap().push(where_am_i());
+                Ok(args[0].clone())
+            }),
+        ));
+        for lane in [Lane::Interactive, Lane::Bulk] {
+            let query = ctx.sql("SELECT where_am_i(1)").await.unwrap();
+            let context = Arc::new(query.task_ctx());
+            let (done, finished) = futures::channel::oneshot::channel();
+            let plan = query.create_physical_plan().await.unwrap();
+            let batches: Vec<RecordBatch> = stream(plan, context, lane, move |_| {
+                let _ = done.send(());
+            })
+            .try_collect()
+            .await
+            .unwrap();
+            assert_eq!(batches[0].num_rows(), 1);
+            finished.await.expect("told when the plan ran to its end");
+        }
+        let threads = threads.lock().unwrap().clone();
+        assert_eq!(threads[0].0, "hangar-query");
+        assert_eq!(threads[1].0, "hangar-bulk");
+        assert_eq!(threads[1].1, threads[0].1 + i64::from(BULK_NICENESS));
     }
 }

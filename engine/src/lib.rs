@@ -21,6 +21,7 @@ mod from_functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
+mod lanes;
 mod like_escape;
 mod matview;
 mod pg_catalog;

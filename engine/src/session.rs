@@ -31,6 +31,7 @@ use crate::engine::Shared;
 use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::in_subquery::rewrite_in_subqueries;
+use crate::lanes::{Lane, plan_key};
 use crate::like_escape::LikeEscape;
 use crate::regtype_text::rewrite_regtype_text;
 use crate::scalar_subquery::{
@@ -523,7 +524,9 @@ impl Session {
                     Ok(Output::Command { tag, rows: None })
                 }
                 Kind::Declare { cursor, hold, plan } => {
-                    let rows = self.stream(bind(plan, params)?).await?;
+                    let rows = self
+                        .stream(bind(plan, params)?, Some(plan_key(plan)))
+                        .await?;
                     self.cursors.declare(cursor, rows, *hold)?;
                     Ok(Output::Command {
                         tag: "DECLARE CURSOR",
@@ -553,7 +556,9 @@ impl Session {
                     })
                 }
                 Kind::CopyOut { plan, format } => Ok(Output::Copy {
-                    rows: self.stream(bind(plan, params)?).await?,
+                    rows: self
+                        .stream(bind(plan, params)?, Some(plan_key(plan)))
+                        .await?,
                     format: format.clone(),
                 }),
                 Kind::Matview(command) => matview::execute(self, command).await,
@@ -573,9 +578,10 @@ impl Session {
                     })
                 }
                 Kind::Plan(plan) => {
+                    let key = plan_key(plan);
                     let plan = bind(plan, params)?;
                     tracing::debug!(plan = %plan.display_indent(), "executing");
-                    self.execute_plan(plan).await
+                    self.execute_plan(plan, key).await
                 }
             }
         }
@@ -651,12 +657,24 @@ impl Session {
             .await?)
     }
 
-    /// Starts running a query plan on the query runtime.
-    async fn stream(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream> {
+    /// Starts running a query plan on the query runtime. `key` names the plan across its runs
+    /// ([`crate::lanes`]): the lane it runs in is chosen by what it read last time.
+    async fn stream(
+        &self,
+        plan: LogicalPlan,
+        key: Option<u64>,
+    ) -> Result<SendableRecordBatchStream> {
         let query = self.ctx.execute_logical_plan(plan).await?;
         let context = Arc::new(query.task_ctx());
         let plan = query.create_physical_plan().await?;
-        Ok(executor::stream(plan, context))
+        let Some(key) = key else {
+            return Ok(executor::stream(plan, context, Lane::Interactive, |_| {}));
+        };
+        let shared = Arc::clone(&self.shared);
+        let lane = shared.scans.lane(key);
+        Ok(executor::stream(plan, context, lane, move |plan| {
+            shared.scans.record(key, plan)
+        }))
     }
 
     /// Parses, plans and runs every statement of `sql` in order (the simple query protocol).
@@ -678,7 +696,8 @@ impl Session {
         ddl::create_table_from_batches(self, name, batches).await
     }
 
-    async fn execute_plan(&self, plan: LogicalPlan) -> Result<Output> {
+    /// Runs a bound plan; `key` names its unbound form ([`crate::lanes`]).
+    async fn execute_plan(&self, plan: LogicalPlan, key: u64) -> Result<Output> {
         match plan {
             LogicalPlan::Ddl(ddl) => ddl::execute(self, ddl).await,
             LogicalPlan::Statement(PlanStatement::SetVariable(set)) => {
@@ -725,13 +744,13 @@ impl Session {
                     rows: Some(rows),
                 })
             }
-            plan => Ok(Output::Rows(self.stream(plan).await?)),
+            plan => Ok(Output::Rows(self.stream(plan, Some(key)).await?)),
         }
     }
 
     /// Runs a plan that reports how many rows it wrote (its single `count` value).
     pub(crate) async fn count_rows(&self, plan: LogicalPlan) -> Result<usize> {
-        let batches: Vec<_> = self.stream(plan).await?.try_collect().await?;
+        let batches: Vec<_> = self.stream(plan, None).await?.try_collect().await?;
         Ok(written_rows(&batches) as usize)
     }
 }
