@@ -46,17 +46,28 @@ static BULK: LazyLock<Runtime> = LazyLock::new(|| {
         .expect("the bulk query runtime starts")
 });
 
-/// The niceness of the bulk lane's threads: Linux then gives a runnable interactive thread about
-/// nine times their share of a core.
+/// How much nicer than the server the bulk lane's threads are: Linux then gives a runnable
+/// interactive thread about nine times their share of a core.
 const BULK_NICENESS: libc::c_int = 10;
 
-/// Lowers the calling thread's scheduling priority.
+/// The niceness Linux allows at most.
+#[cfg(target_os = "linux")]
+const MAX_NICENESS: libc::c_int = 19;
+
+/// Lowers the calling thread's scheduling priority below the server's own, so a server started
+/// with `nice` keeps its bulk lane below its interactive one.
 fn rank_lower() {
-    // SAFETY: setpriority reads only its integer arguments; on Linux, PRIO_PROCESS with id 0 is
-    // the calling thread. A failure leaves the thread at normal priority, which is harmless.
+    // SAFETY: getpriority and setpriority read only their integer arguments; on Linux,
+    // PRIO_PROCESS with id 0 is the calling thread. A failure leaves the thread at the server's
+    // priority, which is harmless.
     #[cfg(target_os = "linux")]
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, BULK_NICENESS);
+        let own = libc::getpriority(libc::PRIO_PROCESS, 0);
+        libc::setpriority(
+            libc::PRIO_PROCESS,
+            0,
+            (own + BULK_NICENESS).min(MAX_NICENESS),
+        );
     }
 }
 
@@ -261,6 +272,7 @@ mod tests {
         let threads = threads.lock().unwrap().clone();
         assert_eq!(threads[0].0, "hangar-query");
         assert_eq!(threads[1].0, "hangar-bulk");
-        assert_eq!(threads[1].1, threads[0].1 + i64::from(BULK_NICENESS));
+        let nicer = (threads[0].1 + i64::from(BULK_NICENESS)).min(i64::from(MAX_NICENESS));
+        assert_eq!(threads[1].1, nicer);
     }
 }

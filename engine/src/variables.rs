@@ -10,7 +10,9 @@ use std::sync::{Arc, RwLock};
 use datafusion::arrow::array::{ArrayRef, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::cast::as_string_array;
 use datafusion::config::ConfigOptions;
+use datafusion::execution::SessionState;
 use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
 use datafusion::prelude::SessionContext;
 use datafusion::scalar::ScalarValue;
@@ -31,6 +33,8 @@ fn defaults() -> BTreeMap<String, String> {
         ("integer_datetimes", "on"),
         ("intervalstyle", "postgres"),
         ("is_superuser", "on"),
+        // Hangar compiles no query code; asyncpg reads this before its type introspection.
+        ("jit", "off"),
         ("lc_collate", "C.UTF-8"),
         ("lc_ctype", "C.UTF-8"),
         ("max_identifier_length", "63"),
@@ -77,31 +81,7 @@ impl Variables {
 
     /// Applies `SET name = value`.
     pub(crate) fn set(&self, name: &str, value: &str, ctx: &SessionContext) -> Result<()> {
-        let name = normalize(name);
-        let value = value.trim_matches('\'').to_string();
-        if name.starts_with("datafusion.") {
-            ctx.state_ref()
-                .write()
-                .config_mut()
-                .options_mut()
-                .set(&name, &value)?;
-            return Ok(());
-        }
-        if name == "timezone" {
-            let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default")
-            {
-                "UTC".to_string()
-            } else {
-                value.clone()
-            };
-            ctx.state_ref()
-                .write()
-                .config_mut()
-                .options_mut()
-                .set("datafusion.execution.time_zone", &tz)?;
-        }
-        self.values.write().expect("lock").insert(name, value);
-        Ok(())
+        set(&self.values, &ctx.state_ref(), name, value)
     }
 
     /// Restores one setting (`RESET name`), or every one (`RESET ALL`, `DISCARD ALL`), to the value
@@ -178,8 +158,10 @@ impl Variables {
         })
     }
 
-    /// Registers the session's `current_setting(name)` and `version()` functions.
+    /// Registers the session's `current_setting(name)`, `set_config(name, value, is_local)` and
+    /// `version()` functions.
     pub(crate) fn register_functions(&self, ctx: &SessionContext) {
+        ctx.register_udf(self.set_config(ctx));
         let values = Arc::clone(&self.values);
         let state = ctx.state_weak_ref();
         let current_setting = create_udf(
@@ -248,6 +230,88 @@ impl Variables {
         );
         ctx.register_udf(version_udf);
     }
+}
+
+impl Variables {
+    /// `set_config(name, value, is_local)`: `SET name = value` as a function, which answers the new
+    /// value (asyncpg turns `jit` off with it before its type introspection). Hangar's statements
+    /// commit one by one, so a transaction-local setting lasts the session, as a `SET` does.
+    fn set_config(&self, ctx: &SessionContext) -> datafusion::logical_expr::ScalarUDF {
+        let values = Arc::clone(&self.values);
+        let state = ctx.state_weak_ref();
+        create_udf(
+            "set_config",
+            vec![DataType::Utf8, DataType::Utf8, DataType::Boolean],
+            DataType::Utf8,
+            Volatility::Volatile,
+            Arc::new(move |args: &[ColumnarValue]| {
+                let state = state.upgrade().ok_or_else(|| {
+                    datafusion::error::DataFusionError::Execution("session closed".into())
+                })?;
+                let rows = args
+                    .iter()
+                    .find_map(|a| match a {
+                        ColumnarValue::Array(a) => Some(a.len()),
+                        ColumnarValue::Scalar(_) => None,
+                    })
+                    .unwrap_or(1);
+                let names = args[0].to_array(rows)?;
+                let new_values = args[1].to_array(rows)?;
+                let set_one = |(name, value): (Option<&str>, Option<&str>)| {
+                    let (Some(name), Some(value)) = (name, value) else {
+                        return Ok(None);
+                    };
+                    set(&values, &state, name, value)
+                        .map(|()| Some(value.to_string()))
+                        .map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string()))
+                };
+                let out = as_string_array(&names)?
+                    .iter()
+                    .zip(as_string_array(&new_values)?.iter())
+                    .map(set_one)
+                    .collect::<datafusion::error::Result<StringArray>>()?;
+                Ok(match (&args[0], &args[1]) {
+                    (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_)) => {
+                        ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?)
+                    }
+                    _ => ColumnarValue::Array(Arc::new(out)),
+                })
+            }),
+        )
+    }
+}
+
+/// Sets a setting: DataFusion's own in the session's DataFusion config, the others in its map.
+fn set(
+    values: &RwLock<BTreeMap<String, String>>,
+    state: &parking_lot::RwLock<SessionState>,
+    name: &str,
+    value: &str,
+) -> Result<()> {
+    let name = normalize(name);
+    let value = value.trim_matches('\'').to_string();
+    if name.starts_with("datafusion.") {
+        state
+            .write()
+            .config_mut()
+            .options_mut()
+            .set(&name, &value)?;
+        return Ok(());
+    }
+    if name == "timezone" {
+        let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default") {
+            "UTC".to_string()
+        } else {
+            value.clone()
+        };
+        state
+            .write()
+            .config_mut()
+            .options_mut()
+            .set("datafusion.execution.time_zone", &tz)?;
+    }
+    values.write().expect("lock").insert(name, value);
+    Ok(())
 }
 
 /// Reads a setting: DataFusion's own from `datafusion_entries`, the others from the session's map.

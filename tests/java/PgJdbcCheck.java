@@ -32,6 +32,13 @@ public class PgJdbcCheck {
             check(types.keySet().equals(new LinkedHashSet<>(List.of("n_nationkey", "n_name", "n_regionkey", "n_comment"))),
                   "columns " + types);
             check(types.get("n_nationkey") == Types.BIGINT, "n_nationkey type " + types);
+            // A decimal column's precision and scale, which pgjdbc computes from atttypmod.
+            try (ResultSet cols = meta.getColumns(null, "public", "orders", "o_totalprice")) {
+                check(cols.next(), "o_totalprice missing");
+                check(cols.getInt("DATA_TYPE") == Types.NUMERIC && cols.getInt("COLUMN_SIZE") == 15
+                        && cols.getInt("DECIMAL_DIGITS") == 2,
+                      "o_totalprice " + cols.getInt("DATA_TYPE") + " " + cols.getInt("COLUMN_SIZE") + " " + cols.getInt("DECIMAL_DIGITS"));
+            }
 
             // pgjdbc prepares on the server from the 5th run; from then on results come in binary.
             try (PreparedStatement ps = conn.prepareStatement(

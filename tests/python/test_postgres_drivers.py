@@ -92,15 +92,19 @@ def test_asyncpg_prepared_statements(hangar):
             names = [r["n_name"] for r in await statement.fetch(3)]
             # A parameter typed only by its cast is encoded with the cast's type, as in Postgres.
             cast = await conn.fetchrow("SELECT $1::int + 1 AS x, $2::date AS d", 41, datetime.date(2020, 1, 2))
+            # A codec for a named type makes asyncpg introspect it (pg_type joined with pg_namespace).
+            await conn.set_type_codec("numeric", schema="pg_catalog", encoder=str, decoder=str, format="text")
+            price = await conn.fetchval("SELECT o_totalprice FROM orders ORDER BY o_orderkey LIMIT 1")
             csv = io.BytesIO()
             await conn.copy_from_query("SELECT r_name FROM region ORDER BY 1", output=csv, format="csv", header=True)
-            return names, cast, csv.getvalue().decode()
+            return names, cast, price, csv.getvalue().decode()
         finally:
             await conn.close()
 
-    names, cast, csv = asyncio.run(run())
+    names, cast, price, csv = asyncio.run(run())
     assert names == ["ALGERIA", "ARGENTINA", "BRAZIL"]
     assert (cast["x"], cast["d"]) == (42, datetime.date(2020, 1, 2))
+    assert isinstance(price, str) and float(price) > 0, price
     assert csv.splitlines() == ["r_name", "AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST"]
 
 
@@ -116,6 +120,9 @@ def test_sqlalchemy_inspects_columns_keys_and_indexes(hangar):
             ("n_comment", "TEXT", False, None),
         ]
         assert [c["name"] for c in inspector.get_columns("refreshes", schema="hangar")][:3] == ["view", "version", "trigger"]
+        # A decimal column keeps its precision and scale (read from atttypmod by format_type).
+        price = next(c for c in inspector.get_columns("orders") if c["name"] == "o_totalprice")
+        assert str(price["type"]) == "NUMERIC(15, 2)"
         # Hangar's tables have no keys, indexes or constraints; the inspector must say so, not fail.
         assert inspector.get_pk_constraint("nation")["constrained_columns"] == []
         assert inspector.get_foreign_keys("nation") == []

@@ -170,6 +170,50 @@ async fn reset_restores_what_the_session_started_with() {
 }
 
 #[tokio::test]
+async fn set_config_sets_as_set_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    // What asyncpg sends before it introspects a type: jit is off, and stays off.
+    assert_eq!(
+        text_rows(
+            &client,
+            "SELECT current_setting('jit') AS cur, set_config('jit', 'off', false) AS new"
+        )
+        .await,
+        vec![vec![Some("off".into()), Some("off".into())]]
+    );
+    // The new value is answered, and later statements see it, DataFusion's settings included.
+    assert_eq!(
+        text_rows(
+            &client,
+            "SELECT set_config('application_name', 'dashboards', false), \
+                            set_config('datafusion.execution.batch_size', '4096', true)"
+        )
+        .await,
+        vec![vec![Some("dashboards".into()), Some("4096".into())]]
+    );
+    assert_eq!(
+        text_rows(&client, "SHOW application_name").await,
+        vec![vec![Some("dashboards".into())]]
+    );
+    assert_eq!(
+        text_rows(
+            &client,
+            "SELECT current_setting('datafusion.execution.batch_size')"
+        )
+        .await,
+        vec![vec![Some("4096".into())]]
+    );
+    let err = client
+        .simple_query("SELECT set_config('datafusion.no_such_setting', '1', false)")
+        .await
+        .unwrap_err();
+    assert!(err.as_db_error().is_some(), "{err}");
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn result_columns_may_share_a_name() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;

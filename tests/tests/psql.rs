@@ -69,7 +69,8 @@ async fn psql_describes_the_warehouse() {
     let lineitem = psql(addr, "\\d lineitem").await;
     for (column, ty) in [
         ("l_orderkey", "bigint"),
-        ("l_quantity", "numeric"),
+        // A decimal column's precision and scale, which psql reads from `atttypmod`.
+        ("l_quantity", "numeric(15,2)"),
         ("l_shipdate", "date"),
         ("l_comment", ""),
     ] {

@@ -653,6 +653,18 @@ pub struct PgCatalogStaticTables {
 }
 
 impl PgCatalogStaticTables {
+    /// The tables decoded once per process and shared by every session: they never change, and
+    /// decoding them took most of the time to open a session.
+    pub fn shared() -> Result<Arc<Self>> {
+        static SHARED: std::sync::OnceLock<Arc<PgCatalogStaticTables>> =
+            std::sync::OnceLock::new();
+        if let Some(tables) = SHARED.get() {
+            return Ok(Arc::clone(tables));
+        }
+        let tables = Arc::new(Self::try_new()?);
+        Ok(Arc::clone(SHARED.get_or_init(|| tables)))
+    }
+
     pub fn try_new() -> Result<Self> {
         let tables = Self {
             pg_aggregate: Self::create_arrow_table(
@@ -1501,7 +1513,7 @@ pub fn setup_pg_catalog<P>(
 where
     P: PgCatalogContextProvider,
 {
-    let static_tables = Arc::new(PgCatalogStaticTables::try_new()?);
+    let static_tables = PgCatalogStaticTables::shared()?;
     let pg_catalog = Arc::new(PgCatalogSchemaProvider::try_new(
         session_context.state().catalog_list().clone(),
         static_tables.clone(),

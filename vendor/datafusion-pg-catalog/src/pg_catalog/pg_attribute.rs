@@ -150,7 +150,7 @@ impl<C: CatalogInfo> PgAttributeTable<C> {
                                     attnums.push(attnum);
                                     attndimss.push(0); // No array support for now
                                     attcacheoffs.push(-1); // Not cached
-                                    atttymods.push(-1); // No type modifiers
+                                    atttymods.push(Self::type_modifier(field.data_type()));
                                     attbyvals.push(by_val);
                                     attaligns.push(align.to_string());
                                     attstorages.push(storage.to_string());
@@ -220,6 +220,22 @@ impl<C: CatalogInfo> PgAttributeTable<C> {
         // Create a record batch
         let batch = RecordBatch::try_new(this.schema.clone(), arrays)?;
         Ok(batch)
+    }
+
+    /// The `atttypmod` Postgres gives a column of this type: `numeric(p,s)` carries its precision
+    /// and scale (`((p << 16) | s) + 4`, what `format_type` reads back), other types none (-1).
+    fn type_modifier(data_type: &DataType) -> i32 {
+        match data_type {
+            DataType::Decimal32(p, s)
+            | DataType::Decimal64(p, s)
+            | DataType::Decimal128(p, s)
+            | DataType::Decimal256(p, s)
+                if *s >= 0 =>
+            {
+                (((*p as i32) << 16) | *s as i32) + 4
+            }
+            _ => -1,
+        }
     }
 
     /// Map DataFusion data types to PostgreSQL type information
