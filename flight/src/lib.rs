@@ -11,6 +11,7 @@ mod auth;
 pub mod error;
 mod metadata;
 mod plain;
+mod planned;
 mod prepared;
 mod running;
 mod server;

@@ -37,6 +37,7 @@ use crate::auth::Tokens;
 use crate::error::status;
 use crate::metadata;
 use crate::plain::{plain_batch, plain_schema};
+use crate::planned::Planned;
 use crate::prepared::{Handle, parameter_schema, row_params};
 use crate::running::Running;
 
@@ -52,6 +53,7 @@ pub(crate) struct HangarFlightSql {
     sql_info: SqlInfoData,
     xdbc_types: XdbcTypeInfoData,
     running: Running,
+    planned: Planned,
 }
 
 impl std::fmt::Debug for HangarFlightSql {
@@ -70,6 +72,7 @@ impl HangarFlightSql {
             sql_info: metadata::sql_info(),
             xdbc_types: metadata::xdbc_types(),
             running: Running::default(),
+            planned: Planned::default(),
         }
     }
 
@@ -311,20 +314,22 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandStatementQuery,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let session = self.session(&request)?;
+        let user = self.tokens.user(request.metadata())?;
+        let session = self.engine.session(&user).map_err(|e| status(&e))?;
         let prepared = plan_one(&session, &query.query).await?;
         let info = if prepared.returns_rows() {
             // A fresh id in front of the SQL makes each ticket name one execution, for cancel.
             let mut handle = uuid::Uuid::new_v4().as_bytes().to_vec();
             handle.extend_from_slice(query.query.as_bytes());
-            let ticket = TicketStatementQuery {
-                statement_handle: handle.into(),
-            };
-            flight_info(
-                ticket,
+            let info = flight_info(
+                TicketStatementQuery {
+                    statement_handle: handle.clone().into(),
+                },
                 &plain_schema(&prepared.schema()),
                 request.into_inner(),
-            )?
+            )?;
+            self.planned.keep(user, handle, session, prepared);
+            info
         } else {
             run_command(&session, &prepared, None, request.into_inner()).await?
         };
@@ -347,10 +352,18 @@ impl FlightSqlService for HangarFlightSql {
             .get(16..)
             .and_then(|sql| std::str::from_utf8(sql).ok())
             .ok_or_else(|| Status::invalid_argument("not a statement ticket of this server"))?;
-        let session = self.session(&request)?;
-        let prepared = plan_one(&session, sql).await?;
+        let user = self.tokens.user(request.metadata())?;
+        let plan = match self.planned.take(&user, &ticket.statement_handle) {
+            Some(plan) => plan,
+            None => {
+                let session = self.engine.session(&user).map_err(|e| status(&e))?;
+                let prepared = plan_one(&session, sql).await?;
+                Arc::new((session, prepared))
+            }
+        };
+        let (session, prepared) = plan.as_ref();
         let output = session
-            .execute(&prepared, None)
+            .execute(prepared, None)
             .await
             .map_err(|e| status(&e))?;
         let ticket_bytes = request.get_ref().ticket.to_vec();

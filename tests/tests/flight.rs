@@ -145,6 +145,38 @@ async fn queries_updates_and_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_runs_again_and_on_any_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = server(dir.path(), &[]).await;
+    let second = server(dir.path(), &[]).await;
+    let mut c = client(&first).await;
+    c.execute_update(
+        "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(id, name)".into(),
+        None,
+    )
+    .await
+    .unwrap();
+    let info = c
+        .execute("SELECT name FROM t ORDER BY id".into(), None)
+        .await
+        .unwrap();
+    // The server that planned the query runs its plan; a second DoGet of the ticket plans again;
+    // another server over the same warehouse runs it from the SQL the ticket carries.
+    assert_eq!(
+        strings(&fetch(&mut c, info.clone()).await, "name"),
+        ["a", "b"]
+    );
+    assert_eq!(
+        strings(&fetch(&mut c, info.clone()).await, "name"),
+        ["a", "b"]
+    );
+    let mut other = client(&second).await;
+    assert_eq!(strings(&fetch(&mut other, info).await, "name"), ["a", "b"]);
+    first.shutdown().await.unwrap();
+    second.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handshake_issues_a_token_that_later_calls_present() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
