@@ -2,9 +2,10 @@
 """Runs Hangar's benchmarks side by side with their references, on the same TPC-H data in one run,
 and writes reports with plots to docs/benchmarks/.
 
-    python3 benchmarks/run.py [tpch] [transfer] [concurrency] [--scale 1] [--runs 3] [--duration 15]
+    python3 benchmarks/run.py [tpch] [transfer] [concurrency] [settings] [--scale 1] [--runs 3]
+                              [--duration 15] [--set name=value …]
 
-With no benchmark named, all three run. See docs/benchmarks.md."""
+With no benchmark named, all four run. See docs/benchmarks.md."""
 
 import argparse
 import shlex
@@ -13,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hangar_bench import concurrency, report, server, tpch, transfer
+from hangar_bench import concurrency, report, server, settings, tpch, transfer
 
 REPO = Path(__file__).resolve().parents[1]
-BENCHMARKS = ["tpch", "transfer", "concurrency"]
+BENCHMARKS = ["tpch", "transfer", "concurrency", "settings"]
 
 
 def main() -> None:
@@ -29,8 +30,13 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32,128", help="client counts (default 1,8,32,128)")
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
     parser.add_argument("--binary", type=Path, help="a hangar binary to run instead of building one")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="settings: a DataFusion setting to compare with its default (default: Hangar's)")
     parser.add_argument("--note", default="", help="a sentence every report carries, e.g. about the machine")
     args = parser.parse_args()
+    if bad := [pair for pair in args.set if "=" not in pair]:
+        parser.error(f"--set takes NAME=VALUE, not {', '.join(bad)}")
+    overrides = dict(pair.split("=", 1) for pair in args.set)
     if unknown := set(args.benchmarks) - set(BENCHMARKS):
         parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
     chosen = args.benchmarks or BENCHMARKS
@@ -53,6 +59,9 @@ def main() -> None:
             print("Concurrency", flush=True)
             clients = [int(c) for c in args.clients.split(",")]
             print(concurrency.run(hangar, clients, args.duration, context))
+        if "settings" in chosen:
+            print("Settings", flush=True)
+            print(settings.run(hangar, args.runs, overrides, context))
     finally:
         hangar.stop()
 

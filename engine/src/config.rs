@@ -60,5 +60,13 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     // - LZ4 instead of ZSTD(3): decoding is cheaper, and the scans of TPC-H are decode bound on 2
     //   cores: geometric mean 0.89x for DataFusion, 0.70x for DuckDB. Files are about 40% larger.
     options.execution.parquet.compression = Some("lz4_raw".into());
+    // Measured at TPC-H SF 1 on the 2-core machine with DataFusion in-process on Hangar's layout,
+    // interleaved query by query (docs/benchmarks.md, "Levers"):
+    // - A join whose smaller side is estimated under 64 MiB or 4 Mi rows builds one hash table that
+    //   every partition probes (DataFusion's default: 1 MiB or 128 Ki rows), instead of
+    //   repartitioning both sides by the key. q18 0.52x, q7 0.63x, q9 0.82x; the sum of the 22
+    //   queries 0.90x. 16 MiB / 1 Mi rows kept most joins partitioned (0.96x); 256 MiB gained no more.
+    options.optimizer.hash_join_single_partition_threshold = 64 * 1024 * 1024;
+    options.optimizer.hash_join_single_partition_threshold_rows = 4 * 1024 * 1024;
     config
 }
