@@ -9,7 +9,6 @@ DataFusion lists), so this compares what the server really runs with."""
 import statistics
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import datafusion
 import psycopg
@@ -17,8 +16,8 @@ import psycopg
 from . import report
 from .server import TPCH_ROWS, Hangar
 from .timing import geomean
+from .tpch import QUERIES
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
 DEFAULTS, CHOSEN = "DataFusion defaults", "chosen settings"
 # Settings that name things rather than shape a query (Hangar's catalog, the writer's name), and
 # the runtime's, which Hangar's flags set (`--memory-limit`, `--spill-dir`) and sessions do not show.

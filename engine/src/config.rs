@@ -65,7 +65,8 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     // - A join whose smaller side is estimated under 64 MiB or 4 Mi rows builds one hash table that
     //   every partition probes (DataFusion's default: 1 MiB or 128 Ki rows), instead of
     //   repartitioning both sides by the key. q18 0.52x, q7 0.63x, q9 0.82x; the sum of the 22
-    //   queries 0.90x. 16 MiB / 1 Mi rows kept most joins partitioned (0.96x); 256 MiB gained no more.
+    //   queries 0.90x. 16 MiB / 1 Mi rows gained less (0.96x on the join-heavy queries, q18 not at all);
+    //   256 MiB gained no more.
     options.optimizer.hash_join_single_partition_threshold = 64 * 1024 * 1024;
     options.optimizer.hash_join_single_partition_threshold_rows = 4 * 1024 * 1024;
     config

@@ -248,15 +248,7 @@ impl Variables {
                 let state = state.upgrade().ok_or_else(|| {
                     datafusion::error::DataFusionError::Execution("session closed".into())
                 })?;
-                let rows = args
-                    .iter()
-                    .find_map(|a| match a {
-                        ColumnarValue::Array(a) => Some(a.len()),
-                        ColumnarValue::Scalar(_) => None,
-                    })
-                    .unwrap_or(1);
-                let names = args[0].to_array(rows)?;
-                let new_values = args[1].to_array(rows)?;
+                let arrays = ColumnarValue::values_to_arrays(args)?;
                 let set_one = |(name, value): (Option<&str>, Option<&str>)| {
                     let (Some(name), Some(value)) = (name, value) else {
                         return Ok(None);
@@ -265,9 +257,9 @@ impl Variables {
                         .map(|()| Some(value.to_string()))
                         .map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string()))
                 };
-                let out = as_string_array(&names)?
+                let out = as_string_array(&arrays[0])?
                     .iter()
-                    .zip(as_string_array(&new_values)?.iter())
+                    .zip(as_string_array(&arrays[1])?.iter())
                     .map(set_one)
                     .collect::<datafusion::error::Result<StringArray>>()?;
                 Ok(match (&args[0], &args[1]) {

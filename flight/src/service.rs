@@ -78,8 +78,12 @@ impl HangarFlightSql {
 
     /// A session for the caller of `request` (Flight calls carry no session state of their own).
     fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
-        let user = self.tokens.user(request.metadata())?;
-        self.engine.session(&user).map_err(|e| status(&e))
+        self.session_of(&self.tokens.user(request.metadata())?)
+    }
+
+    /// A session for `user`.
+    fn session_of(&self, user: &str) -> Result<Session, Status> {
+        self.engine.session(user).map_err(|e| status(&e))
     }
 
     /// The `FlightInfo` for a metadata command whose results have `schema`.
@@ -315,7 +319,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let user = self.tokens.user(request.metadata())?;
-        let session = self.engine.session(&user).map_err(|e| status(&e))?;
+        let session = self.session_of(&user)?;
         let prepared = plan_one(&session, &query.query).await?;
         let info = if prepared.returns_rows() {
             // A fresh id in front of the SQL makes each ticket name one execution, for cancel.
@@ -356,7 +360,7 @@ impl FlightSqlService for HangarFlightSql {
         let plan = match self.planned.take(&user, &ticket.statement_handle) {
             Some(plan) => plan,
             None => {
-                let session = self.engine.session(&user).map_err(|e| status(&e))?;
+                let session = self.session_of(&user)?;
                 let prepared = plan_one(&session, sql).await?;
                 Arc::new((session, prepared))
             }
