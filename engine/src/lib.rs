@@ -14,6 +14,7 @@ mod copy;
 mod cursor;
 mod ddl;
 mod duplicate_names;
+mod dynamic_filter_rows;
 mod engine;
 mod error;
 mod executor;

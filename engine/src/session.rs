@@ -27,6 +27,7 @@ use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
 use crate::duplicate_names::{alias_columns, is_duplicate_names, may_share_names, restore_names};
+use crate::dynamic_filter_rows::DynamicFilterRows;
 use crate::engine::Shared;
 use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
@@ -265,6 +266,7 @@ impl Session {
             .with_default_features()
             .with_analyzer_rules(analyzer_rules())
             .with_optimizer_rule(Arc::new(LikeEscape))
+            .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
