@@ -103,7 +103,11 @@ fn place(
     own: Option<u64>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     if let Some(filter) = join_filters_of(&plan, joins, own) {
-        return Ok(Arc::new(FilterExec::try_new(filter, plan)?));
+        // The filter only saves work: a plan it cannot be put into runs without it.
+        return Ok(match FilterExec::try_new(filter, Arc::clone(&plan)) {
+            Ok(filtered) => Arc::new(filtered),
+            Err(_) => plan,
+        });
     }
     let join = plan.is::<HashJoinExec>().then(|| produced(&plan).next());
     let passed_on = own.filter(|_| passes_rows_through(&plan));
