@@ -15,7 +15,7 @@
 //! - the join that made the filter reads the scan's rows straight away: it looks every row up in
 //!   its table anyway (TPC-H q9 was 1.18× slower with the filter before its own join);
 //! - a filter that turns out to keep most rows (a join to every supplier) stops being evaluated
-//!   once it has seen [`TRIAL_ROWS`] rows ([`WhileSelective`]).
+//!   once it has seen at least [`TRIAL_ROWS`] rows and kept more than half ([`WhileSelective`]).
 //!
 //! A dynamic filter holds all the rows that can still matter (it starts as `true`), so filtering
 //! with it early, or not at all, changes no result.
@@ -37,7 +37,6 @@ use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::Result;
 use datafusion::logical_expr::ColumnarValue;
 use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_expr::expressions::DynamicFilterPhysicalExpr;
 use datafusion::physical_expr::projection::ProjectionExprs;
 use datafusion::physical_expr::utils::{conjunction, split_conjunction};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
@@ -148,10 +147,8 @@ fn join_filters_of(
     let filters: Vec<_> = split_conjunction(&predicate)
         .into_iter()
         .filter(|expr| {
-            expr.downcast_ref::<DynamicFilterPhysicalExpr>().is_some()
-                && expr
-                    .expression_id()
-                    .is_some_and(|id| joins.contains(&id) && Some(id) != own)
+            expr.expression_id()
+                .is_some_and(|id| joins.contains(&id) && Some(id) != own)
         })
         .filter_map(|expr| on_output(expr, projection))
         .map(|filter| Arc::new(WhileSelective::new(filter)) as Arc<dyn PhysicalExpr>)
@@ -171,9 +168,9 @@ fn on_output(
     }
 }
 
-/// A join filter that, once its join has built its table, judges itself on the first
-/// [`TRIAL_ROWS`] rows, in all partitions together: if it kept more than half, it lets every row
-/// through from then on without looking them up.
+/// A join filter that, once its join has built its table, counts the rows it keeps, in all
+/// partitions together: as soon as it has seen [`TRIAL_ROWS`] rows or more and kept more than half
+/// of them, it lets every row through from then on without looking them up.
 #[derive(Debug)]
 struct WhileSelective {
     filter: Arc<dyn PhysicalExpr>,
@@ -278,7 +275,9 @@ mod tests {
     use datafusion::arrow::array::{ArrayRef, Int64Array};
     use datafusion::arrow::datatypes::Field;
     use datafusion::logical_expr::Operator;
-    use datafusion::physical_expr::expressions::{BinaryExpr, Column, lit};
+    use datafusion::physical_expr::expressions::{
+        BinaryExpr, Column, DynamicFilterPhysicalExpr, lit,
+    };
 
     use super::*;
 
