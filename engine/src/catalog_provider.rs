@@ -4,6 +4,7 @@
 //! the catalog version the server knows, tables are DataFusion `ListingTable`s over their Parquet
 //! files. Per-session schemas (`pg_catalog`) are kept in memory beside the persisted ones.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -13,11 +14,15 @@ use datafusion::catalog::{
     CatalogProvider, ScanArgs, ScanResult, SchemaProvider, Session as DfSession, TableProvider,
 };
 use datafusion::common::Statistics;
+use datafusion::config::{ParquetOptions, TableParquetOptions};
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::execution::cache::cache_manager::FileStatisticsCache;
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::logical_expr::dml::InsertOp;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 use hangar_catalog::{Catalog, TableEntry, TableFormat};
@@ -26,12 +31,29 @@ use hangar_catalog::{Catalog, TableEntry, TableFormat};
 type BuiltTables = HashMap<(String, String), (TableEntry, Arc<dyn TableProvider>)>;
 
 /// Table providers built from catalog entries, shared by all sessions, rebuilt when an entry changes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct TableCache {
     built: Mutex<BuiltTables>,
+    /// The Parquet reading options every session starts with: the shared providers are built with
+    /// them, and a session that changed them gets a table built for its own.
+    defaults: ParquetOptions,
+    /// The runtime's cache of each file's statistics, shared by all tables and sessions.
+    statistics: Option<Arc<FileStatisticsCache>>,
 }
 
 impl TableCache {
+    pub(crate) fn new(runtime: &RuntimeEnv) -> Self {
+        Self {
+            built: Mutex::default(),
+            defaults: crate::config::session_defaults()
+                .options()
+                .execution
+                .parquet
+                .clone(),
+            statistics: runtime.cache_manager.get_file_statistic_cache(),
+        }
+    }
+
     fn get_or_build(
         &self,
         schema: &str,
@@ -45,26 +67,42 @@ impl TableCache {
         {
             return Ok(Arc::clone(provider));
         }
-        let provider = listing_table(entry)?;
+        let provider: Arc<dyn TableProvider> = Arc::new(ParquetTable {
+            data: listing_table(entry, &self.defaults, self.statistics.clone())?,
+            defaults: self.defaults.clone(),
+            statistics: self.statistics.clone(),
+            entry: entry.clone(),
+        });
         built.insert(key, (entry.clone(), Arc::clone(&provider)));
         Ok(provider)
     }
 }
 
-/// The listing options Hangar uses for a table format.
+/// The listing options Hangar uses for a table format, reading with the given Parquet options.
 pub(crate) fn listing_options(
     format: TableFormat,
     partition_columns: Vec<(String, datafusion::arrow::datatypes::DataType)>,
+    parquet: &ParquetOptions,
 ) -> ListingOptions {
     match format {
-        TableFormat::Parquet => ListingOptions::new(Arc::new(ParquetFormat::default()))
-            .with_file_extension(".parquet")
-            .with_table_partition_cols(partition_columns),
+        TableFormat::Parquet => {
+            let options = TableParquetOptions {
+                global: parquet.clone(),
+                ..TableParquetOptions::default()
+            };
+            ListingOptions::new(Arc::new(ParquetFormat::default().with_options(options)))
+                .with_file_extension(".parquet")
+                .with_table_partition_cols(partition_columns)
+        }
     }
 }
 
 /// Builds the DataFusion table over a catalog entry's files.
-fn listing_table(entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
+fn listing_table(
+    entry: &TableEntry,
+    parquet: &ParquetOptions,
+    statistics: Option<Arc<FileStatisticsCache>>,
+) -> DfResult<ListingTable> {
     let url = ListingTableUrl::parse(&entry.location)?;
     let (partitions, files): (Vec<_>, Vec<_>) = entry
         .schema
@@ -81,38 +119,50 @@ fn listing_table(entry: &TableEntry) -> DfResult<Arc<dyn TableProvider>> {
         files.into_iter().cloned().collect::<Vec<_>>(),
     ));
     let config = ListingTableConfig::new(url)
-        .with_listing_options(listing_options(entry.format, partition_columns))
+        .with_listing_options(listing_options(entry.format, partition_columns, parquet))
         .with_schema(file_schema);
-    let table = Arc::new(ListingTable::try_new(config)?);
-    Ok(match &entry.view {
-        Some(view) => Arc::new(MaterializedViewTable {
-            data: table,
-            query: view.query.clone(),
-        }),
-        None => table,
-    })
+    Ok(ListingTable::try_new(config)?.with_cache(statistics))
 }
 
-/// A materialized view's current version: its files, read like a table's, but read-only and listed
-/// as a view, with its defining query.
+/// A table's or a materialized view's current files, read with the Parquet options of the session
+/// that scans them: `SET datafusion.execution.parquet.…` applies to the next query.
 #[derive(Debug)]
-struct MaterializedViewTable {
-    data: Arc<ListingTable>,
-    query: String,
+struct ParquetTable {
+    /// The table as read with the options sessions start with.
+    data: ListingTable,
+    defaults: ParquetOptions,
+    statistics: Option<Arc<FileStatisticsCache>>,
+    entry: TableEntry,
+}
+
+impl ParquetTable {
+    /// The table as the session reads it: the shared one, unless the session changed how Parquet
+    /// is read.
+    fn for_session(&self, state: &dyn DfSession) -> DfResult<Cow<'_, ListingTable>> {
+        let parquet = &state.config_options().execution.parquet;
+        if *parquet == self.defaults {
+            return Ok(Cow::Borrowed(&self.data));
+        }
+        listing_table(&self.entry, parquet, self.statistics.clone()).map(Cow::Owned)
+    }
 }
 
 #[async_trait]
-impl TableProvider for MaterializedViewTable {
+impl TableProvider for ParquetTable {
     fn schema(&self) -> SchemaRef {
         self.data.schema()
     }
 
+    /// A materialized view is listed as a view, with its defining query.
     fn table_type(&self) -> TableType {
-        TableType::View
+        match self.entry.view {
+            Some(_) => TableType::View,
+            None => TableType::Base,
+        }
     }
 
     fn get_table_definition(&self) -> Option<&str> {
-        Some(&self.query)
+        self.entry.view.as_ref().map(|view| view.query.as_str())
     }
 
     async fn scan(
@@ -122,7 +172,9 @@ impl TableProvider for MaterializedViewTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        self.data.scan(state, projection, filters, limit).await
+        self.for_session(state)?
+            .scan(state, projection, filters, limit)
+            .await
     }
 
     async fn scan_with_args<'a>(
@@ -130,7 +182,7 @@ impl TableProvider for MaterializedViewTable {
         state: &dyn DfSession,
         args: ScanArgs<'a>,
     ) -> DfResult<ScanResult> {
-        self.data.scan_with_args(state, args).await
+        self.for_session(state)?.scan_with_args(state, args).await
     }
 
     fn supports_filters_pushdown(
@@ -138,6 +190,26 @@ impl TableProvider for MaterializedViewTable {
         filters: &[&Expr],
     ) -> DfResult<Vec<TableProviderFilterPushDown>> {
         self.data.supports_filters_pushdown(filters)
+    }
+
+    /// `INSERT` writes new files with the session's Parquet settings. A materialized view changes
+    /// only by its refresh (statements that insert into one are refused before planning).
+    async fn insert_into(
+        &self,
+        state: &dyn DfSession,
+        input: Arc<dyn ExecutionPlan>,
+        insert_op: InsertOp,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        match self.entry.view {
+            Some(_) => Err(DataFusionError::Plan(
+                "a materialized view changes only by its refresh".into(),
+            )),
+            None => {
+                self.for_session(state)?
+                    .insert_into(state, input, insert_op)
+                    .await
+            }
+        }
     }
 
     fn statistics(&self) -> Option<Statistics> {

@@ -183,11 +183,11 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
             .iter()
             .map(|f| (f.name().clone(), f.data_type().clone()))
             .collect();
-        let options = listing_options(TableFormat::Parquet, partitions);
+        let state = session.ctx.state();
+        let parquet = &state.config_options().execution.parquet;
+        let options = listing_options(TableFormat::Parquet, partitions, parquet);
         let table_url = ListingTableUrl::parse(url.as_str())?;
-        let inferred = options
-            .infer_schema(&session.ctx.state(), &table_url)
-            .await?;
+        let inferred = options.infer_schema(&state, &table_url).await?;
         inferred
             .fields()
             .iter()

@@ -9,11 +9,13 @@
 //! predicate filters those rows, but evaluating the query's own predicates inside the Parquet
 //! decoder made TPC-H slower as a whole (docs/benchmarks.md). This rule does the one without the
 //! other: above each Parquet scan whose predicate holds join filters, it evaluates them on the
-//! decoded batches.
+//! decoded batches; where the query's own filter of the scan's rows comes first (a date range), the
+//! join filters go above it, to look up only the rows it keeps.
 //!
 //! Two cases where the filter would cost more than it saves are left out:
-//! - the join that made the filter reads the scan's rows straight away: it looks every row up in
-//!   its table anyway (TPC-H q9 was 1.18× slower with the filter before its own join);
+//! - the join that made the filter reads the scan's rows straight away, or through the query's
+//!   own filters: it looks every row up in its table anyway (TPC-H q9 was 1.18× slower with the
+//!   filter before its own join);
 //! - a filter that turns out to keep most rows (a join to every supplier) stops being evaluated
 //!   once it has seen at least [`TRIAL_ROWS`] rows and kept more than half ([`WhileSelective`]).
 //!
@@ -101,7 +103,7 @@ fn place(
     joins: &HashSet<u64>,
     own: Option<u64>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
-    if let Some(filter) = join_filters_of(&plan, joins, own) {
+    if let Some(filter) = join_filters_above(&plan, joins, own) {
         // The filter only saves work: a plan it cannot be put into runs without it.
         return Ok(match FilterExec::try_new(filter, Arc::clone(&plan)) {
             Ok(filtered) => Arc::new(filtered),
@@ -125,9 +127,29 @@ fn place(
     replace_children_if_necessary(plan, children)
 }
 
-/// Whether `plan` hands its input's rows on as they are, at no cost per row worth saving.
+/// Whether `plan` hands on its input's rows, or some of them, at no cost per row worth saving.
 fn passes_rows_through(plan: &Arc<dyn ExecutionPlan>) -> bool {
-    plan.is::<ProjectionExec>() || plan.is::<CooperativeExec>()
+    plan.is::<ProjectionExec>() || plan.is::<CooperativeExec>() || plan.is::<FilterExec>()
+}
+
+/// The join filters but `own` to evaluate on `node`'s output: the scan's, above the query's own
+/// filter of a scan (comparisons with constants, cheaper than a lookup, so they go first), or above
+/// the scan itself.
+fn join_filters_above(
+    node: &Arc<dyn ExecutionPlan>,
+    joins: &HashSet<u64>,
+    own: Option<u64>,
+) -> Option<Arc<dyn PhysicalExpr>> {
+    let Some(filter) = node.downcast_ref::<FilterExec>() else {
+        return join_filters_of(node, joins, own);
+    };
+    let filters = join_filters_of(filter.input(), joins, own)?;
+    let projection = filter
+        .projection()
+        .as_ref()
+        .map(|columns| ProjectionExprs::from_indices(columns, &filter.input().schema()));
+    // `None` when the filter drops a column the join filters read: they go below it then.
+    on_output(&filters, projection.as_ref())
 }
 
 /// The join filters of `node`'s predicate but `own`, on its output columns, if `node` is a Parquet

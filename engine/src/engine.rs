@@ -58,12 +58,13 @@ impl Engine {
         if let Some(limit) = config.memory_limit {
             runtime = runtime.with_memory_limit(limit, 1.0);
         }
+        let runtime = Arc::new(runtime.build()?);
         let shared = Shared {
-            runtime: Arc::new(runtime.build()?),
+            tables: TableCache::new(&runtime),
+            runtime,
             config,
             stores,
             catalog,
-            tables: TableCache::default(),
             scans: ScanHistory::default(),
             refresh_locks: RefreshLocks::default(),
             clock,

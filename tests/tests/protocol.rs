@@ -169,6 +169,65 @@ async fn reset_restores_what_the_session_started_with() {
     s.shutdown().await.unwrap();
 }
 
+/// The `row_groups_pruned_statistics` metric of a scan in an `EXPLAIN ANALYZE` plan.
+fn pruned_row_groups(plan: &str) -> &str {
+    let metric = plan
+        .split("row_groups_pruned_statistics=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row group metric:\n{plan}"));
+    metric.split([',', ']']).next().unwrap().trim()
+}
+
+/// `SET datafusion.execution.parquet.…` changes how the session's next statements write Parquet
+/// (rows per row group, for `CREATE TABLE AS` and `INSERT` alike) and read it (whether row groups
+/// are skipped by their statistics); other sessions keep reading as before.
+#[tokio::test]
+async fn parquet_settings_apply_to_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    client
+        .batch_execute(
+            "SET datafusion.execution.parquet.max_row_group_size = 1000; \
+             CREATE TABLE numbers AS SELECT value AS n FROM generate_series(1, 10000); \
+             INSERT INTO numbers SELECT value FROM generate_series(10001, 12000)",
+        )
+        .await
+        .unwrap();
+    // The inserted file's two row groups; the first file is skipped by its statistics.
+    let explain = "EXPLAIN ANALYZE SELECT count(*) FROM numbers WHERE n = 11000";
+    let plan = |client| async move { text_rows(client, explain).await[0][1].clone().unwrap() };
+    assert_eq!(
+        pruned_row_groups(&plan(&client).await),
+        "2 total → 1 matched"
+    );
+    client
+        .batch_execute("SET datafusion.execution.parquet.pruning = false")
+        .await
+        .unwrap();
+    let unpruned = plan(&client).await;
+    assert!(
+        !unpruned.contains("row_groups_pruned_statistics=2 total → 1 matched"),
+        "{unpruned}"
+    );
+    let count = "SELECT count(*) FROM numbers WHERE n = 11000";
+    assert_eq!(
+        text_rows(&client, count).await,
+        vec![vec![Some("1".into())]]
+    );
+    let other = connect(&s).await;
+    assert_eq!(
+        pruned_row_groups(&plan(&other).await),
+        "2 total → 1 matched"
+    );
+    client.batch_execute("RESET ALL").await.unwrap();
+    assert_eq!(
+        pruned_row_groups(&plan(&client).await),
+        "2 total → 1 matched"
+    );
+    s.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn set_config_sets_as_set_does() {
     let dir = tempfile::tempdir().unwrap();
