@@ -22,6 +22,10 @@ use crate::encode::{data_rows, result_fields};
 /// The signature that opens a binary copy, then its flags and header-extension length (both 0).
 const BINARY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
+/// The size of the buffers rows are written into, and the room below which a new one is taken.
+const BUFFER_SIZE: usize = 64 * 1024;
+const ROW_ROOM: usize = 4 * 1024;
+
 /// The response that streams `rows` to the client in `format`.
 pub(crate) fn copy_response(
     rows: SendableRecordBatchStream,
@@ -36,23 +40,24 @@ pub(crate) fn copy_response(
     let fields = Arc::new(result_fields(&schema, &wire_format, Some(options))?);
     let data_rows = data_rows(rows, fields).boxed();
     // What comes before the first row (the binary signature, a header line) travels with it, so
-    // the row count pgwire reports counts rows only; with no rows it goes alone.
-    let opening = opening(&format, &schema);
+    // the row count pgwire reports counts rows only; with no rows it goes alone. Rows are written
+    // one after another into one buffer and sent as slices of it: no allocation per row.
     let copy_data = stream::unfold(
-        (data_rows, Some(opening), format),
-        |(mut rows, mut opening, format)| async move {
-            match rows.next().await {
+        (data_rows, opening(&format, &schema), format),
+        |(mut rows, mut pending, format)| async move {
+            let data = match rows.next().await {
                 Some(Ok(row)) => {
-                    let mut out = opening.take().unwrap_or_default();
-                    let data =
-                        copy_row(&row, &format, &mut out).map(|()| CopyData::new(out.freeze()));
-                    Some((data, (rows, opening, format)))
+                    if pending.capacity() - pending.len() < ROW_ROOM {
+                        pending.reserve(BUFFER_SIZE);
+                    }
+                    copy_row(&row, &format, &mut pending)
+                        .map(|()| CopyData::new(pending.split().freeze()))
                 }
-                Some(Err(e)) => Some((Err(e), (rows, None, format))),
-                None => opening
-                    .filter(|o| !o.is_empty())
-                    .map(|o| (Ok(CopyData::new(o.freeze())), (rows, None, format))),
-            }
+                Some(Err(e)) => Err(e),
+                None if !pending.is_empty() => Ok(CopyData::new(pending.split().freeze())),
+                None => return None,
+            };
+            Some((data, (rows, pending, format)))
         },
     );
     Ok(Response::CopyOut(CopyResponse::new(
@@ -83,31 +88,44 @@ fn copy_row(row: &DataRow, format: &CopyFormat, out: &mut BytesMut) -> PgWireRes
         out.put_slice(&row.data);
         return Ok(());
     }
-    let fields = fields(&row.data, row.field_count)?;
-    put_line(fields.into_iter(), format, out);
+    let mut fields = Fields {
+        rest: &row.data,
+        left: row.field_count,
+    };
+    put_line(fields.by_ref(), format, out);
+    if fields.left != 0 || !fields.rest.is_empty() {
+        return Err(PgWireError::ApiError("malformed data row".into()));
+    }
     Ok(())
 }
 
-/// Splits a data row's bytes into its fields (`None` for NULL).
-fn fields(data: &[u8], count: i16) -> PgWireResult<Vec<Option<&[u8]>>> {
-    let malformed = || PgWireError::ApiError("malformed data row".into());
-    let mut fields = Vec::with_capacity(count.max(0) as usize);
-    let mut rest = data;
-    for _ in 0..count {
-        let (length, tail) = rest.split_first_chunk::<4>().ok_or_else(malformed)?;
-        let length = i32::from_be_bytes(*length);
-        if length < 0 {
-            fields.push(None);
-            rest = tail;
-        } else {
-            let (value, tail) = tail
-                .split_at_checked(length as usize)
-                .ok_or_else(malformed)?;
-            fields.push(Some(value));
-            rest = tail;
+/// A data row's fields (`None` for NULL), read from its bytes; it stops early at malformed bytes,
+/// leaving `left` above zero.
+struct Fields<'a> {
+    rest: &'a [u8],
+    left: i16,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = Option<&'a [u8]>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left <= 0 {
+            return None;
         }
+        let (length, tail) = self.rest.split_first_chunk::<4>()?;
+        let length = i32::from_be_bytes(*length);
+        let (value, rest) = match usize::try_from(length) {
+            Err(_) => (None, tail), // a negative length: NULL
+            Ok(length) => {
+                let (value, rest) = tail.split_at_checked(length)?;
+                (Some(value), rest)
+            }
+        };
+        self.rest = rest;
+        self.left -= 1;
+        Some(value)
     }
-    Ok(fields)
 }
 
 /// Appends one line of text or CSV values, with its newline.
@@ -163,18 +181,25 @@ fn put_line<'a>(
     out.put_u8(b'\n');
 }
 
-/// A text-format value: backslash, newline, carriage return, tab and the delimiter escaped.
+/// A text-format value: backslash, newline, carriage return, tab and the delimiter escaped. Runs
+/// without any of them, most values whole, are copied at once.
 fn put_text(value: &[u8], delimiter: u8, out: &mut BytesMut) {
-    for &b in value {
-        match b {
-            b'\\' => out.put_slice(b"\\\\"),
-            b'\n' => out.put_slice(b"\\n"),
-            b'\r' => out.put_slice(b"\\r"),
-            b'\t' => out.put_slice(b"\\t"),
-            b if b == delimiter => out.put_slice(&[b'\\', b]),
-            b => out.put_u8(b),
-        }
+    let mut rest = value;
+    while let Some(at) = rest
+        .iter()
+        .position(|&b| matches!(b, b'\\' | b'\n' | b'\r' | b'\t') || b == delimiter)
+    {
+        let escaped = match rest[at] {
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            b => b, // the backslash, the delimiter
+        };
+        out.put_slice(&rest[..at]);
+        out.put_slice(&[b'\\', escaped]);
+        rest = &rest[at + 1..];
     }
+    out.put_slice(rest);
 }
 
 /// A quoted CSV value: the quote and escape characters inside it escaped.

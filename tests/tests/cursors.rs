@@ -107,6 +107,32 @@ async fn copy_to_stdout_in_text_csv_and_binary() {
         "id,word,odd\n1,plain,a\tb\n2,NULL,back\\slash\n3,\"say \"\"hi\"\", then\",\"two\nlines\"\n"
     );
 
+    // Another delimiter is escaped where a value holds it.
+    let piped = copy_out(
+        &client,
+        "COPY (SELECT 'a|b' AS s, 'c\rd' AS t) TO STDOUT WITH (DELIMITER '|')",
+    )
+    .await;
+    assert_eq!(String::from_utf8(piped).unwrap(), "a\\|b|c\\rd\n");
+
+    // Many rows, through many of the buffers rows are written into: the same lines as the rows
+    // of the query.
+    let lines = "SELECT l_orderkey, l_comment FROM lineitem ORDER BY l_orderkey, l_linenumber";
+    let copied = copy_out(&client, &format!("COPY ({lines}) TO STDOUT")).await;
+    let expected: String = text_rows(&client, lines)
+        .await
+        .into_iter()
+        .map(|row| {
+            format!(
+                "{}\t{}\n",
+                row[0].as_deref().unwrap(),
+                row[1].as_deref().unwrap()
+            )
+        })
+        .collect();
+    assert!(expected.len() > 1 << 20, "{} bytes", expected.len());
+    assert!(String::from_utf8(copied).unwrap() == expected);
+
     // A table with a column list, and the old option syntax psql's \copy writes.
     let region = copy_out(&client, "COPY region (r_regionkey, r_name) TO STDOUT CSV").await;
     assert_eq!(
