@@ -31,6 +31,7 @@ mod regtype_text;
 mod scalar_subquery;
 mod scheduler;
 mod session;
+mod shared_subplans;
 mod statement;
 mod system_tables;
 mod user_keyword;

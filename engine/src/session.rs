@@ -38,6 +38,7 @@ use crate::regtype_text::rewrite_regtype_text;
 use crate::scalar_subquery::{
     has_scalar_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
 };
+use crate::shared_subplans::{HangarQueryPlanner, JoinSharedSubplans, ShareRepeatedAggregates};
 use crate::statement::{Parsed, Piece, Statement};
 use crate::user_keyword::rewrite_user_keyword;
 use crate::variables::Variables;
@@ -266,7 +267,10 @@ impl Session {
             .with_default_features()
             .with_analyzer_rules(analyzer_rules())
             .with_optimizer_rule(Arc::new(LikeEscape))
+            .with_optimizer_rule(Arc::new(ShareRepeatedAggregates))
+            .with_query_planner(Arc::new(HangarQueryPlanner))
             .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
+            .with_physical_optimizer_rule(Arc::new(JoinSharedSubplans))
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
