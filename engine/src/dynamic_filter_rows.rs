@@ -9,13 +9,14 @@
 //! predicate filters those rows, but evaluating the query's own predicates inside the Parquet
 //! decoder made TPC-H slower as a whole (docs/benchmarks.md). This rule does the one without the
 //! other: above each Parquet scan whose predicate holds join filters, it evaluates them on the
-//! decoded batches; where the query's own filter of the scan's rows comes first (a date range), the
-//! join filters go above it, to look up only the rows it keeps.
+//! decoded batches. Where the query's own filter of the scan's rows makes only cheap comparisons (a
+//! date range), the join filters go above it, to look up only the rows it keeps; below a filter that
+//! compares strings, which costs more per row than a lookup, they go first.
 //!
 //! Two cases where the filter would cost more than it saves are left out:
 //! - the join that made the filter reads the scan's rows straight away, or through the query's
-//!   own filters: it looks every row up in its table anyway (TPC-H q9 was 1.18× slower with the
-//!   filter before its own join);
+//!   own cheap filters: it looks every row up in its table anyway (TPC-H q9 was 1.18× slower with
+//!   the filter before its own join, q3 1.09× with it below its date range);
 //! - a filter that turns out to keep most rows (a join to every supplier) stops being evaluated
 //!   once it has seen at least [`TRIAL_ROWS`] rows and kept more than half ([`WhileSelective`]).
 //!
@@ -39,6 +40,7 @@ use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::Result;
 use datafusion::logical_expr::ColumnarValue;
 use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::projection::ProjectionExprs;
 use datafusion::physical_expr::utils::{conjunction, split_conjunction};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
@@ -129,12 +131,46 @@ fn place(
 
 /// Whether `plan` hands on its input's rows, or some of them, at no cost per row worth saving.
 fn passes_rows_through(plan: &Arc<dyn ExecutionPlan>) -> bool {
-    plan.is::<ProjectionExec>() || plan.is::<CooperativeExec>() || plan.is::<FilterExec>()
+    plan.is::<ProjectionExec>()
+        || plan.is::<CooperativeExec>()
+        || plan
+            .downcast_ref::<FilterExec>()
+            .is_some_and(|filter| !compares_strings(filter))
 }
 
-/// The join filters but `own` to evaluate on `node`'s output: the scan's, above the query's own
-/// filter of a scan (comparisons with constants, cheaper than a lookup, so they go first), or above
-/// the scan itself.
+/// Whether `filter` compares strings (TPC-H q19's ship modes and instructions): slower per row
+/// than a join filter's lookup, so the join filter goes first, below it (q19 was 1.5× slower with
+/// the lookup after its string comparisons, or with none).
+fn compares_strings(filter: &FilterExec) -> bool {
+    let schema = filter.input().schema();
+    let mut strings = false;
+    let _ = filter.predicate().apply(|expr| {
+        if let Some(column) = expr.downcast_ref::<Column>() {
+            strings |= schema
+                .fields()
+                .get(column.index())
+                .is_some_and(|field| is_string(field.data_type()));
+        }
+        Ok(if strings {
+            TreeNodeRecursion::Stop
+        } else {
+            TreeNodeRecursion::Continue
+        })
+    });
+    strings
+}
+
+/// Whether values of `data_type` are strings or bytes.
+fn is_string(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Dictionary(_, values) => is_string(values),
+        other => other.is_string() || other.is_binary(),
+    }
+}
+
+/// The join filters but `own` to evaluate on `node`'s output: above the query's own filter of a
+/// scan where it makes only cheap comparisons (numbers and dates with constants), so that the
+/// lookups are made only for the rows it keeps; else above the scan itself.
 fn join_filters_above(
     node: &Arc<dyn ExecutionPlan>,
     joins: &HashSet<u64>,
@@ -143,6 +179,9 @@ fn join_filters_above(
     let Some(filter) = node.downcast_ref::<FilterExec>() else {
         return join_filters_of(node, joins, own);
     };
+    if compares_strings(filter) {
+        return None;
+    }
     let filters = join_filters_of(filter.input(), joins, own)?;
     let projection = filter
         .projection()

@@ -144,7 +144,8 @@ const Q17_ONE_BRAND: &str = "SELECT sum(l_extendedprice) FROM lineitem, part \
 /// aggregate of `lineitem` by part. The join's filter of part keys removes the other rows as they
 /// leave the scan, before they reach the aggregate (engine/src/dynamic_filter_rows.rs); it comes
 /// after the query's date range, which is cheaper. The other scan of `lineitem` goes through its
-/// date range straight into its join, which gets no filter. With row-level Parquet filtering
+/// date range straight into its join, which gets no filter; a filter comparing strings comes
+/// after the join filter instead. With row-level Parquet filtering
 /// switched on, the scan filters and no filter is added. All give the same sum.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_filters_remove_rows_as_they_leave_the_scan() {
@@ -172,6 +173,24 @@ async fn join_filters_remove_rows_as_they_leave_the_scan() {
             "the filter kept {kept} of {dated} rows:\n{plan}"
         );
     }
+
+    // TPC-H q19 compares strings (ship modes, instructions) in its filter of `lineitem`, which
+    // costs more per row than the lookup of its join's filter: that goes below it.
+    let plan = text_rows(&client, &format!("EXPLAIN ANALYZE {}", tpch_query(19))).await[0][1]
+        .clone()
+        .unwrap();
+    let lines: Vec<&str> = plan.lines().map(str::trim_start).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("FilterExec: WhileSelective"))
+        .unwrap_or_else(|| panic!("a join filter in q19:\n{plan}"));
+    assert!(
+        lines[at - 1].starts_with("FilterExec:")
+            && lines[at - 1].contains("l_shipmode")
+            && lines[at + 1].contains("lineitem"),
+        "the join filter between the scan and the string comparisons:\n{plan}"
+    );
+
     let sum = text_rows(&client, Q17_ONE_BRAND).await;
 
     text_rows(
