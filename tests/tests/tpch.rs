@@ -133,37 +133,62 @@ fn output_rows(line: &str) -> u64 {
     (number.parse::<f64>().expect("a count") * scale) as u64
 }
 
-/// TPC-H q17's shape, for a brand that has parts at scale factor 0.01, with a date range on both
-/// scans of `lineitem`.
+/// TPC-H q17's shape, for a brand that has parts at scale factor 0.01.
 const Q17_ONE_BRAND: &str = "SELECT sum(l_extendedprice) FROM lineitem, part \
+    WHERE p_partkey = l_partkey AND p_brand = 'Brand#23' AND l_quantity < \
+    (SELECT 0.2 * avg(l_quantity) FROM lineitem WHERE l_partkey = p_partkey)";
+
+/// The same, with a date range on both scans of `lineitem`.
+const Q17_DATED: &str = "SELECT sum(l_extendedprice) FROM lineitem, part \
     WHERE p_partkey = l_partkey AND p_brand = 'Brand#23' AND l_shipdate < date '1997-01-01' \
     AND l_quantity < (SELECT 0.2 * avg(l_quantity) FROM lineitem \
     WHERE l_partkey = p_partkey AND l_shipdate < date '1997-01-01')";
 
+/// The lines of the `EXPLAIN ANALYZE` plan of `query`, and where its join filters are.
+async fn join_filter_lines(
+    client: &tokio_postgres::Client,
+    query: &str,
+) -> (Vec<String>, Vec<usize>) {
+    let plan = text_rows(client, &format!("EXPLAIN ANALYZE {query}")).await[0][1]
+        .clone()
+        .unwrap();
+    let lines: Vec<String> = plan.lines().map(|l| l.trim_start().to_string()).collect();
+    let filters = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("FilterExec: WhileSelective"))
+        .collect();
+    (lines, filters)
+}
+
 /// In TPC-H q17, 4% of `lineitem` here (0.1% in the real query) joins to `part` through an
 /// aggregate of `lineitem` by part. The join's filter of part keys removes the other rows as they
-/// leave the scan, before they reach the aggregate (engine/src/dynamic_filter_rows.rs); it comes
-/// after the query's date range, which is cheaper. The other scan of `lineitem` goes through its
-/// date range straight into its join, which gets no filter; a filter comparing strings comes
-/// after the join filter instead. With row-level Parquet filtering
-/// switched on, the scan filters and no filter is added. All give the same sum.
+/// leave the scan, before they reach the aggregate (engine/src/dynamic_filter_rows.rs). The other
+/// scan of `lineitem` goes straight into its join, which gets no filter: it looks every row up
+/// anyway. Where a date range of the query's own comes first, the join filters go above it, its
+/// comparisons being cheaper than a lookup; a filter comparing strings comes after them. With
+/// row-level Parquet filtering switched on, the scan filters and no filter is added. All give the
+/// same sum.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_filters_remove_rows_as_they_leave_the_scan() {
     let s = server(tpch_warehouse(), &[]).await;
     let client = connect(&s).await;
-    let explain = format!("EXPLAIN ANALYZE {Q17_ONE_BRAND}");
-    let plan = text_rows(&client, &explain).await[0][1].clone().unwrap();
-    let lines: Vec<&str> = plan.lines().map(str::trim_start).collect();
-    let filters: Vec<usize> = (0..lines.len())
-        .filter(|&i| lines[i].starts_with("FilterExec: WhileSelective"))
-        .collect();
-    assert_eq!(
-        filters.len(),
-        1,
-        "a filter above one scan of lineitem:\n{plan}"
+    let (lines, filters) = join_filter_lines(&client, Q17_ONE_BRAND).await;
+    let plan = lines.join("\n");
+    assert_eq!(filters.len(), 1, "a filter above one scan:\n{plan}");
+    let (kept, scanned) = (
+        output_rows(&lines[filters[0]]),
+        output_rows(&lines[filters[0] + 1]),
     );
+    assert!(lines[filters[0] + 1].contains("lineitem"), "{plan}");
+    assert!(
+        kept > 0 && kept * 10 < scanned,
+        "the filter kept {kept} of {scanned} rows:\n{plan}"
+    );
+
+    let (lines, filters) = join_filter_lines(&client, Q17_DATED).await;
+    let plan = lines.join("\n");
+    assert_eq!(filters.len(), 2, "a filter above each date range:\n{plan}");
     for i in filters {
-        let (kept, dated) = (output_rows(lines[i]), output_rows(lines[i + 1]));
+        let (kept, dated) = (output_rows(&lines[i]), output_rows(&lines[i + 1]));
         assert!(
             lines[i + 1].starts_with("FilterExec: l_shipdate") && lines[i + 2].contains("lineitem"),
             "the date range, then the scan, below the join filter:\n{plan}"
@@ -176,13 +201,10 @@ async fn join_filters_remove_rows_as_they_leave_the_scan() {
 
     // TPC-H q19 compares strings (ship modes, instructions) in its filter of `lineitem`, which
     // costs more per row than the lookup of its join's filter: that goes below it.
-    let plan = text_rows(&client, &format!("EXPLAIN ANALYZE {}", tpch_query(19))).await[0][1]
-        .clone()
-        .unwrap();
-    let lines: Vec<&str> = plan.lines().map(str::trim_start).collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("FilterExec: WhileSelective"))
+    let (lines, filters) = join_filter_lines(&client, &tpch_query(19)).await;
+    let plan = lines.join("\n");
+    let at = *filters
+        .first()
         .unwrap_or_else(|| panic!("a join filter in q19:\n{plan}"));
     assert!(
         lines[at - 1].starts_with("FilterExec:")
@@ -198,8 +220,8 @@ async fn join_filters_remove_rows_as_they_leave_the_scan() {
         "SET datafusion.execution.parquet.pushdown_filters = true",
     )
     .await;
-    let plan = text_rows(&client, &explain).await[0][1].clone().unwrap();
-    assert!(!plan.contains("WhileSelective"), "{plan}");
+    let (lines, filters) = join_filter_lines(&client, Q17_ONE_BRAND).await;
+    assert!(filters.is_empty(), "{}", lines.join("\n"));
     assert_eq!(text_rows(&client, Q17_ONE_BRAND).await, sum);
     s.shutdown().await.unwrap();
 }
