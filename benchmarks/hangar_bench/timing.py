@@ -14,6 +14,8 @@ class Timing:
     runs: list[float]
     result: object = None
     """What the warm-up run returned, for checks (a row count, say)."""
+    client_cpu: float | None = None
+    """CPU seconds (user + system) the client's process used per run, where it is a process."""
 
     @property
     def median(self) -> float:

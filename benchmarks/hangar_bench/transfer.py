@@ -8,6 +8,7 @@ Three paths, each next to its reference:
 - into a pyarrow Table: Hangar's Flight SQL endpoint (ADBC) vs DuckDB reading the Parquet files
   in-process."""
 
+import resource
 import shlex
 import subprocess
 from dataclasses import dataclass
@@ -93,8 +94,13 @@ def _psql(psql: list[str], args: list[str], rows: int, runs: int) -> Timing:
     lines = subprocess.run(psql + check, check=True, capture_output=True).stdout.count(b"\n")
     if lines != rows:
         raise RuntimeError(f"{shlex.join(psql + check)} printed {lines} lines, not {rows}")
-    return measure(lambda: subprocess.run(psql + args, check=True, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.PIPE), runs)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timing = measure(lambda: subprocess.run(psql + args, check=True, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE), runs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    timing.client_cpu = cpu / (runs + 1)  # the warm-up run included
+    return timing
 
 
 def _flight(hangar: Hangar, select: str, rows: int, runs: int) -> Timing:
@@ -122,18 +128,27 @@ def _report(paths: list[Comparison]) -> str:
     def runs(timing: Timing) -> str:
         return ", ".join(f"{t:.3f}" for t in timing.runs)
 
+    def client_cpu(p: Comparison) -> str:
+        if not isinstance(p.hangar, Timing) or p.hangar.client_cpu is None:
+            return "–"
+        return f"{p.hangar.client_cpu:.3f} / {p.reference.client_cpu:.3f}"
+
     medians = report.table(
-        ["path", "Hangar (s)", "reference", "reference (s)", "Hangar ÷ reference"],
+        ["path", "Hangar (s)", "reference", "reference (s)", "Hangar ÷ reference",
+         "psql's own CPU per run (s), Hangar / reference"],
         [[p.name, f"{p.hangar.median:.3f}" if isinstance(p.hangar, Timing) else p.hangar, p.reference_name,
           f"{p.reference.median:.3f}",
-          report.ratio(p.hangar.median, p.reference.median) if isinstance(p.hangar, Timing) else "–"]
+          report.ratio(p.hangar.median, p.reference.median) if isinstance(p.hangar, Timing) else "–",
+          client_cpu(p)]
          for p in paths],
     )
     detail = report.table(
         ["path", "Hangar runs (s)", "reference runs (s)"],
         [[p.name, runs(p.hangar) if isinstance(p.hangar, Timing) else "–", runs(p.reference)] for p in paths],
     )
-    return f"{medians}\n\n{_plot(paths)}\n\nEvery timed run:\n\n{detail}\n"
+    floor = ("psql's own CPU time (user and system, from the operating system's accounting of child "
+             "processes) is work no server can take off it: psql reads the whole result, then prints it.")
+    return f"{medians}\n\n{floor}\n\n{_plot(paths)}\n\nEvery timed run:\n\n{detail}\n"
 
 
 def _plot(paths: list[Comparison]) -> str:
