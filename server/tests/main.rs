@@ -4,8 +4,34 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Starts `hangar serve` in `dir` and waits for its ready line; returns the child and the port.
-fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
+/// A `hangar serve` child process, killed when dropped, so that a failing test leaves no server
+/// running.
+struct Server(Child);
+
+impl std::ops::Deref for Server {
+    type Target = Child;
+
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already stopped, most of the time; a server a failed test left running is killed.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `hangar serve` in `dir` and waits for its ready line; returns the server and the port.
+fn start(dir: &std::path::Path, extra: &[&str]) -> (Server, u16) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hangar"))
         .args([
             "serve",
@@ -35,7 +61,7 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
         .map(|p| p.trim_end_matches(';'))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (child, port)
+    (Server(child), port)
 }
 
 /// `psql -c sql` against the server on `port`, unaligned and tuples only.
@@ -58,7 +84,7 @@ fn psql(port: u16, sql: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn stop(mut child: Child) -> std::process::ExitStatus {
+fn stop(mut child: Server) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
