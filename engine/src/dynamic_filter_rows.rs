@@ -41,9 +41,8 @@ use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::Result;
 use datafusion::logical_expr::ColumnarValue;
 use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::projection::ProjectionExprs;
-use datafusion::physical_expr::utils::{conjunction, split_conjunction};
+use datafusion::physical_expr::utils::{collect_columns, conjunction, split_conjunction};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::coop::CooperativeExec;
 use datafusion::physical_plan::filter::FilterExec;
@@ -140,21 +139,9 @@ fn passes_rows_through(plan: &Arc<dyn ExecutionPlan>) -> bool {
 /// the lookup after its string comparisons, or with none).
 fn compares_strings(filter: &FilterExec) -> bool {
     let schema = filter.input().schema();
-    let mut strings = false;
-    let _ = filter.predicate().apply(|expr| {
-        if let Some(column) = expr.downcast_ref::<Column>() {
-            strings |= schema
-                .fields()
-                .get(column.index())
-                .is_some_and(|field| is_string(field.data_type()));
-        }
-        Ok(if strings {
-            TreeNodeRecursion::Stop
-        } else {
-            TreeNodeRecursion::Continue
-        })
-    });
-    strings
+    collect_columns(filter.predicate())
+        .iter()
+        .any(|column| is_string(schema.field(column.index()).data_type()))
 }
 
 /// Whether values of `data_type` are strings or bytes.

@@ -1,7 +1,7 @@
 //! The Postgres protocol through tokio-postgres: simple and extended query, parameters, session
 //! settings and errors with their SQLSTATE.
 
-use crate::common::{connect, server, sqlstate, text_rows, try_connect};
+use crate::common::{connect, metric, server, sqlstate, text_rows, try_connect};
 
 #[tokio::test]
 async fn simple_and_extended_protocol_agree() {
@@ -169,15 +169,6 @@ async fn reset_restores_what_the_session_started_with() {
     s.shutdown().await.unwrap();
 }
 
-/// The `row_groups_pruned_statistics` metric of a scan in an `EXPLAIN ANALYZE` plan.
-fn pruned_row_groups(plan: &str) -> &str {
-    let metric = plan
-        .split("row_groups_pruned_statistics=")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no row group metric:\n{plan}"));
-    metric.split([',', ']']).next().unwrap().trim()
-}
-
 /// `SET datafusion.execution.parquet.…` changes how the session's next statements write Parquet
 /// (rows per row group, for `CREATE TABLE AS` and `INSERT` alike) and read it (whether row groups
 /// are skipped by their statistics); other sessions keep reading as before.
@@ -197,10 +188,8 @@ async fn parquet_settings_apply_to_the_session() {
     // The inserted file's two row groups; the first file is skipped by its statistics.
     let explain = "EXPLAIN ANALYZE SELECT count(*) FROM numbers WHERE n = 11000";
     let plan = |client| async move { text_rows(client, explain).await[0][1].clone().unwrap() };
-    assert_eq!(
-        pruned_row_groups(&plan(&client).await),
-        "2 total → 1 matched"
-    );
+    const PRUNED: &str = "row_groups_pruned_statistics";
+    assert_eq!(metric(&plan(&client).await, PRUNED), "2 total → 1 matched");
     client
         .batch_execute("SET datafusion.execution.parquet.pruning = false")
         .await
@@ -216,15 +205,9 @@ async fn parquet_settings_apply_to_the_session() {
         vec![vec![Some("1".into())]]
     );
     let other = connect(&s).await;
-    assert_eq!(
-        pruned_row_groups(&plan(&other).await),
-        "2 total → 1 matched"
-    );
+    assert_eq!(metric(&plan(&other).await, PRUNED), "2 total → 1 matched");
     client.batch_execute("RESET ALL").await.unwrap();
-    assert_eq!(
-        pruned_row_groups(&plan(&client).await),
-        "2 total → 1 matched"
-    );
+    assert_eq!(metric(&plan(&client).await, PRUNED), "2 total → 1 matched");
     s.shutdown().await.unwrap();
 }
 

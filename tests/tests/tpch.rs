@@ -4,7 +4,9 @@
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
-use crate::common::{connect, managed_folder, server, text_rows, tpch_query, tpch_warehouse};
+use crate::common::{
+    connect, managed_folder, metric, server, text_rows, tpch_query, tpch_warehouse,
+};
 
 const TABLES: [&str; 8] = [
     "nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
@@ -122,8 +124,7 @@ async fn tpch_queries_match_datafusion_in_process() {
 
 /// The `output_rows` metric of one line of an `EXPLAIN ANALYZE` plan.
 fn output_rows(line: &str) -> u64 {
-    let rows = line.split("output_rows=").nth(1).expect("output_rows");
-    let rows = rows.split([',', ']']).next().unwrap().trim();
+    let rows = metric(line, "output_rows");
     // Metrics print large counts with a unit: "6.09 K", "6.00 M".
     let (number, scale) = match rows.split_once(' ') {
         Some((n, "K")) => (n, 1e3),
