@@ -7,6 +7,7 @@ use std::sync::Arc;
 use datafusion::error::DataFusionError;
 use datafusion::execution::object_store::ObjectStoreRegistry;
 use object_store::ObjectStore;
+use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use url::Url;
 
@@ -145,11 +146,15 @@ fn mount(config: &StoreConfig) -> Result<Mount> {
         .chain(config.options.clone())
         .collect::<BTreeMap<_, _>>();
     let (store, root) = object_store::parse_url_opts(&url, options)?;
-    Ok(Mount {
-        url,
-        store: Arc::from(store),
-        root,
-    })
+    let store: Arc<dyn ObjectStore> = if url.scheme() == "file" {
+        // Deleting a folder's last file deletes the folders it leaves empty, so dropped tables
+        // and replaced view versions leave no empty folders behind. The walk up stops at the
+        // first folder that holds something else: at the latest, the warehouse's catalog.
+        Arc::new(LocalFileSystem::new().with_automatic_cleanup(true))
+    } else {
+        Arc::from(store)
+    };
+    Ok(Mount { url, store, root })
 }
 
 /// The standard environment variables of a cloud store's clients, as object_store option keys.
