@@ -25,6 +25,7 @@ mod information_schema;
 mod lanes;
 mod like_escape;
 mod matview;
+mod narrowing_filters;
 mod pg_catalog;
 mod pg_functions;
 mod regtype_text;

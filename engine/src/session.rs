@@ -34,6 +34,7 @@ use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::in_subquery::rewrite_in_subqueries;
 use crate::lanes::{Lane, plan_key};
 use crate::like_escape::LikeEscape;
+use crate::narrowing_filters::NarrowFilters;
 use crate::regtype_text::rewrite_regtype_text;
 use crate::scalar_subquery::{
     has_scalar_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
@@ -270,6 +271,7 @@ impl Session {
             .with_optimizer_rule(Arc::new(ShareRepeatedAggregates))
             .with_query_planner(Arc::new(HangarQueryPlanner))
             .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
+            .with_physical_optimizer_rule(Arc::new(NarrowFilters))
             .with_physical_optimizer_rule(Arc::new(JoinSharedSubplans))
             .build();
         let ctx = SessionContext::new_with_state(state);
