@@ -3,7 +3,7 @@
 and writes reports with plots to docs/benchmarks/.
 
     python3 benchmarks/run.py [tpch] [transfer] [concurrency] [settings] [--scale 1] [--runs 3]
-                              [--duration 15] [--set name=value …]
+                              [--warmup 3] [--duration 15] [--set name=value …]
 
 With no benchmark named, all four run. See docs/benchmarks.md."""
 
@@ -26,7 +26,8 @@ def main() -> None:
     parser.add_argument("benchmarks", nargs="*", help=f"which to run: {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--scale", type=float, default=1, help="TPC-H scale factor (default 1)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (default 3)")
-    parser.add_argument("--duration", type=float, default=15, help="seconds per client count (default 15)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds per client count not measured (default 3)")
+    parser.add_argument("--duration", type=float, default=15, help="seconds measured per client count (default 15)")
     parser.add_argument("--clients", default="1,8,32,128", help="client counts (default 1,8,32,128)")
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
     parser.add_argument("--binary", type=Path, help="a hangar binary to run instead of building one")
@@ -58,7 +59,7 @@ def main() -> None:
         if "concurrency" in chosen:
             print("Concurrency", flush=True)
             clients = [int(c) for c in args.clients.split(",")]
-            print(concurrency.run(hangar, clients, args.duration, context))
+            print(concurrency.run(hangar, clients, args.warmup, args.duration, context))
         if "settings" in chosen:
             print("Settings", flush=True)
             print(settings.run(hangar, args.runs, overrides, context))
