@@ -173,6 +173,39 @@ async fn reset_restores_what_the_session_started_with() {
 /// (rows per row group, for `CREATE TABLE AS` and `INSERT` alike) and read it (whether row groups
 /// are skipped by their statistics); other sessions keep reading as before.
 #[tokio::test]
+async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    client
+        .batch_execute(
+            "CREATE TABLE numbers AS SELECT value AS n, \
+             CASE WHEN value % 10 = 0 THEN NULL ELSE value % 7 END AS m \
+             FROM generate_series(1, 100000)",
+        )
+        .await
+        .unwrap();
+    // With `below` 5 the first term keeps a twentieth of each batch, and the later ones are
+    // evaluated on those rows only (engine/src/narrowing_filters.rs); with 50, on every row. A
+    // NULL `m` drops its row.
+    let query = "SELECT count(*), sum(n) FROM numbers WHERE n % 100 < $1 AND m > $2 AND n % 3 = 1";
+    for (below, above) in [(5i64, 2i64), (50, 0), (0, 0)] {
+        let expected: Vec<i64> = (1..=100_000i64)
+            .filter(|n| n % 100 < below && n % 10 != 0 && n % 7 > above && n % 3 == 1)
+            .collect();
+        let row = client.query_one(query, &[&below, &above]).await.unwrap();
+        assert_eq!(
+            row.get::<_, i64>(0),
+            expected.len() as i64,
+            "{below} {above}"
+        );
+        let sum = (!expected.is_empty()).then(|| expected.iter().sum::<i64>());
+        assert_eq!(row.get::<_, Option<i64>>(1), sum, "{below} {above}");
+    }
+    s.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn parquet_settings_apply_to_the_session() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
