@@ -36,7 +36,7 @@ use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result;
 use datafusion::logical_expr::ColumnarValue;
 use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::projection::ProjectionExprs;
 use datafusion::physical_expr::utils::{collect_columns, split_conjunction};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
@@ -82,9 +82,7 @@ impl PhysicalOptimizerRule for NarrowFilters {
 /// properties stay as they were (DataFusion derives constants and equal columns from the terms,
 /// which the operators above may rely on).
 fn narrowed(filter: &FilterExec) -> Option<FilterExec> {
-    if filter.predicate().is::<NarrowingAnd>() {
-        return None;
-    }
+    // A `NarrowingAnd` is one term, so a filter is never narrowed twice.
     let terms: Vec<_> = split_conjunction(filter.predicate())
         .into_iter()
         .cloned()
@@ -133,19 +131,19 @@ impl NarrowingAnd {
         Self { terms, rests }
     }
 
-    /// The terms from `from` (one or more) on.
-    fn rest(&self, from: usize) -> Result<&Rest> {
+    /// The terms from `from` (one or more) on, for batches of `schema`.
+    fn rest(&self, from: usize, schema: &Schema) -> Result<&Rest> {
         let slot = &self.rests[from - 1];
         if let Some(rest) = slot.get() {
             return Ok(rest);
         }
-        let rest = Rest::new(&self.terms[from..])?;
+        let rest = Rest::new(&self.terms[from..], schema)?;
         Ok(slot.get_or_init(|| rest))
     }
 }
 
 impl Rest {
-    fn new(terms: &[Arc<dyn PhysicalExpr>]) -> Result<Self> {
+    fn new(terms: &[Arc<dyn PhysicalExpr>], schema: &Schema) -> Result<Self> {
         let columns: Vec<usize> = terms
             .iter()
             .flat_map(collect_columns)
@@ -153,23 +151,21 @@ impl Rest {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        let projection = ProjectionExprs::from_indices(&columns, schema);
         let terms = terms
             .iter()
-            .map(|term| {
-                Arc::clone(term)
-                    .transform(|expr| {
-                        let Some(column) = expr.downcast_ref::<Column>() else {
-                            return Ok(Transformed::no(expr));
-                        };
-                        let index = columns.binary_search(&column.index()).expect("collected");
-                        Ok(Transformed::yes(
-                            Arc::new(Column::new(column.name(), index)) as Arc<dyn PhysicalExpr>,
-                        ))
-                    })
-                    .map(|transformed| transformed.data)
-            })
+            .map(|term| projection.project_expr(term))
             .collect::<Result<_>>()?;
         Ok(Self { columns, terms })
+    }
+}
+
+/// `kept` narrowed to where `truth` holds too; `None` stands for every row.
+fn and(kept: Option<BooleanBuffer>, truth: Option<BooleanBuffer>) -> Option<BooleanBuffer> {
+    match (kept, truth) {
+        (Some(kept), Some(truth)) => Some(&kept & &truth),
+        (kept, None) => kept,
+        (None, truth) => truth,
     }
 }
 
@@ -191,14 +187,9 @@ fn truth(value: ColumnarValue, rows: usize) -> Option<BooleanBuffer> {
 /// Where every one of `terms` is true on `batch`; `None` where all are true everywhere.
 fn all_true(terms: &[Arc<dyn PhysicalExpr>], batch: &RecordBatch) -> Result<Option<BooleanBuffer>> {
     let rows = batch.num_rows();
-    let mut kept: Option<BooleanBuffer> = None;
+    let mut kept = None;
     for term in terms {
-        if let Some(truth) = truth(term.evaluate(batch)?, rows) {
-            kept = Some(match kept {
-                Some(kept) => &kept & &truth,
-                None => truth,
-            });
-        }
+        kept = and(kept, truth(term.evaluate(batch)?, rows));
     }
     Ok(kept)
 }
@@ -233,7 +224,7 @@ impl PhysicalExpr for NarrowingAnd {
                     break;
                 }
                 if count as f64 <= rows as f64 * NARROW_AT {
-                    let rest = self.rest(index)?;
+                    let rest = self.rest(index, &batch.schema())?;
                     let mask = BooleanArray::new(so_far.clone(), None);
                     let subset = filter_record_batch(&batch.project(&rest.columns)?, &mask)?;
                     if let Some(within) = all_true(&rest.terms, &subset)? {
@@ -242,12 +233,7 @@ impl PhysicalExpr for NarrowingAnd {
                     break;
                 }
             }
-            if let Some(truth) = truth(term.evaluate(batch)?, rows) {
-                kept = Some(match kept {
-                    Some(kept) => &kept & &truth,
-                    None => truth,
-                });
-            }
+            kept = and(kept, truth(term.evaluate(batch)?, rows));
         }
         let kept = kept.unwrap_or_else(|| BooleanBuffer::new_set(rows));
         Ok(ColumnarValue::Array(Arc::new(BooleanArray::new(
@@ -267,11 +253,22 @@ impl PhysicalExpr for NarrowingAnd {
     }
 
     fn fmt_sql(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_terms(f, |term, f| term.fmt_sql(f))
+    }
+}
+
+impl NarrowingAnd {
+    /// Writes the terms joined by `AND`, each with `write`.
+    fn write_terms(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        write: impl Fn(&Arc<dyn PhysicalExpr>, &mut fmt::Formatter<'_>) -> fmt::Result,
+    ) -> fmt::Result {
         for (index, term) in self.terms.iter().enumerate() {
             if index > 0 {
                 write!(f, " AND ")?;
             }
-            term.fmt_sql(f)?;
+            write(term, f)?;
         }
         Ok(())
     }
@@ -280,13 +277,7 @@ impl PhysicalExpr for NarrowingAnd {
 /// Shown as the conjunction it evaluates, so that plans read as before.
 impl fmt::Display for NarrowingAnd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, term) in self.terms.iter().enumerate() {
-            if index > 0 {
-                write!(f, " AND ")?;
-            }
-            write!(f, "{term}")?;
-        }
-        Ok(())
+        self.write_terms(f, |term, f| write!(f, "{term}"))
     }
 }
 
@@ -312,7 +303,7 @@ mod tests {
     use datafusion::arrow::datatypes::Field;
     use datafusion::datasource::memory::MemorySourceConfig;
     use datafusion::logical_expr::Operator;
-    use datafusion::physical_expr::expressions::{BinaryExpr, lit};
+    use datafusion::physical_expr::expressions::{BinaryExpr, Column, lit};
     use datafusion::physical_expr::utils::conjunction;
 
     use super::*;
@@ -467,7 +458,7 @@ mod tests {
             result.into_array(1000).unwrap().as_boolean().true_count(),
             50
         );
-        assert_eq!(narrowing.rest(2).unwrap().columns, [2]);
+        assert_eq!(narrowing.rest(2, &batch().schema()).unwrap().columns, [2]);
     }
 
     #[test]
@@ -494,7 +485,11 @@ mod tests {
             compare(Arc::clone(&a), Operator::GtEq, 300),
             compare(Arc::clone(&a), Operator::Lt, 450),
         ];
-        assert!(narrowed(optimized(filter(range))));
+        assert!(narrowed(optimized(filter(range.clone()))));
+        // Optimized again, the filter keeps its two terms under one `NarrowingAnd`.
+        let twice = optimized(optimized(filter(range)));
+        let predicate = twice.downcast_ref::<FilterExec>().unwrap().predicate();
+        assert_eq!(predicate.children().len(), 2, "{predicate}");
         let one_term = vec![compare(Arc::clone(&a), Operator::Lt, 450)];
         assert!(!narrowed(optimized(filter(one_term))));
         // `c = 1` makes `c` a constant of the filter's output.
