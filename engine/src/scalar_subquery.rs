@@ -134,10 +134,12 @@ fn reads_an_empty_catalog_table(query: &mut Query) -> bool {
     empty && keeps_no_row && plain(select) && !aggregating
 }
 
-/// Whether `statement` has a scalar subquery anywhere.
-pub(crate) fn has_scalar_subquery(statement: &Statement) -> bool {
+/// Whether [`null_correlated_catalog_subqueries`] would change `statement`: it has a correlated
+/// scalar subquery that reads only `pg_catalog` tables. Only then is the fallback worth checking
+/// for, which costs an extra optimization of the plan.
+pub(crate) fn has_correlated_catalog_subquery(statement: &Statement) -> bool {
     visit_expressions(statement, |expr| match expr {
-        Expr::Subquery(_) => ControlFlow::Break(()),
+        Expr::Subquery(query) if falls_back(query) => ControlFlow::Break(()),
         _ => ControlFlow::Continue(()),
     })
     .is_break()
@@ -148,12 +150,16 @@ pub(crate) fn has_scalar_subquery(statement: &Statement) -> bool {
 pub(crate) fn null_correlated_catalog_subqueries(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
         if let Expr::Subquery(query) = expr
-            && reads_only_catalog_tables(query)
-            && correlated(query)
+            && falls_back(query)
         {
             *expr = Expr::Value(Value::Null.into());
         }
     })
+}
+
+/// Whether the fallback replaces this subquery by NULL.
+fn falls_back(query: &Query) -> bool {
+    reads_only_catalog_tables(query) && correlated(query)
 }
 
 /// The relations a subquery's FROM names: (schema, table, alias).

@@ -37,7 +37,7 @@ use crate::like_escape::LikeEscape;
 use crate::narrowing_filters::NarrowFilters;
 use crate::regtype_text::rewrite_regtype_text;
 use crate::scalar_subquery::{
-    has_scalar_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
+    has_correlated_catalog_subquery, null_correlated_catalog_subqueries, rewrite_scalar_subqueries,
 };
 use crate::shared_subplans::{HangarQueryPlanner, JoinSharedSubplans, ShareRepeatedAggregates};
 use crate::statement::{Parsed, Piece, Statement};
@@ -483,7 +483,9 @@ impl Session {
         let state = self.ctx.state();
         // Kept for the fallbacks only when there may be something to fall back from.
         let original = match &statement {
-            DfStatement::Statement(s) if has_scalar_subquery(s) || may_share_names(s) => {
+            DfStatement::Statement(s)
+                if has_correlated_catalog_subquery(s) || may_share_names(s) =>
+            {
                 Some((**s).clone())
             }
             _ => None,
@@ -500,7 +502,7 @@ impl Session {
             Err(error) => return Err(error.into()),
         };
         if let Some(s) = original
-            && has_scalar_subquery(&s)
+            && has_correlated_catalog_subquery(&s)
             && !decorrelates(&state, &plan)
         {
             let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(s)));

@@ -165,7 +165,8 @@ async fn join_filter_lines(
 /// leave the scan, before they reach the aggregate (engine/src/dynamic_filter_rows.rs). The other
 /// scan of `lineitem` goes straight into its join, which gets no filter: it looks every row up
 /// anyway. Where a date range of the query's own comes first, the join filters go above it, its
-/// comparisons being cheaper than a lookup; a filter comparing strings comes after them. With
+/// comparisons being cheaper than a lookup, and so above a string equal to a constant; a filter
+/// comparing strings otherwise comes after them. With
 /// row-level Parquet filtering switched on, the scan filters and no filter is added. All give the
 /// same sum.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -212,6 +213,19 @@ async fn join_filters_remove_rows_as_they_leave_the_scan() {
             && lines[at - 1].contains("l_shipmode")
             && lines[at + 1].contains("lineitem"),
         "the join filter between the scan and the string comparisons:\n{plan}"
+    );
+
+    // TPC-H q10 compares a one-letter flag in its filter of `lineitem`, `l_returnflag = 'R'`,
+    // which costs less per row than a lookup: its join's filter goes above it, to look up only
+    // the quarter of the rows it keeps.
+    let (lines, filters) = join_filter_lines(&client, &tpch_query(10)).await;
+    let plan = lines.join("\n");
+    assert!(
+        filters.iter().any(|&at| {
+            lines[at + 1].starts_with("FilterExec: l_returnflag")
+                && lines[at + 2].contains("lineitem")
+        }),
+        "the flag's comparison, then the scan, below the join filter:\n{plan}"
     );
 
     let sum = text_rows(&client, Q17_ONE_BRAND).await;
