@@ -13,6 +13,7 @@ mod config;
 mod copy;
 mod cursor;
 mod ddl;
+mod decimal_arithmetic;
 mod duplicate_names;
 mod dynamic_filter_rows;
 mod engine;

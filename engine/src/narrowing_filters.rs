@@ -12,9 +12,12 @@
 //! [`NarrowingAnd`] evaluates the terms in their order, combining their masks, until the rows still
 //! kept are at most a fifth of the batch. Then it takes only the columns the remaining terms read,
 //! keeps only those rows of them, evaluates the remaining terms there, and writes their combined
-//! result into the mask in one pass over its set bits. Terms are evaluated in the order the
-//! query's plan gives them, each on a subset of the rows the one before saw, so a term never sees a
-//! row that DataFusion would have spared it.
+//! result into the mask in one pass over its set bits. The terms that compare numbers or dates
+//! plainly (a column with a constant or another column) go first, in the plan's order, then the
+//! others in theirs: in TPC-H q12 the year of receipt dates keeps a fourteenth of `lineitem`
+//! before its `OR` of two ship modes. Each term is evaluated on a subset of the rows the one before
+//! saw, and the terms moved forward cannot fail, so a term never sees a row that DataFusion would
+//! have spared it.
 //!
 //! As a filter's predicate, a row is kept when every term is true: a term's `NULL` drops the row as
 //! `false` does, so the mask has no nulls.
@@ -34,8 +37,9 @@ use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result;
-use datafusion::logical_expr::ColumnarValue;
+use datafusion::logical_expr::{ColumnarValue, Operator};
 use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::expressions::{BinaryExpr, Column, Literal};
 use datafusion::physical_expr::projection::ProjectionExprs;
 use datafusion::physical_expr::utils::{collect_columns, split_conjunction};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
@@ -90,21 +94,58 @@ fn narrowed(filter: &FilterExec) -> Option<FilterExec> {
     if terms.len() < 2 {
         return None;
     }
-    let predicate = Arc::new(NarrowingAnd::new(terms));
+    let schema = filter.input().schema();
+    let (mut first, rest): (Vec<_>, Vec<_>) = terms
+        .into_iter()
+        .partition(|term| is_plain_comparison(term, &schema));
+    first.extend(rest);
+    let predicate = Arc::new(NarrowingAnd::new(first));
     let narrowed = FilterExecBuilder::from(filter)
         .with_predicate(predicate)
         .build()
         .ok()?;
-    // Compared as text: `Partitioning`'s equality holds no unknown partitioning equal to another.
-    let shown = |filter: &FilterExec| {
-        let properties = filter.properties();
+    same_properties(filter, &narrowed).then_some(narrowed)
+}
+
+/// Whether `term` compares two columns or a column and a constant, of numbers or dates: it
+/// cannot fail, and costs less per row than the other terms a filter may have (strings, `OR`s,
+/// functions). Such terms go first; the others then see only the rows those keep, never a row
+/// DataFusion's order would have spared them.
+fn is_plain_comparison(term: &Arc<dyn PhysicalExpr>, schema: &Schema) -> bool {
+    let Some(binary) = term.downcast_ref::<BinaryExpr>() else {
+        return false;
+    };
+    let plain = |side: &Arc<dyn PhysicalExpr>| {
+        (side.is::<Column>() || side.is::<Literal>())
+            && side
+                .data_type(schema)
+                .is_ok_and(|data_type| data_type.is_primitive())
+    };
+    matches!(
+        binary.op(),
+        Operator::Eq
+            | Operator::NotEq
+            | Operator::Lt
+            | Operator::LtEq
+            | Operator::Gt
+            | Operator::GtEq
+    ) && plain(binary.left())
+        && plain(binary.right())
+}
+
+/// Whether a rewritten node keeps the equivalences, orderings and partitioning of the node it
+/// replaces. Compared as text: `Partitioning`'s equality holds no unknown partitioning equal to
+/// another.
+pub(crate) fn same_properties(node: &dyn ExecutionPlan, rewritten: &dyn ExecutionPlan) -> bool {
+    let shown = |node: &dyn ExecutionPlan| {
+        let properties = node.properties();
         format!(
             "{} {}",
             properties.equivalence_properties(),
             properties.output_partitioning()
         )
     };
-    (shown(filter) == shown(&narrowed)).then_some(narrowed)
+    shown(node) == shown(rewritten)
 }
 
 /// A conjunction evaluated as a filter's predicate: true where every term is true, false elsewhere
@@ -302,8 +343,7 @@ mod tests {
     use datafusion::arrow::array::{ArrayRef, Int64Array};
     use datafusion::arrow::datatypes::Field;
     use datafusion::datasource::memory::MemorySourceConfig;
-    use datafusion::logical_expr::Operator;
-    use datafusion::physical_expr::expressions::{BinaryExpr, Column, lit};
+    use datafusion::physical_expr::expressions::lit;
     use datafusion::physical_expr::utils::conjunction;
 
     use super::*;
@@ -490,6 +530,15 @@ mod tests {
         let twice = optimized(optimized(filter(range)));
         let predicate = twice.downcast_ref::<FilterExec>().unwrap().predicate();
         assert_eq!(predicate.children().len(), 2, "{predicate}");
+        // A plain comparison goes before a term that computes.
+        let weekly = Arc::new(BinaryExpr::new(Arc::clone(&a), Operator::Modulo, lit(7i64)));
+        let mixed = vec![
+            compare(weekly, Operator::Lt, 3),
+            compare(Arc::clone(&a), Operator::GtEq, 300),
+        ];
+        let reordered = optimized(filter(mixed));
+        let predicate = reordered.downcast_ref::<FilterExec>().unwrap().predicate();
+        assert_eq!(predicate.to_string(), "a@0 >= 300 AND a@0 % 7 < 3");
         let one_term = vec![compare(Arc::clone(&a), Operator::Lt, 450)];
         assert!(!narrowed(optimized(filter(one_term))));
         // `c = 1` makes `c` a constant of the filter's output.

@@ -26,6 +26,7 @@ use crate::boolean_literals::BooleanLiterals;
 use crate::catalog_provider::HangarCatalog;
 use crate::copy::CopyFormat;
 use crate::cursor::{Count, Cursors};
+use crate::decimal_arithmetic::UncheckDecimals;
 use crate::duplicate_names::{alias_columns, is_duplicate_names, may_share_names, restore_names};
 use crate::dynamic_filter_rows::DynamicFilterRows;
 use crate::engine::Shared;
@@ -272,6 +273,7 @@ impl Session {
             .with_query_planner(Arc::new(HangarQueryPlanner))
             .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
             .with_physical_optimizer_rule(Arc::new(NarrowFilters))
+            .with_physical_optimizer_rule(Arc::new(UncheckDecimals))
             .with_physical_optimizer_rule(Arc::new(JoinSharedSubplans))
             .build();
         let ctx = SessionContext::new_with_state(state);

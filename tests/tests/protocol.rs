@@ -169,9 +169,8 @@ async fn reset_restores_what_the_session_started_with() {
     s.shutdown().await.unwrap();
 }
 
-/// `SET datafusion.execution.parquet.…` changes how the session's next statements write Parquet
-/// (rows per row group, for `CREATE TABLE AS` and `INSERT` alike) and read it (whether row groups
-/// are skipped by their statistics); other sessions keep reading as before.
+/// A filter of three terms keeps the rows all three keep, NULLs dropping theirs, whether its later
+/// terms are evaluated on the rows the first kept or on all of them.
 #[tokio::test]
 async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,6 +204,87 @@ async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
     s.shutdown().await.unwrap();
 }
 
+/// Decimal arithmetic over a Parquet table gives the exact values, computed here in integers,
+/// whether it runs without checks (values too small to overflow: engine/src/decimal_arithmetic.rs)
+/// or with them; a product that overflows fails with SQLSTATE 22003 and the session goes on.
+#[tokio::test]
+async fn decimal_arithmetic_is_exact_and_overflow_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    client
+        .batch_execute(
+            "CREATE TABLE prices AS SELECT value AS k, \
+             CAST(concat(value, '.', lpad(CAST(value * 7 % 100 AS VARCHAR), 2, '0')) \
+               AS DECIMAL(15, 2)) AS price, \
+             CASE WHEN value % 9 = 0 THEN NULL \
+               ELSE CAST(concat('0.0', value % 10) AS DECIMAL(15, 2)) END AS discount, \
+             CAST(concat('0.0', value % 8) AS DECIMAL(15, 2)) AS tax, \
+             CAST('10000000000000000000000000000000000000' AS DECIMAL(38, 0)) + value AS big \
+             FROM generate_series(1, 50000)",
+        )
+        .await
+        .unwrap();
+    // In hundredths: the price, the discount (None every ninth row) and the tax.
+    let rows = (1..=50_000i128).map(|k| {
+        let discount = (k % 9 != 0).then_some(k % 10);
+        (k * 100 + k * 7 % 100, discount, k % 8)
+    });
+    let (mut net, mut charged) = (0i128, 0i128);
+    for (price, discount, tax) in rows {
+        if let Some(discount) = discount {
+            net += price * (100 - discount);
+            charged += price * (100 - discount) * (100 + tax);
+        }
+    }
+    let text = |value: i128, scale: u32| {
+        let unit = 10i128.pow(scale);
+        format!(
+            "{}.{:0width$}",
+            value / unit,
+            value % unit,
+            width = scale as usize
+        )
+    };
+    let sums = text_rows(
+        &client,
+        "SELECT sum(price * (1 - discount)), sum(price * (1 - discount) * (1 + tax)), \
+         sum(price - discount + tax) FROM prices",
+    )
+    .await;
+    assert_eq!(sums[0][0].as_deref(), Some(text(net, 4).as_str()));
+    assert_eq!(sums[0][1].as_deref(), Some(text(charged, 6).as_str()));
+    let plain: i128 = (1..=50_000i128)
+        .filter(|k| k % 9 != 0)
+        .map(|k| k * 100 + k * 7 % 100 - k % 10 + k % 8)
+        .sum();
+    assert_eq!(sums[0][2].as_deref(), Some(text(plain, 2).as_str()));
+
+    let row = text_rows(
+        &client,
+        "SELECT price * discount, big + big FROM prices WHERE k = 8",
+    )
+    .await;
+    let big = 10i128.pow(37) + 8;
+    assert_eq!(
+        row,
+        vec![vec![Some(text(856 * 8, 4)), Some((2 * big).to_string())]]
+    );
+    let err = client
+        .query("SELECT max(big * big) FROM prices", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err), "22003", "{err:?}");
+    assert_eq!(
+        text_rows(&client, "SELECT count(*) FROM prices").await,
+        vec![vec![Some("50000".into())]]
+    );
+    s.shutdown().await.unwrap();
+}
+
+/// `SET datafusion.execution.parquet.…` changes how the session's next statements write Parquet
+/// (rows per row group, for `CREATE TABLE AS` and `INSERT` alike) and read it (whether row groups
+/// are skipped by their statistics); other sessions keep reading as before.
 #[tokio::test]
 async fn parquet_settings_apply_to_the_session() {
     let dir = tempfile::tempdir().unwrap();
