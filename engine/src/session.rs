@@ -10,6 +10,8 @@ use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
 use datafusion::optimizer::{Analyzer, AnalyzerRule};
+use datafusion::physical_optimizer::PhysicalOptimizerRule;
+use datafusion::physical_optimizer::optimizer::PhysicalOptimizer;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -33,6 +35,7 @@ use crate::engine::Shared;
 use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::in_subquery::rewrite_in_subqueries;
+use crate::join_sides::BuildSmallerSide;
 use crate::lanes::{Lane, plan_key};
 use crate::like_escape::LikeEscape;
 use crate::narrowing_filters::NarrowFilters;
@@ -271,6 +274,7 @@ impl Session {
             .with_optimizer_rule(Arc::new(LikeEscape))
             .with_optimizer_rule(Arc::new(ShareRepeatedAggregates))
             .with_query_planner(Arc::new(HangarQueryPlanner))
+            .with_physical_optimizer_rules(physical_optimizer_rules())
             .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
             .with_physical_optimizer_rule(Arc::new(NarrowFilters))
             .with_physical_optimizer_rule(Arc::new(UncheckDecimals))
@@ -782,6 +786,18 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
                 })
         })
         .unwrap_or(0)
+}
+
+/// DataFusion's physical optimizer rules, with Hangar's [`BuildSmallerSide`] right after its
+/// `join_selection`, which it corrects. Hangar's other rules are added after all of them.
+fn physical_optimizer_rules() -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
+    let mut rules = PhysicalOptimizer::new().rules;
+    let after = rules
+        .iter()
+        .position(|rule| rule.name() == "join_selection")
+        .map_or(rules.len(), |at| at + 1);
+    rules.insert(after, Arc::new(BuildSmallerSide));
+    rules
 }
 
 /// DataFusion's analyzer rules, after Hangar's own that must run before its type coercion.
