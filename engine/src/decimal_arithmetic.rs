@@ -18,7 +18,6 @@
 //! equivalences derived from the expressions).
 
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, PrimitiveArray};
@@ -150,14 +149,14 @@ fn unchecked_under(
     precedence: u8,
 ) -> Result<Transformed<Arc<dyn PhysicalExpr>>> {
     let binary = expr.downcast_ref::<BinaryExpr>();
-    let replaced = match binary {
+    let unchecked = match binary {
         Some(binary) if binary.op().precedence() >= precedence => {
-            UncheckedDecimals::of(binary, schema)?.is_some()
+            UncheckedDecimals::of(binary, schema)?
         }
-        _ => false,
+        _ => None,
     };
-    let under = match (binary, replaced) {
-        (Some(binary), false) => binary.op().precedence(),
+    let under = match (binary, &unchecked) {
+        (Some(binary), None) => binary.op().precedence(),
         _ => 0,
     };
     let mut changed = false;
@@ -170,17 +169,15 @@ fn unchecked_under(
             Ok(child.data)
         })
         .collect::<Result<Vec<_>>>()?;
-    let expr = match changed {
-        true => Arc::clone(expr).with_new_children(children)?,
-        false => Arc::clone(expr),
+    let (expr, replaced) = match unchecked {
+        Some(unchecked) => (Arc::new(unchecked) as Arc<dyn PhysicalExpr>, true),
+        None => (Arc::clone(expr), false),
     };
-    if replaced
-        && let Some(binary) = expr.downcast_ref::<BinaryExpr>()
-        && let Some(unchecked) = UncheckedDecimals::of(binary, schema)?
-    {
-        return Ok(Transformed::yes(Arc::new(unchecked)));
-    }
-    Ok(Transformed::new_transformed(expr, changed))
+    let expr = match changed {
+        true => expr.with_new_children(children)?,
+        false => expr,
+    };
+    Ok(Transformed::new_transformed(expr, changed || replaced))
 }
 
 /// The precedence of a binary operator's expression, DataFusion's or an [`UncheckedDecimals`].
@@ -194,7 +191,7 @@ fn binary_precedence(expr: &dyn PhysicalExpr) -> Option<u8> {
 }
 
 /// A decimal `+`, `-` or `*` (see the module's documentation).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub(crate) struct UncheckedDecimals {
     /// DataFusion's expression: its operands, its operator, and how it displays.
     binary: Arc<BinaryExpr>,
@@ -405,20 +402,6 @@ impl fmt::Display for UncheckedDecimals {
     }
 }
 
-impl PartialEq for UncheckedDecimals {
-    fn eq(&self, other: &Self) -> bool {
-        self.binary == other.binary
-    }
-}
-
-impl Eq for UncheckedDecimals {}
-
-impl Hash for UncheckedDecimals {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.binary.hash(state);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use datafusion::arrow::array::Decimal128Array;
@@ -526,8 +509,10 @@ mod tests {
 
         // A sum that fits is computed unchecked even where the operands are large.
         let double = BinaryExpr::new(Arc::clone(&big), Operator::Plus, Arc::clone(&big));
+        let unchecked = unchecked_form(&double);
+        assert!(unchecked.without_checks(&value, &value).is_some());
         let expected = double.evaluate(&batch).unwrap().into_array(1000).unwrap();
-        let got = unchecked_form(&double).evaluate(&batch).unwrap();
+        let got = unchecked.evaluate(&batch).unwrap();
         assert_eq!(&got.into_array(1000).unwrap(), &expected);
     }
 

@@ -178,8 +178,9 @@ fn is_string(data_type: &DataType) -> bool {
 }
 
 /// The join filters to evaluate on `node`'s output: above the query's own filter of a scan where
-/// it makes only cheap comparisons (numbers, dates, a string equal to a constant), so that the lookups are made only for the
-/// rows it keeps, its own join's filter included; else above the scan itself, but `own`.
+/// it makes only cheap comparisons (numbers, dates, a string equal to a constant), so that the
+/// lookups are made only for the rows it keeps, its own join's filter included; else above the
+/// scan itself, but `own`.
 fn join_filters_above(
     node: &Arc<dyn ExecutionPlan>,
     joins: &HashSet<u64>,

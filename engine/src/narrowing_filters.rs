@@ -14,7 +14,7 @@
 //! keeps only those rows of them, evaluates the remaining terms there, and writes their combined
 //! result into the mask in one pass over its set bits. The terms that compare numbers or dates
 //! plainly (a column with a constant or another column) go first, in the plan's order, then the
-//! others in theirs: in TPC-H q12 the year of receipt dates keeps a fourteenth of `lineitem`
+//! others in theirs: in TPC-H q12 the year of receipt dates keeps 15% of `lineitem`
 //! before its `OR` of two ship modes. Each term is evaluated on a subset of the rows the one before
 //! saw, and the terms moved forward cannot fail, so a term never sees a row that DataFusion would
 //! have spared it.
