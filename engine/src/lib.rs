@@ -23,6 +23,7 @@ mod from_functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
+mod join_order;
 mod join_sides;
 mod lanes;
 mod like_escape;

@@ -35,6 +35,7 @@ use crate::engine::Shared;
 use crate::from_functions::rewrite_from_functions;
 use crate::generate_subscripts::rewrite_generate_subscripts;
 use crate::in_subquery::rewrite_in_subqueries;
+use crate::join_order::OrderJoins;
 use crate::join_sides::BuildSmallerSide;
 use crate::lanes::{Lane, plan_key};
 use crate::like_escape::LikeEscape;
@@ -788,15 +789,17 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
         .unwrap_or(0)
 }
 
-/// DataFusion's physical optimizer rules, with Hangar's [`BuildSmallerSide`] right after its
-/// `join_selection`, which it corrects. Hangar's other rules are added after all of them.
+/// DataFusion's physical optimizer rules, with Hangar's [`OrderJoins`] right before its
+/// `join_selection`, which then picks the new joins' build sides, and [`BuildSmallerSide`] right
+/// after it, which it corrects. Hangar's other rules are added after all of them.
 fn physical_optimizer_rules() -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
     let mut rules = PhysicalOptimizer::new().rules;
-    let after = rules
+    let at = rules
         .iter()
         .position(|rule| rule.name() == "join_selection")
-        .map_or(rules.len(), |at| at + 1);
-    rules.insert(after, Arc::new(BuildSmallerSide));
+        .unwrap_or(rules.len());
+    rules.insert(at, Arc::new(OrderJoins));
+    rules.insert((at + 2).min(rules.len()), Arc::new(BuildSmallerSide));
     rules
 }
 
