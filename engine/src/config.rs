@@ -13,7 +13,7 @@ pub struct EngineConfig {
     /// How long a table's file listing is cached: files that land in a table's location appear in
     /// queries at most this long after.
     pub listing_cache_ttl: Duration,
-    /// Number of partitions a query is split into; `None` uses the number of cores.
+    /// Number of partitions a query is split into; `None` uses twice the number of cores.
     pub target_partitions: Option<usize>,
     /// How long a materialized view's version stays readable after a refresh replaced it (queries
     /// that started on it finish on it), and how long the files of a failed refresh are left alone.
@@ -75,5 +75,10 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     //   256 MiB gained no more.
     options.optimizer.hash_join_single_partition_threshold = 64 * 1024 * 1024;
     options.optimizer.hash_join_single_partition_threshold_rows = 4 * 1024 * 1024;
+    // Measured through Hangar's Postgres wire, release builds, fresh servers side by side:
+    // - Twice as many partitions per query as cores (DataFusion: as many as cores). With one per
+    //   core a query left the cores idle part of the time: q3, q6 and q14 in a loop kept 1.60 of
+    //   the 2 cores busy, 1.73 with four partitions. TPC-H geometric mean 0.93x over 21 queries.
+    options.execution.target_partitions *= 2;
     config
 }

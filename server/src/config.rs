@@ -106,7 +106,7 @@ pub struct EngineArgs {
     #[arg(long, env = "HANGAR_LISTING_CACHE_TTL", default_value = "10s", value_parser = humantime::parse_duration)]
     pub listing_cache_ttl: Duration,
 
-    /// Partitions per query (default: number of cores).
+    /// Partitions per query (default: twice the number of cores).
     #[arg(long, env = "HANGAR_TARGET_PARTITIONS")]
     pub target_partitions: Option<usize>,
 
