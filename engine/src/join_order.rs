@@ -12,14 +12,17 @@
 //! equal columns, so that `c_nationkey = s_nationkey AND s_nationkey = n_nationkey` also lets
 //! `customer` join `nation` directly; no join without an equality is considered.
 //!
-//! The estimates start from DataFusion's statistics of each leaf (its rows after its filters, each
-//! column's distinct values, or the range between its minimum and maximum for integers and dates).
-//! A join keeps `rows × rows / max(distinct, distinct)` per class it joins on, and at least as many
-//! rows as the larger side when it joins on more than one class (a composite key such as
-//! `partsupp`'s is not more selective than a key of either side). A join costs twice its build
-//! side's rows, the rows it probes, and the rows it makes. The region's planned order is kept
-//! unless the best order is estimated at under [`GAIN`] of its cost above what every order costs, and `join_selection` then
-//! picks build sides and modes for the new joins as it does for planned ones.
+//! The estimates start from DataFusion's statistics of each leaf: its rows after its filters, and
+//! each column's distinct values (DataFusion's count, or the range between its minimum and maximum
+//! for integers and dates), at most those of any column of its class in its table below the leaf's
+//! filters, since a key's table holds every value its foreign keys refer to. A join keeps
+//! `rows × rows / max(distinct, distinct)` per class it joins on, and at least as many rows as the
+//! larger side when it joins on more than one class (a composite key such as `partsupp`'s is not
+//! more selective than a key of either side). A join costs twice its build side's rows, the rows
+//! it probes, weighted up as its table outgrows the caches, and the rows it makes. The region's
+//! planned order is kept unless the best order is estimated at under [`GAIN`] of its cost, both
+//! above what every order costs; `join_selection` then picks build sides and modes for the new
+//! joins as it does for planned ones.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -120,7 +123,7 @@ fn region_projection(plan: &Arc<dyn ExecutionPlan>) -> Option<Vec<usize>> {
         .collect()
 }
 
-/// The index of the column in `plan`'s output a column expression names.
+/// The index of the input column a region join's key reads.
 fn column_index(expr: &Arc<dyn PhysicalExpr>) -> usize {
     expr.downcast_ref::<Column>()
         .map(Column::index)
@@ -232,16 +235,19 @@ impl Region {
         };
         let (joined, columns) = builder.build(all)?;
         let schema = planned.schema();
-        let expressions = output.iter().zip(schema.fields()).map(|(column, field)| {
-            let at = columns
-                .iter()
-                .position(|c| c == column)
-                .expect("the output's columns are kept");
-            let name = joined.schema().field(at).name().clone();
-            let expr: Arc<dyn PhysicalExpr> = Arc::new(Column::new(&name, at));
-            (expr, field.name().clone())
-        });
-        let projected = ProjectionExec::try_new(expressions.collect::<Vec<_>>(), joined)?;
+        let expressions = output
+            .iter()
+            .zip(schema.fields())
+            .map(|(column, field)| {
+                let at = columns.iter().position(|c| c == column).ok_or_else(|| {
+                    DataFusionError::Internal("a join order dropped an output column".into())
+                })?;
+                let name = joined.schema().field(at).name().clone();
+                let expr: Arc<dyn PhysicalExpr> = Arc::new(Column::new(&name, at));
+                Ok((expr, field.name().clone()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let projected = ProjectionExec::try_new(expressions, joined)?;
         Ok(Some(Arc::new(projected)))
     }
 }
@@ -257,8 +263,8 @@ struct Best {
     split: usize,
 }
 
-/// A class of columns the region's joins make equal: its columns, each with its leaf's bit and
-/// its estimated distinct values.
+/// A class of columns the region's joins make equal: its columns, each with its estimated
+/// distinct values.
 struct Class {
     columns: Vec<(LeafColumn, f64)>,
     /// The bits of the leaves that hold a column of the class.
