@@ -6,9 +6,10 @@
 //! aggregates compute `l_extendedprice * (1 - l_discount) * (1 + l_tax)` over 6 million rows, put
 //! about 30% of the query there.
 //!
-//! [`UncheckedDecimals`] evaluates its operands, takes the largest magnitude of each (a pass that
-//! reads the values and nothing else), and where these bound the result within `i128` it computes
-//! every value with plain wrapping operations, which cannot wrap then. Otherwise it computes as
+//! [`UncheckedDecimals`] evaluates its operands, bounds the magnitudes of each (a pass that reads
+//! the values and nothing else), and where these bound the result within `i128` it computes every
+//! value with plain wrapping operations, which cannot wrap then; factors that fit in 64 bits are
+//! multiplied as such. Otherwise it computes as
 //! DataFusion does, with arrow's checked kernels, and fails as they fail. The result is the same
 //! either way, value for value, with the same nulls and the same type.
 //!
@@ -249,6 +250,10 @@ impl UncheckedDecimals {
             return None;
         }
         let values = match (self.binary.op(), self.scales) {
+            // Factors that fit in 64 bits multiply in one widening instruction.
+            (Operator::Multiply, _) if l <= i64::MAX as u128 && r <= i64::MAX as u128 => {
+                compute(left, right, |a, b| (a as i64 as i128) * (b as i64 as i128))
+            }
             (Operator::Multiply, _) => compute(left, right, |a, b| a.wrapping_mul(b)),
             (Operator::Plus, (1, 1)) => compute(left, right, |a, b| a.wrapping_add(b)),
             (Operator::Minus, (1, 1)) => compute(left, right, |a, b| a.wrapping_sub(b)),
@@ -299,18 +304,23 @@ fn decimals(array: &ArrayRef) -> &PrimitiveArray<Decimal128Type> {
     array.as_primitive::<Decimal128Type>()
 }
 
-/// The largest magnitude among an operand's values (nulls' slots included, which only loosens
-/// the bound); `None` for a NULL constant.
+/// A bound on the magnitudes of an operand's values (nulls' slots included), at most twice the
+/// largest; `None` for a NULL constant. For an array it is the power of two above the bitwise OR
+/// of the values' ones' complements of negatives (`|v| - 1`): a pass without branches, which the
+/// compiler vectorizes, where a running maximum of 128-bit magnitudes compared value by value took
+/// most of this node's time in TPC-H q1.
 fn magnitude(value: &ColumnarValue) -> Option<u128> {
     match value {
         ColumnarValue::Scalar(scalar) => decimal_value(scalar).map(i128::unsigned_abs),
-        ColumnarValue::Array(array) => Some(
-            array
+        ColumnarValue::Array(array) => {
+            let bits = array
                 .as_primitive_opt::<Decimal128Type>()?
                 .values()
                 .iter()
-                .fold(0, |largest, value| largest.max(value.unsigned_abs())),
-        ),
+                .fold(0, |bits, value| bits | (value ^ (value >> 127)));
+            // `bits` is not negative: every term's sign bit is clear.
+            Some(1u128 << (128 - bits.leading_zeros()))
+        }
     }
 }
 
