@@ -306,8 +306,8 @@ fn decimals(array: &ArrayRef) -> &PrimitiveArray<Decimal128Type> {
 
 /// A bound on the magnitudes of an operand's values (nulls' slots included), at most twice the
 /// largest; `None` for a NULL constant. For an array it is the power of two above the bitwise OR
-/// of the values' ones' complements of negatives (`|v| - 1`): a pass without branches, which the
-/// compiler vectorizes, where a running maximum of 128-bit magnitudes compared value by value took
+/// of the values' ones' complements of negatives (`|v| - 1`): a pass of shifts, `XOR`s and `OR`s
+/// without branches, where a running maximum of 128-bit magnitudes compared value by value took
 /// most of this node's time in TPC-H q1.
 fn magnitude(value: &ColumnarValue) -> Option<u128> {
     match value {
