@@ -286,7 +286,7 @@ impl Estimates {
         let statistics = region
             .leaves
             .iter()
-            .map(compute)
+            .map(statistics_of)
             .collect::<Option<Vec<_>>>()?;
         let rows = statistics
             .iter()
@@ -306,7 +306,12 @@ impl Estimates {
                 let plan = &region.leaves[leaf];
                 types.insert(plan.schema().field(column).data_type().clone());
                 let (origin, origin_column) = origin(plan, column);
-                domain = domain.min(distinct(&*compute(&origin)?, origin_column));
+                let origin_statistics = if Arc::ptr_eq(&origin, plan) {
+                    Arc::clone(&statistics[leaf])
+                } else {
+                    statistics_of(&origin)?
+                };
+                domain = domain.min(distinct(&origin_statistics, origin_column));
                 columns.push(((leaf, column), distinct(&statistics[leaf], column)));
             }
             if types.len() > 1 {
@@ -411,8 +416,8 @@ impl Estimates {
     }
 }
 
-/// DataFusion's statistics of `plan`'s output.
-fn compute(plan: &Arc<dyn ExecutionPlan>) -> Option<Arc<Statistics>> {
+/// DataFusion's statistics of `plan`'s output; `None` where it cannot compute them.
+pub(crate) fn statistics_of(plan: &Arc<dyn ExecutionPlan>) -> Option<Arc<Statistics>> {
     StatisticsContext::new()
         .compute(plan.as_ref(), &StatisticsArgs::new())
         .ok()

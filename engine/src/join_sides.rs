@@ -20,7 +20,8 @@ use datafusion::error::Result;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::joins::{HashJoinExec, PartitionMode};
-use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
+
+use crate::join_order::statistics_of;
 
 /// How many times the probe side's estimated rows the build side must hold to be swapped: far
 /// enough apart that the estimates' errors do not decide.
@@ -47,10 +48,7 @@ impl PhysicalOptimizerRule for BuildSmallerSide {
                 && join.join_type().supports_swap()
                 && !join.null_aware;
             let rows = |side: &Arc<dyn ExecutionPlan>| {
-                StatisticsContext::new()
-                    .compute(side.as_ref(), &StatisticsArgs::new())
-                    .ok()
-                    .and_then(|statistics| statistics.num_rows.get_value().copied())
+                statistics_of(side).and_then(|statistics| statistics.num_rows.get_value().copied())
             };
             Ok(match (swappable, rows(join.left()), rows(join.right())) {
                 (true, Some(build), Some(probe)) if build > probe.saturating_mul(RATIO) => {
