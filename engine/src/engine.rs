@@ -5,6 +5,8 @@ use std::sync::Arc;
 use datafusion::execution::cache::cache_manager::CacheManagerConfig;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::execution::session_state::SessionState;
+use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
@@ -26,6 +28,11 @@ pub(crate) struct Shared {
     pub(crate) scans: ScanHistory,
     pub(crate) refresh_locks: RefreshLocks,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The Postgres-compatibility rewrites of every session's SQL. Built once: building it parses
+    /// each of its patterns, which made up most of the cost of opening a session.
+    pub(crate) parser: PostgresCompatibilityParser,
+    /// What each session's state starts as ([`crate::session::session_template`]).
+    pub(crate) session_template: SessionState,
 }
 
 /// The query engine of one server. Cheap to clone.
@@ -59,6 +66,7 @@ impl Engine {
             runtime = runtime.with_memory_limit(limit, 1.0);
         }
         let runtime = Arc::new(runtime.build()?);
+        let session_template = crate::session::session_template(&config, &runtime)?;
         let shared = Shared {
             tables: TableCache::new(&runtime),
             runtime,
@@ -68,6 +76,8 @@ impl Engine {
             scans: ScanHistory::default(),
             refresh_locks: RefreshLocks::default(),
             clock,
+            parser: PostgresCompatibilityParser::new(),
+            session_template,
         };
         Ok(Self {
             shared: Arc::new(shared),

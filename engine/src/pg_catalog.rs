@@ -14,12 +14,15 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::{concat_batches, filter_record_batch};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
+use datafusion::catalog::{
+    MemoryCatalogProvider, SchemaProvider, Session as DfSession, TableProvider,
+};
 use datafusion::common::cast::{as_boolean_array, as_int32_array, as_string_array};
 use datafusion::error::Result as DfResult;
 use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
+use datafusion_pg_catalog::pg_catalog::{PgCatalogSchemaProvider, PgCatalogStaticTables};
 use hangar_catalog::{Manifest, ViewDefinition};
 
 use crate::engine::Shared;
@@ -31,16 +34,27 @@ const SCHEMA: &str = "pg_catalog";
 /// Who `pg_catalog` names as the owner of every relation (as the library does for tables).
 const OWNER: &str = "postgres";
 
-/// Sets up `pg_catalog` and its functions in the session of `user`.
-pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -> Result<()> {
+/// Installs what `pg_catalog` brings that does not depend on a session: its functions and the
+/// Postgres type names (`regclass`, …), into the template every session is cloned from.
+pub(crate) fn install(ctx: &SessionContext) -> Result<()> {
+    // The library also registers its schema in the catalog it is given; the template's catalog is
+    // a placeholder, and each session registers its own schema ([`register`]).
+    ctx.register_catalog(DATABASE, Arc::new(MemoryCatalogProvider::new()));
     datafusion_pg_catalog::setup_pg_catalog(ctx, DATABASE, EmptyContextProvider)
-        .map_err(|e| Error::DataFusion(*e))?;
+        .map_err(|e| Error::DataFusion(*e))
+}
+
+/// Sets up `pg_catalog`'s schema and the functions that read the session's catalogs, in the
+/// session of `user` (made from the template [`install`] set up).
+pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -> Result<()> {
+    let inner: Arc<dyn SchemaProvider> = Arc::new(PgCatalogSchemaProvider::try_new(
+        Arc::clone(ctx.state().catalog_list()),
+        PgCatalogStaticTables::shared()?,
+        EmptyContextProvider,
+    )?);
     let catalog = ctx
         .catalog(DATABASE)
         .ok_or_else(|| Error::NotSupported(format!("no catalog {DATABASE}")))?;
-    let inner = catalog
-        .schema(SCHEMA)
-        .ok_or_else(|| Error::NotSupported(format!("no schema {SCHEMA}")))?;
     let relations = Arc::new(Relations::default());
     catalog.register_schema(
         SCHEMA,

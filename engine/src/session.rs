@@ -4,8 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
+use datafusion::catalog::MemoryCatalogProviderList;
 use datafusion::common::ParamValues;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement, WriteOp};
@@ -20,7 +22,6 @@ use datafusion::sql::sqlparser::ast::{
     Statement as SqlStatement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use futures::TryStreamExt;
 use tracing::Instrument;
 
@@ -48,7 +49,7 @@ use crate::shared_subplans::{HangarQueryPlanner, JoinSharedSubplans, ShareRepeat
 use crate::statement::{Parsed, Piece, Statement};
 use crate::user_keyword::rewrite_user_keyword;
 use crate::variables::Variables;
-use crate::{DATABASE, Error, Result, ddl, executor, matview};
+use crate::{DATABASE, EngineConfig, Error, Result, ddl, executor, matview};
 use hangar_catalog::RelationKind;
 
 /// What running a statement produced.
@@ -200,6 +201,17 @@ fn transaction_tag(statement: &SqlStatement) -> Option<&'static str> {
     })
 }
 
+/// The setting `SHOW` names. The parser splits a dotted name (`datafusion.execution.batch_size`)
+/// into its parts, as it splits the words of `SHOW TIME ZONE`.
+fn show_name(parts: &[Ident]) -> String {
+    let words: Vec<&str> = parts.iter().map(|i| i.value.as_str()).collect();
+    let spaced = words.join(" ");
+    match spaced.to_ascii_lowercase().as_str() {
+        "time zone" | "transaction isolation level" => spaced,
+        _ => words.join("."),
+    }
+}
+
 /// Types of parameters that appear cast, as in `$1::int`: Postgres gives such a parameter the
 /// cast's type (drivers such as asyncpg encode arguments by it); DataFusion leaves it open.
 fn cast_parameter_types(plan: &LogicalPlan) -> Result<HashMap<String, DataType>> {
@@ -246,7 +258,6 @@ pub struct Session {
     pub(crate) ctx: SessionContext,
     variables: Arc<Variables>,
     cursors: Cursors,
-    parser: PostgresCompatibilityParser,
     user: String,
 }
 
@@ -260,27 +271,10 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     pub(crate) fn new(shared: Arc<Shared>, user: &str) -> Result<Self> {
-        let mut config = crate::config::session_defaults()
-            .with_default_catalog_and_schema(DATABASE, hangar_catalog::DEFAULT_SCHEMA)
-            .with_create_default_catalog_and_schema(false)
-            .with_information_schema(false);
-        if let Some(n) = shared.config.target_partitions {
-            config = config.with_target_partitions(n);
-        }
-        let state = SessionStateBuilder::new()
-            .with_config(config)
-            .with_runtime_env(Arc::clone(&shared.runtime))
-            .with_default_features()
-            .with_analyzer_rules(analyzer_rules())
-            .with_optimizer_rule(Arc::new(LikeEscape))
-            .with_optimizer_rule(Arc::new(ShareRepeatedAggregates))
-            .with_query_planner(Arc::new(HangarQueryPlanner))
-            .with_physical_optimizer_rules(physical_optimizer_rules())
-            .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
-            .with_physical_optimizer_rule(Arc::new(NarrowFilters))
-            .with_physical_optimizer_rule(Arc::new(UncheckDecimals))
-            .with_physical_optimizer_rule(Arc::new(JoinSharedSubplans))
-            .build();
+        // The session's own copy of the template, with catalogs of its own: its settings,
+        // functions and catalogs change without touching other sessions'.
+        let mut state = shared.session_template.clone();
+        state.register_catalog_list(Arc::new(MemoryCatalogProviderList::new()));
         let ctx = SessionContext::new_with_state(state);
         ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
         crate::pg_catalog::register(&ctx, &shared, user)?;
@@ -293,7 +287,6 @@ impl Session {
             ctx,
             variables,
             cursors: Cursors::default(),
-            parser: PostgresCompatibilityParser::new(),
             user: user.to_string(),
         })
     }
@@ -329,7 +322,7 @@ impl Session {
     fn parse_sql(&self, sql: &str) -> Result<Vec<Statement>> {
         // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
         // statements (CREATE EXTERNAL TABLE, COPY … TO 'file') need DataFusion's parser.
-        let pg = self.parser.parse(sql);
+        let pg = self.shared.parser.parse(sql);
         if let Ok(statements) = &pg
             && !statements.iter().any(needs_datafusion_parser)
         {
@@ -347,9 +340,9 @@ impl Session {
             Ok(statements) => Ok(statements
                 .into_iter()
                 .map(|s| match s {
-                    DfStatement::Statement(s) => {
-                        DfStatement::Statement(Box::new(self.rewrite(self.parser.rewrite(*s))))
-                    }
+                    DfStatement::Statement(s) => DfStatement::Statement(Box::new(
+                        self.rewrite(self.shared.parser.rewrite(*s)),
+                    )),
                     other => other,
                 })
                 .map(|s| Statement(Parsed::Sql(s)))
@@ -399,13 +392,8 @@ impl Session {
                     ..
                 } => return matview(matview::plan_drop(self, names, *if_exists)?),
                 SqlStatement::ShowVariable { variable } => {
-                    let name = variable
-                        .iter()
-                        .map(|i| i.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
                     return Ok(Prepared {
-                        kind: Kind::Show(name),
+                        kind: Kind::Show(show_name(variable)),
                     });
                 }
                 SqlStatement::Discard { .. } => {
@@ -666,7 +654,7 @@ impl Session {
     /// Plans a query nested in another statement (a cursor's, a COPY's). The Postgres rewrites
     /// are applied to it as a statement of its own, since some of them look only at the top.
     async fn plan_query(&self, query: Box<Query>) -> Result<LogicalPlan> {
-        let query = self.parser.rewrite(SqlStatement::Query(query));
+        let query = self.shared.parser.rewrite(SqlStatement::Query(query));
         Ok(self
             .ctx
             .state()
@@ -792,6 +780,40 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
 /// DataFusion's physical optimizer rules, with Hangar's [`OrderJoins`] right before its
 /// `join_selection`, which then picks the new joins' build sides, and [`BuildSmallerSide`] right
 /// after it, which it corrects. Hangar's other rules are added after all of them.
+/// What every session starts from: the settings, DataFusion's functions and Hangar's rules, and
+/// `pg_catalog`'s functions and type names. Building it registers some five hundred functions, so
+/// it is built once per engine and cloned for each session ([`Session::new`]); Flight SQL opens a
+/// session for every call. The clones share its session id, which nothing in Hangar reads.
+pub(crate) fn session_template(
+    config: &EngineConfig,
+    runtime: &Arc<RuntimeEnv>,
+) -> Result<SessionState> {
+    let mut settings = crate::config::session_defaults()
+        .with_default_catalog_and_schema(DATABASE, hangar_catalog::DEFAULT_SCHEMA)
+        .with_create_default_catalog_and_schema(false)
+        .with_information_schema(false);
+    if let Some(n) = config.target_partitions {
+        settings = settings.with_target_partitions(n);
+    }
+    let state = SessionStateBuilder::new()
+        .with_config(settings)
+        .with_runtime_env(Arc::clone(runtime))
+        .with_default_features()
+        .with_analyzer_rules(analyzer_rules())
+        .with_optimizer_rule(Arc::new(LikeEscape))
+        .with_optimizer_rule(Arc::new(ShareRepeatedAggregates))
+        .with_query_planner(Arc::new(HangarQueryPlanner))
+        .with_physical_optimizer_rules(physical_optimizer_rules())
+        .with_physical_optimizer_rule(Arc::new(DynamicFilterRows))
+        .with_physical_optimizer_rule(Arc::new(NarrowFilters))
+        .with_physical_optimizer_rule(Arc::new(UncheckDecimals))
+        .with_physical_optimizer_rule(Arc::new(JoinSharedSubplans))
+        .build();
+    let ctx = SessionContext::new_with_state(state);
+    crate::pg_catalog::install(&ctx)?;
+    Ok(ctx.state())
+}
+
 fn physical_optimizer_rules() -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
     let mut rules = PhysicalOptimizer::new().rules;
     let at = rules

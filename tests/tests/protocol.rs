@@ -2,6 +2,7 @@
 //! settings and errors with their SQLSTATE.
 
 use crate::common::{connect, metric, server, sqlstate, text_rows, try_connect};
+use tokio_postgres::NoTls;
 
 #[tokio::test]
 async fn simple_and_extended_protocol_agree() {
@@ -321,6 +322,45 @@ async fn parquet_settings_apply_to_the_session() {
     assert_eq!(metric(&plan(&other).await, PRUNED), "2 total → 1 matched");
     client.batch_execute("RESET ALL").await.unwrap();
     assert_eq!(metric(&plan(&client).await, PRUNED), "2 total → 1 matched");
+    s.shutdown().await.unwrap();
+}
+
+/// Every session is cloned from one template the engine builds at start: what a session changes
+/// (its settings) and what it is given (its user's functions) stay its own.
+#[tokio::test]
+async fn sessions_cloned_from_one_template_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let connect_as = |user: &'static str| {
+        let conn = format!(
+            "host={} port={} user={user} dbname=hangar",
+            s.pg_addr.ip(),
+            s.pg_addr.port()
+        );
+        async move {
+            let (client, connection) = tokio_postgres::connect(&conn, NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client
+        }
+    };
+    let (alice, bob) = (connect_as("alice").await, connect_as("bob").await);
+    let show = "SHOW datafusion.execution.batch_size";
+    let default = text_rows(&bob, show).await;
+    alice
+        .batch_execute("SET datafusion.execution.batch_size = 123")
+        .await
+        .unwrap();
+    assert_eq!(text_rows(&alice, show).await, [[Some("123".to_string())]]);
+    assert_eq!(text_rows(&bob, show).await, default);
+    assert_ne!(default, [[Some("123".to_string())]]);
+    let carol = connect_as("carol").await;
+    assert_eq!(text_rows(&carol, show).await, default);
+    for (client, user) in [(&alice, "alice"), (&bob, "bob"), (&carol, "carol")] {
+        assert_eq!(
+            text_rows(client, "SELECT current_user, session_user").await,
+            [[Some(user.to_string()), Some(user.to_string())]]
+        );
+    }
     s.shutdown().await.unwrap();
 }
 
