@@ -777,13 +777,10 @@ pub(crate) fn written_rows(batches: &[datafusion::arrow::record_batch::RecordBat
         .unwrap_or(0)
 }
 
-/// DataFusion's physical optimizer rules, with Hangar's [`OrderJoins`] right before its
-/// `join_selection`, which then picks the new joins' build sides, and [`BuildSmallerSide`] right
-/// after it, which it corrects. Hangar's other rules are added after all of them.
 /// What every session starts from: the settings, DataFusion's functions and Hangar's rules, and
-/// `pg_catalog`'s functions and type names. Building it registers some five hundred functions, so
-/// it is built once per engine and cloned for each session ([`Session::new`]); Flight SQL opens a
-/// session for every call. The clones share its session id, which nothing in Hangar reads.
+/// `pg_catalog`'s functions and type names. Building it registers every function DataFusion has,
+/// so it is built once per engine and cloned for each session ([`Session::new`]); Flight SQL opens
+/// a session for every query. The clones share its session id, which nothing in Hangar reads.
 pub(crate) fn session_template(
     config: &EngineConfig,
     runtime: &Arc<RuntimeEnv>,
@@ -814,6 +811,9 @@ pub(crate) fn session_template(
     Ok(ctx.state())
 }
 
+/// DataFusion's physical optimizer rules, with Hangar's [`OrderJoins`] right before its
+/// `join_selection`, which then picks the new joins' build sides, and [`BuildSmallerSide`] right
+/// after it, which it corrects. Hangar's other rules are added after all of them.
 fn physical_optimizer_rules() -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
     let mut rules = PhysicalOptimizer::new().rules;
     let at = rules

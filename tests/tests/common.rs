@@ -48,7 +48,7 @@ pub(crate) async fn server_with_clock(
 
 /// Connects tokio-postgres to a server as user `hangar`, database `hangar`.
 pub(crate) async fn connect(server: &RunningServer) -> Client {
-    try_connect(server, "hangar").await.expect("connects")
+    connect_as(server, "hangar").await
 }
 
 /// Connects to the given database name.
@@ -56,8 +56,23 @@ pub(crate) async fn try_connect(
     server: &RunningServer,
     database: &str,
 ) -> Result<Client, tokio_postgres::Error> {
+    try_connect_as(server, "hangar", database).await
+}
+
+/// Connects tokio-postgres to a server as `user`, database `hangar`.
+pub(crate) async fn connect_as(server: &RunningServer, user: &str) -> Client {
+    try_connect_as(server, user, "hangar")
+        .await
+        .expect("connects")
+}
+
+async fn try_connect_as(
+    server: &RunningServer,
+    user: &str,
+    database: &str,
+) -> Result<Client, tokio_postgres::Error> {
     let conn = format!(
-        "host={} port={} user=hangar dbname={database}",
+        "host={} port={} user={user} dbname={database}",
         server.pg_addr.ip(),
         server.pg_addr.port()
     );

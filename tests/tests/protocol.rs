@@ -1,8 +1,7 @@
 //! The Postgres protocol through tokio-postgres: simple and extended query, parameters, session
 //! settings and errors with their SQLSTATE.
 
-use crate::common::{connect, metric, server, sqlstate, text_rows, try_connect};
-use tokio_postgres::NoTls;
+use crate::common::{connect, connect_as, metric, server, sqlstate, text_rows, try_connect};
 
 #[tokio::test]
 async fn simple_and_extended_protocol_agree() {
@@ -331,19 +330,7 @@ async fn parquet_settings_apply_to_the_session() {
 async fn sessions_cloned_from_one_template_stay_apart() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(dir.path(), &[]).await;
-    let connect_as = |user: &'static str| {
-        let conn = format!(
-            "host={} port={} user={user} dbname=hangar",
-            s.pg_addr.ip(),
-            s.pg_addr.port()
-        );
-        async move {
-            let (client, connection) = tokio_postgres::connect(&conn, NoTls).await.unwrap();
-            tokio::spawn(connection);
-            client
-        }
-    };
-    let (alice, bob) = (connect_as("alice").await, connect_as("bob").await);
+    let (alice, bob) = (connect_as(&s, "alice").await, connect_as(&s, "bob").await);
     let show = "SHOW datafusion.execution.batch_size";
     let default = text_rows(&bob, show).await;
     alice
@@ -353,7 +340,7 @@ async fn sessions_cloned_from_one_template_stay_apart() {
     assert_eq!(text_rows(&alice, show).await, [[Some("123".to_string())]]);
     assert_eq!(text_rows(&bob, show).await, default);
     assert_ne!(default, [[Some("123".to_string())]]);
-    let carol = connect_as("carol").await;
+    let carol = connect_as(&s, "carol").await;
     assert_eq!(text_rows(&carol, show).await, default);
     for (client, user) in [(&alice, "alice"), (&bob, "bob"), (&carol, "carol")] {
         assert_eq!(
