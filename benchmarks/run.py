@@ -45,7 +45,7 @@ def main() -> None:
         command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
     )
 
-    binary = args.binary or server.build_release()
+    binary = args.binary or server.build_dist()
     warehouse = args.data / f"sf{args.scale:g}"
     print(f"Starting hangar on {warehouse} (TPC-H SF {args.scale:g} is generated on first use)", flush=True)
     hangar = server.start(binary, warehouse, args.scale)

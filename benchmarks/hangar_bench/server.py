@@ -1,4 +1,4 @@
-"""A release `hangar serve` on free loopback ports, over a warehouse of TPC-H demo data."""
+"""A `hangar serve` on free loopback ports, over a warehouse of TPC-H demo data."""
 
 import json
 import os
@@ -19,11 +19,11 @@ TPCH_ROWS = {
 }
 
 
-def build_release() -> Path:
-    """Builds the release binary (incrementally) and returns its path."""
-    subprocess.run(["cargo", "build", "--release", "--bin", "hangar"], cwd=REPO, check=True)
+def build_dist() -> Path:
+    """Builds the binary we ship (the `dist` profile, incrementally) and returns its path."""
+    subprocess.run(["cargo", "build", "--profile", "dist", "--bin", "hangar"], cwd=REPO, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    return target / "release" / "hangar"
+    return target / "dist" / "hangar"
 
 
 @dataclass
