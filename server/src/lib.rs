@@ -8,4 +8,4 @@ mod server;
 
 pub use config::{Cli, Command, ServeConfig};
 pub use logging::init_logging;
-pub use server::{RunningServer, start, start_with_clock};
+pub use server::{RunningServer, ShutdownSignals, start, start_with_clock};

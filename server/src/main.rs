@@ -1,6 +1,6 @@
 //! The `hangar` binary.
 
-use hangar_server::{Cli, Command, init_logging, start};
+use hangar_server::{Cli, Command, ShutdownSignals, init_logging, start};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -18,13 +18,21 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Caught before the ready line, so that whoever reads it may stop the server at once.
+    let signals = match ShutdownSignals::catch() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("hangar: cannot catch SIGTERM and SIGINT: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     println!(
         "Hangar is ready: psql -h {} -p {} -U hangar hangar; Flight SQL at grpc://{}",
         server.pg_addr.ip(),
         server.pg_addr.port(),
         server.flight_addr
     );
-    let result = server.run_until_signal().await;
+    let result = server.run_until_signal(signals).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

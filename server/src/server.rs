@@ -8,6 +8,7 @@ use hangar_engine::{Clock, Engine, Scheduler, SystemClock};
 use hangar_flight::{FlightServer, FlightServerConfig};
 use hangar_pgwire::{PgServer, PgServerConfig};
 use hangar_storage::StoreRegistry;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -108,14 +109,12 @@ impl RunningServer {
         Ok(())
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully. A listener that stops on its own
-    /// is an error.
-    pub async fn run_until_signal(mut self) -> Result<(), String> {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| e.to_string())?;
+    /// Runs until `signals` receives SIGTERM or SIGINT, then shuts down gracefully. A listener
+    /// that stops on its own is an error.
+    pub async fn run_until_signal(mut self, mut signals: ShutdownSignals) -> Result<(), String> {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received; shutting down"),
-            _ = term.recv() => tracing::info!("SIGTERM received; shutting down"),
+            _ = signals.interrupt.recv() => tracing::info!("SIGINT received; shutting down"),
+            _ = signals.terminate.recv() => tracing::info!("SIGTERM received; shutting down"),
             result = &mut self.pg => {
                 return Err(format!("Postgres listener stopped unexpectedly: {result:?}"));
             }
@@ -124,5 +123,24 @@ impl RunningServer {
             }
         }
         self.shutdown().await
+    }
+}
+
+/// SIGTERM and SIGINT, caught from the moment this is made. Make it before saying the server is
+/// ready: a signal that arrives before it exists meets the default action, which ends the process
+/// at once, with no connection drained and a nonzero status.
+#[derive(Debug)]
+pub struct ShutdownSignals {
+    terminate: Signal,
+    interrupt: Signal,
+}
+
+impl ShutdownSignals {
+    /// Starts catching both signals.
+    pub fn catch() -> std::io::Result<Self> {
+        Ok(Self {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
     }
 }
