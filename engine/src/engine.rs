@@ -6,13 +6,14 @@ use datafusion::execution::cache::cache_manager::CacheManagerConfig;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::session_state::SessionState;
-use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use crate::catalog_provider::TableCache;
 use crate::lanes::ScanHistory;
 use crate::matview::RefreshLocks;
+use crate::metadata::CatalogMetadata;
+use crate::postgres::Dialect;
 use crate::scheduler::Clock;
 use crate::{EngineConfig, Result, Session};
 
@@ -28,10 +29,9 @@ pub(crate) struct Shared {
     pub(crate) scans: ScanHistory,
     pub(crate) refresh_locks: RefreshLocks,
     pub(crate) clock: Arc<dyn Clock>,
-    /// The Postgres-compatibility rewrites of every session's SQL. Built once: building it parses
-    /// each of its patterns, which made up most of the cost of opening a session.
-    pub(crate) parser: PostgresCompatibilityParser,
-    /// What each session's state starts as ([`crate::session::session_template`]).
+    /// How every session's Postgres SQL becomes statements DataFusion plans.
+    pub(crate) dialect: Dialect,
+    /// What each session's state starts as ([`crate::template::session_template`]).
     pub(crate) session_template: SessionState,
 }
 
@@ -39,6 +39,14 @@ pub(crate) struct Shared {
 #[derive(Debug, Clone)]
 pub struct Engine {
     shared: Arc<Shared>,
+}
+
+impl Shared {
+    /// The relations of the catalog version this server knows now, as clients' metadata shows
+    /// them.
+    pub(crate) fn metadata(&self) -> CatalogMetadata {
+        CatalogMetadata::new(self.catalog.snapshot())
+    }
 }
 
 impl Engine {
@@ -66,7 +74,7 @@ impl Engine {
             runtime = runtime.with_memory_limit(limit, 1.0);
         }
         let runtime = Arc::new(runtime.build()?);
-        let session_template = crate::session::session_template(&config, &runtime)?;
+        let session_template = crate::template::session_template(&config, &runtime)?;
         let shared = Shared {
             tables: TableCache::new(&runtime),
             runtime,
@@ -76,7 +84,7 @@ impl Engine {
             scans: ScanHistory::default(),
             refresh_locks: RefreshLocks::default(),
             clock,
-            parser: PostgresCompatibilityParser::new(),
+            dialect: Dialect::new(),
             session_template,
         };
         Ok(Self {
@@ -91,6 +99,14 @@ impl Engine {
 
     pub(crate) fn shared(&self) -> Arc<Shared> {
         Arc::clone(&self.shared)
+    }
+
+    /// The relations of the catalog as clients' metadata shows them (Flight SQL's `GetTables`,
+    /// as `pg_catalog` does for Postgres clients), caught up first if the catalog is stale.
+    pub async fn metadata(&self) -> Result<CatalogMetadata> {
+        Ok(CatalogMetadata::new(
+            self.shared.catalog.refresh_if_stale().await?,
+        ))
     }
 
     /// The catalog this engine serves.

@@ -6,50 +6,38 @@
 //! `CREATE TABLE … AS` into the warehouse, materialized views and their refreshes). Frontends use only [`Engine`], [`Session`], [`Prepared`]
 //! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
 
-mod boolean_literals;
 mod catalog_provider;
 mod cleanup;
 mod config;
 mod copy;
 mod cursor;
 mod ddl;
-mod decimal_arithmetic;
-mod duplicate_names;
-mod dynamic_filter_rows;
 mod engine;
 mod error;
 mod executor;
-mod from_functions;
-mod generate_subscripts;
-mod in_subquery;
-mod information_schema;
-mod join_order;
-mod join_sides;
 mod lanes;
-mod like_escape;
 mod matview;
-mod narrowing_filters;
-mod pg_catalog;
-mod pg_functions;
-mod regtype_text;
-mod scalar_subquery;
+mod metadata;
+mod planner;
+mod postgres;
+mod prepared;
 mod scheduler;
 mod session;
-mod shared_subplans;
 mod statement;
 mod system_tables;
-mod user_keyword;
-mod variables;
+mod template;
 
 pub use config::EngineConfig;
 pub use copy::CopyFormat;
 pub use engine::Engine;
 pub use error::{Error, Result};
-pub use scalar_subquery::EMPTY_CATALOG_TABLES;
+pub use hangar_catalog::RelationKind;
+pub use metadata::{CatalogMetadata, Relation};
+pub use postgres::{EMPTY_CATALOG_TABLES, SERVER_VERSION};
+pub use prepared::{Output, Prepared};
 pub use scheduler::{Clock, ManualClock, Scheduler, SchedulerConfig, SystemClock};
-pub use session::{Output, Prepared, Session};
+pub use session::Session;
 pub use statement::Statement;
-pub use variables::SERVER_VERSION;
 
 pub use datafusion::arrow::datatypes::{DataType, SchemaRef};
 pub use datafusion::common::ParamValues;

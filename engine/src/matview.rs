@@ -373,7 +373,7 @@ async fn plan_query(session: &Session, query: &str) -> Result<LogicalPlan> {
             "a materialized view is defined by a SELECT query".into(),
         ));
     }
-    Ok(session.ctx.state().statement_to_plan(statement).await?)
+    session.plan_sql(statement).await
 }
 
 /// The persisted tables and views a plan reads, as `schema.name`.

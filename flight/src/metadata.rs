@@ -13,8 +13,7 @@ use arrow_flight::sql::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
-use hangar_catalog::{Manifest, RelationKind};
-use hangar_engine::DATABASE;
+use hangar_engine::{CatalogMetadata, DATABASE, RelationKind};
 
 /// The table types Hangar has.
 const TABLE_TYPES: [&str; 2] = ["TABLE", "VIEW"];
@@ -29,10 +28,10 @@ pub(crate) fn catalogs(query: CommandGetCatalogs) -> Result<RecordBatch, FlightE
 /// `GetDbSchemas`: the persisted schemas.
 pub(crate) fn schemas(
     query: CommandGetDbSchemas,
-    manifest: &Manifest,
+    metadata: &CatalogMetadata,
 ) -> Result<RecordBatch, FlightError> {
     let mut builder = query.into_builder();
-    for schema in manifest.schemas.keys() {
+    for schema in metadata.schemas() {
         builder.append(DATABASE, schema);
     }
     builder.build()
@@ -41,17 +40,21 @@ pub(crate) fn schemas(
 /// `GetTables`: every table, with its Arrow schema when asked for.
 pub(crate) fn tables(
     query: CommandGetTables,
-    manifest: &Manifest,
+    metadata: &CatalogMetadata,
 ) -> Result<RecordBatch, FlightError> {
     let mut builder = query.into_builder();
-    for (schema_name, schema) in &manifest.schemas {
-        for (table_name, table) in &schema.tables {
-            let table_type = match table.kind() {
-                RelationKind::Table => "TABLE",
-                RelationKind::MaterializedView => "VIEW",
-            };
-            builder.append(DATABASE, schema_name, table_name, table_type, &table.schema)?;
-        }
+    for relation in metadata.relations() {
+        let table_type = match relation.kind() {
+            RelationKind::Table => "TABLE",
+            RelationKind::MaterializedView => "VIEW",
+        };
+        builder.append(
+            DATABASE,
+            relation.schema,
+            relation.name,
+            table_type,
+            relation.columns(),
+        )?;
     }
     builder.build()
 }

@@ -29,7 +29,9 @@ use datafusion::arrow::ipc::writer::IpcWriteOptions;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::DataFusionError;
 use futures::{Stream, TryStreamExt};
-use hangar_engine::{Engine, Output, Prepared, SendableRecordBatchStream, Session};
+use hangar_engine::{
+    CatalogMetadata, Engine, Output, Prepared, SendableRecordBatchStream, Session,
+};
 use prost::Message;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -123,13 +125,9 @@ impl HangarFlightSql {
             > 0
     }
 
-    /// The catalog version the server knows, refreshed if stale.
-    async fn manifest(&self) -> Result<Arc<hangar_catalog::Manifest>, Status> {
-        self.engine
-            .catalog()
-            .refresh_if_stale()
-            .await
-            .map_err(|e| status(&e.into()))
+    /// The relations of the catalog version the server knows, refreshed if stale.
+    async fn metadata(&self) -> Result<CatalogMetadata, Status> {
+        self.engine.metadata().await.map_err(|e| status(&e))
     }
 }
 
@@ -527,7 +525,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.tokens.user(request.metadata())?;
-        metadata_stream(metadata::schemas(query, &*self.manifest().await?))
+        metadata_stream(metadata::schemas(query, &self.metadata().await?))
     }
 
     async fn get_flight_info_tables(
@@ -545,7 +543,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.tokens.user(request.metadata())?;
-        metadata_stream(metadata::tables(query, &*self.manifest().await?))
+        metadata_stream(metadata::tables(query, &self.metadata().await?))
     }
 
     async fn get_flight_info_table_types(

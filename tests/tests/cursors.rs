@@ -74,6 +74,32 @@ async fn cursors_fetch_move_and_close() {
     s.shutdown().await.unwrap();
 }
 
+/// A cursor's and a COPY's query are planned as the same query on its own is: with the fallbacks
+/// for what DataFusion refuses, such as result columns that share a name (`SELECT 1, 1`), which
+/// Postgres allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cursors_and_copy_plan_their_query_as_a_query() {
+    let s = server(tpch_warehouse(), &[]).await;
+    let client = connect(&s).await;
+    let query = "SELECT n_name, n_name FROM nation WHERE n_nationkey < 2 ORDER BY 1";
+    let alone = text_rows(&client, query).await;
+    assert_eq!(alone.len(), 2);
+
+    client
+        .batch_execute(&format!("BEGIN; DECLARE twice CURSOR FOR {query}"))
+        .await
+        .unwrap();
+    assert_eq!(text_rows(&client, "FETCH ALL FROM twice").await, alone);
+    client.batch_execute("COMMIT").await.unwrap();
+
+    let copied = copy_out(&client, &format!("COPY ({query}) TO STDOUT")).await;
+    assert_eq!(
+        String::from_utf8(copied).unwrap(),
+        "ALGERIA\tALGERIA\nARGENTINA\tARGENTINA\n"
+    );
+    s.shutdown().await.unwrap();
+}
+
 /// All the bytes of a `COPY … TO STDOUT`.
 async fn copy_out(client: &tokio_postgres::Client, sql: &str) -> Vec<u8> {
     let stream = client

@@ -185,7 +185,7 @@ async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
         .await
         .unwrap();
     // With `below` 5 the first term keeps a twentieth of each batch, and the later ones are
-    // evaluated on those rows only (engine/src/narrowing_filters.rs); with 50, on every row. A
+    // evaluated on those rows only (optimizer/src/narrowing_filters.rs); with 50, on every row. A
     // NULL `m` drops its row.
     let query = "SELECT count(*), sum(n) FROM numbers WHERE n % 100 < $1 AND m > $2 AND n % 3 = 1";
     for (below, above) in [(5i64, 2i64), (50, 0), (0, 0)] {
@@ -205,7 +205,7 @@ async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
 }
 
 /// Decimal arithmetic over a Parquet table gives the exact values, computed here in integers,
-/// whether it runs without checks (values too small to overflow: engine/src/decimal_arithmetic.rs)
+/// whether it runs without checks (values too small to overflow: optimizer/src/decimal_arithmetic.rs)
 /// or with them; a product that overflows fails with SQLSTATE 22003 and the session goes on.
 #[tokio::test]
 async fn decimal_arithmetic_is_exact_and_overflow_is_an_error() {

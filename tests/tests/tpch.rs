@@ -167,7 +167,7 @@ async fn join_filter_lines(
 
 /// In TPC-H q17, 4% of `lineitem` here (0.1% in the real query) joins to `part` through an
 /// aggregate of `lineitem` by part. The join's filter of part keys removes the other rows as they
-/// leave the scan, before they reach the aggregate (engine/src/dynamic_filter_rows.rs). The other
+/// leave the scan, before they reach the aggregate (optimizer/src/dynamic_filter_rows.rs). The other
 /// scan of `lineitem` goes straight into its join, which gets no filter: it looks every row up
 /// anyway. Where a date range of the query's own comes first, the join filters go above it, its
 /// comparisons being cheaper than a lookup, and so above a string equal to a constant; a filter
@@ -249,7 +249,7 @@ async fn join_filters_remove_rows_as_they_leave_the_scan() {
 /// TPC-H q21's anti join (`NOT EXISTS` another supplier's late line) is partitioned at scale
 /// factor 1; here, with no join small enough to collect, all joins are. DataFusion picks a
 /// partitioned join's build side by estimated bytes, which made it build from all late `lineitem`
-/// rows; Hangar builds from the far smaller side (engine/src/join_sides.rs).
+/// rows; Hangar builds from the far smaller side (optimizer/src/join_sides.rs).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partitioned_join_builds_from_the_smaller_side() {
     let s = server(tpch_warehouse(), &[]).await;
@@ -278,7 +278,7 @@ async fn a_partitioned_join_builds_from_the_smaller_side() {
 }
 
 /// TPC-H q5 names `customer` and `orders` first and `region` last. Hangar joins inner joins in
-/// the order of least estimated work (engine/src/join_order.rs): `region`, `nation` and
+/// the order of least estimated work (optimizer/src/join_order.rs): `region`, `nation` and
 /// `customer` first, so that the join that probes `lineitem` builds from the year's orders of
 /// one region's customers, not from all of the year's orders as in the query's order, which
 /// DataFusion keeps with join reordering off. Both give the same rows.
@@ -312,7 +312,7 @@ async fn joins_start_from_the_most_selective_tables() {
 }
 
 /// TPC-H q15 reads its `WITH` query twice, in its join and in its subquery of the maximum; it is
-/// computed once (engine/src/shared_subplans.rs). `EXPLAIN ANALYZE` shows the shared plan under
+/// computed once (optimizer/src/shared_subplans.rs). `EXPLAIN ANALYZE` shows the shared plan under
 /// both readers, and only one of them ran it: one scan of `lineitem` read the table, the other
 /// never started. An aggregate of `random()` gives other rows each time it is computed, and is
 /// not shared.

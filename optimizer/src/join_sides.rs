@@ -15,13 +15,13 @@
 use std::sync::Arc;
 
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::joins::{HashJoinExec, PartitionMode};
 
 use crate::join_order::statistics_of;
+use crate::rewrite::replace_nodes;
 
 /// How many times the probe side's estimated rows the build side must hold to be swapped: far
 /// enough apart that the estimates' errors do not decide.
@@ -29,7 +29,7 @@ const RATIO: usize = 8;
 
 /// The rule (see the module's documentation).
 #[derive(Debug, Default)]
-pub(crate) struct BuildSmallerSide;
+pub struct BuildSmallerSide;
 
 impl PhysicalOptimizerRule for BuildSmallerSide {
     fn optimize(
@@ -40,9 +40,9 @@ impl PhysicalOptimizerRule for BuildSmallerSide {
         if !config.optimizer.join_reordering {
             return Ok(plan);
         }
-        plan.transform_up(|node| {
+        replace_nodes(plan, |node| {
             let Some(join) = node.downcast_ref::<HashJoinExec>() else {
-                return Ok(Transformed::no(node));
+                return Ok(None);
             };
             let swappable = *join.partition_mode() == PartitionMode::Partitioned
                 && join.join_type().supports_swap()
@@ -52,12 +52,11 @@ impl PhysicalOptimizerRule for BuildSmallerSide {
             };
             Ok(match (swappable, rows(join.left()), rows(join.right())) {
                 (true, Some(build), Some(probe)) if build > probe.saturating_mul(RATIO) => {
-                    Transformed::yes(join.swap_inputs(PartitionMode::Partitioned)?)
+                    Some(join.swap_inputs(PartitionMode::Partitioned)?)
                 }
-                _ => Transformed::no(node),
+                _ => None,
             })
         })
-        .map(|transformed| transformed.data)
     }
 
     fn name(&self) -> &str {

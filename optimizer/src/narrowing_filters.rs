@@ -35,7 +35,6 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::bit_util;
 use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, Operator};
 use datafusion::physical_expr::PhysicalExpr;
@@ -46,6 +45,8 @@ use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::filter::{FilterExec, FilterExecBuilder};
 
+use crate::rewrite::{replace_nodes, same_properties};
+
 /// The share of a batch's rows at or under which the remaining terms are evaluated on the kept
 /// rows only: DataFusion's own threshold for `AND`.
 const NARROW_AT: f64 = 0.2;
@@ -53,7 +54,7 @@ const NARROW_AT: f64 = 0.2;
 /// The rule: gives every filter whose predicate has two terms or more a [`NarrowingAnd`]. It runs
 /// after DataFusion's rules, which read the predicate's terms for the plan's properties.
 #[derive(Debug, Default)]
-pub(crate) struct NarrowFilters;
+pub struct NarrowFilters;
 
 impl PhysicalOptimizerRule for NarrowFilters {
     fn optimize(
@@ -61,16 +62,12 @@ impl PhysicalOptimizerRule for NarrowFilters {
         plan: Arc<dyn ExecutionPlan>,
         _config: &ConfigOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        plan.transform_up(|node| {
-            let Some(filter) = node.downcast_ref::<FilterExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            Ok(match narrowed(filter) {
-                Some(narrowed) => Transformed::yes(Arc::new(narrowed) as Arc<dyn ExecutionPlan>),
-                None => Transformed::no(node),
-            })
+        replace_nodes(plan, |node| {
+            Ok(node
+                .downcast_ref::<FilterExec>()
+                .and_then(narrowed)
+                .map(|narrowed| Arc::new(narrowed) as Arc<dyn ExecutionPlan>))
         })
-        .map(|transformed| transformed.data)
     }
 
     fn name(&self) -> &str {
@@ -131,21 +128,6 @@ fn is_plain_comparison(term: &Arc<dyn PhysicalExpr>, schema: &Schema) -> bool {
             | Operator::GtEq
     ) && plain(binary.left())
         && plain(binary.right())
-}
-
-/// Whether a rewritten node keeps the equivalences, orderings and partitioning of the node it
-/// replaces. Compared as text: `Partitioning`'s equality holds no unknown partitioning equal to
-/// another.
-pub(crate) fn same_properties(node: &dyn ExecutionPlan, rewritten: &dyn ExecutionPlan) -> bool {
-    let shown = |node: &dyn ExecutionPlan| {
-        let properties = node.properties();
-        format!(
-            "{} {}",
-            properties.equivalence_properties(),
-            properties.output_partitioning()
-        )
-    };
-    shown(node) == shown(rewritten)
 }
 
 /// A conjunction evaluated as a filter's predicate: true where every term is true, false elsewhere

@@ -229,10 +229,9 @@ fn json_value(value: &ScalarValue) -> serde_json::Value {
 fn pg_get_viewdef(shared: Arc<Shared>, relations: Arc<Relations>) -> ScalarUDF {
     let definition = move |oid: i32| {
         let (schema, name) = relations.get(oid)?;
-        let snapshot = shared.catalog.snapshot();
-        snapshot
-            .view(&schema, &name)
-            .map(|(_, view)| view.query.clone())
+        let metadata = shared.metadata();
+        let relation = metadata.relation(&schema, &name)?;
+        relation.view_query().map(str::to_string)
     };
     // The second argument (pretty-printing) changes nothing here.
     function(

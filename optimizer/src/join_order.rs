@@ -53,7 +53,7 @@ const CACHED_ROWS: f64 = 100_000.0;
 
 /// The rule (see the module's documentation).
 #[derive(Debug, Default)]
-pub(crate) struct OrderJoins;
+pub struct OrderJoins;
 
 impl PhysicalOptimizerRule for OrderJoins {
     fn optimize(

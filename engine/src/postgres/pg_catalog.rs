@@ -2,7 +2,7 @@
 //! about Hangar's catalog filled in. DataFusion has no notion of a materialized view, so the library
 //! shows one as a plain view (`relkind = 'v'`) and leaves `pg_matviews` empty; here `pg_class` marks
 //! them `'m'` and `pg_matviews` lists them, which is what psql's `\dm` and BI tools read. The
-//! functions the library lacks are in [`crate::pg_functions`].
+//! functions the library lacks are in [`super::pg_functions`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,10 +23,11 @@ use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use datafusion_pg_catalog::pg_catalog::{PgCatalogSchemaProvider, PgCatalogStaticTables};
-use hangar_catalog::{Manifest, ViewDefinition};
+use hangar_catalog::RelationKind;
 
+use super::pg_functions::Relations;
 use crate::engine::Shared;
-use crate::pg_functions::Relations;
+use crate::metadata::{CatalogMetadata, Relation};
 use crate::system_tables::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
@@ -64,7 +65,7 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -
             relations: Arc::clone(&relations),
         }),
     )?;
-    crate::pg_functions::register(ctx, shared, &relations, user);
+    super::pg_functions::register(ctx, shared, &relations, user);
     Ok(())
 }
 
@@ -204,7 +205,7 @@ impl ComputedRows for PgClass {
                 .filter_map(|(o, n)| Some((o?, n?)))
                 .collect()
         };
-        let snapshot = self.shared.catalog.snapshot();
+        let metadata = self.shared.metadata();
         let relnamespace = as_int32_array(column(&class, "relnamespace")?)?;
         let relname = as_string_array(column(&class, "relname")?)?;
         let relkind = as_string_array(column(&class, "relkind")?)?;
@@ -219,11 +220,13 @@ impl ComputedRows for PgClass {
                 let name = (schema.to_string(), relname.value(row).to_string());
                 relations.insert(oids.value(row), name);
             }
-            let view = schema.and_then(|schema| snapshot.view(schema, relname.value(row)));
+            let view = schema
+                .and_then(|schema| metadata.relation(schema, relname.value(row)))
+                .filter(|relation| relation.kind() == RelationKind::MaterializedView);
             match view {
-                Some((_, view)) => {
+                Some(view) => {
                     kinds.push("m");
-                    populateds.push(view.version > 0);
+                    populateds.push(view.is_populated());
                 }
                 None => {
                     kinds.push(relkind.value(row));
@@ -451,29 +454,24 @@ fn pg_matviews_schema() -> SchemaRef {
     ]))
 }
 
-fn pg_matviews_rows(manifest: &Manifest) -> DfResult<RecordBatch> {
-    let views: Vec<_> = manifest.views().collect();
-    let strings = |f: &dyn Fn(&str, &str, &ViewDefinition) -> Option<String>| -> ArrayRef {
-        Arc::new(
-            views
-                .iter()
-                .map(|(schema, name, _, view)| f(schema, name, view))
-                .collect::<StringArray>(),
-        )
+fn pg_matviews_rows(metadata: &CatalogMetadata) -> DfResult<RecordBatch> {
+    let views: Vec<Relation<'_>> = metadata.views().collect();
+    let strings = |f: &dyn Fn(&Relation<'_>) -> Option<String>| -> ArrayRef {
+        Arc::new(views.iter().map(f).collect::<StringArray>())
     };
     let columns = vec![
-        strings(&|schema, _, _| Some(schema.to_string())),
-        strings(&|_, name, _| Some(name.to_string())),
-        strings(&|_, _, _| Some(OWNER.to_string())),
-        strings(&|_, _, _| None),
+        strings(&|view| Some(view.schema.to_string())),
+        strings(&|view| Some(view.name.to_string())),
+        strings(&|_| Some(OWNER.to_string())),
+        strings(&|_| None),
         Arc::new(BooleanArray::from(vec![false; views.len()])) as ArrayRef,
         Arc::new(
             views
                 .iter()
-                .map(|(_, _, _, view)| Some(view.version > 0))
+                .map(|view| Some(view.is_populated()))
                 .collect::<BooleanArray>(),
         ),
-        strings(&|_, _, view| Some(view.query.clone())),
+        strings(&|view| view.view_query().map(str::to_string)),
     ];
     Ok(RecordBatch::try_new(pg_matviews_schema(), columns)?)
 }
@@ -485,6 +483,6 @@ impl ComputedRows for PgMatviews {
     }
 
     async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
-        pg_matviews_rows(&self.shared.catalog.snapshot())
+        pg_matviews_rows(&self.shared.metadata())
     }
 }

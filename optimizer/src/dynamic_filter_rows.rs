@@ -57,7 +57,7 @@ const TRIAL_ROWS: usize = 1 << 16;
 
 /// The rule; it runs after DataFusion's own, once dynamic filters have reached the scans.
 #[derive(Debug, Default)]
-pub(crate) struct DynamicFilterRows;
+pub struct DynamicFilterRows;
 
 impl PhysicalOptimizerRule for DynamicFilterRows {
     fn optimize(

@@ -11,7 +11,7 @@ use datafusion::optimizer::{ApplyOrder, OptimizerConfig, OptimizerRule};
 
 /// The optimizer rule; it runs after constant folding, so `$1 || '%'` is a literal by then.
 #[derive(Debug, Default)]
-pub(crate) struct LikeEscape;
+pub struct LikeEscape;
 
 impl OptimizerRule for LikeEscape {
     fn name(&self) -> &str {

@@ -28,7 +28,7 @@ use datafusion::arrow::datatypes::{DataType, Decimal128Type, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, Operator};
 use datafusion::physical_expr::PhysicalExpr;
@@ -39,11 +39,11 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::projection::{ProjectionExec, ProjectionExpr};
 
-use crate::narrowing_filters::same_properties;
+use crate::rewrite::{replace_nodes, same_properties};
 
 /// The rule (see the module's documentation). It runs after DataFusion's rules.
 #[derive(Debug, Default)]
-pub(crate) struct UncheckDecimals;
+pub struct UncheckDecimals;
 
 impl PhysicalOptimizerRule for UncheckDecimals {
     fn optimize(
@@ -51,20 +51,15 @@ impl PhysicalOptimizerRule for UncheckDecimals {
         plan: Arc<dyn ExecutionPlan>,
         _config: &ConfigOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        plan.transform_up(|node| {
-            let rewritten = if let Some(projection) = node.downcast_ref::<ProjectionExec>() {
-                rewrite_projection(projection)?
+        replace_nodes(plan, |node| {
+            if let Some(projection) = node.downcast_ref::<ProjectionExec>() {
+                rewrite_projection(projection)
             } else if let Some(aggregate) = node.downcast_ref::<AggregateExec>() {
-                rewrite_aggregate(aggregate)?
+                rewrite_aggregate(aggregate)
             } else {
-                None
-            };
-            Ok(match rewritten {
-                Some(plan) => Transformed::yes(plan),
-                None => Transformed::no(node),
-            })
+                Ok(None)
+            }
         })
-        .map(|transformed| transformed.data)
     }
 
     fn name(&self) -> &str {
@@ -416,7 +411,7 @@ impl fmt::Display for UncheckedDecimals {
 mod tests {
     use datafusion::arrow::array::Decimal128Array;
     use datafusion::arrow::datatypes::Field;
-    use datafusion::common::tree_node::TreeNodeRecursion;
+    use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
     use datafusion::physical_expr::expressions::{Column, Literal};
     use datafusion::prelude::SessionContext;
 

@@ -2,7 +2,7 @@
 //!
 //! DataFusion writes a `WITH` query into the plan wherever it is referenced, so TPC-H q15, which
 //! joins its view of revenue by supplier and also takes its maximum, scans `lineitem` and
-//! aggregates it twice. PostgreSQL computes such a query once, and so does Hangar now:
+//! aggregates it twice. PostgreSQL computes such a query once, and so do these rules:
 //! - [`ShareRepeatedAggregates`], a logical optimizer rule run after DataFusion's own, finds
 //!   aggregates that occur more than once in a plan (its subqueries included), identical after
 //!   optimization, and puts each occurrence under a [`SharedSubplan`] with one id. The node stops
@@ -52,7 +52,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The logical rule: each aggregate that occurs more than once goes under a [`SharedSubplan`].
 #[derive(Debug, Default)]
-pub(crate) struct ShareRepeatedAggregates;
+pub struct ShareRepeatedAggregates;
 
 impl OptimizerRule for ShareRepeatedAggregates {
     fn name(&self) -> &str {
@@ -168,10 +168,10 @@ impl UserDefinedLogicalNodeCore for SharedSubplan {
 
 /// DataFusion's physical planner, which also plans [`SharedSubplan`]s.
 #[derive(Debug, Default)]
-pub(crate) struct HangarQueryPlanner;
+pub struct SharedSubplanQueryPlanner;
 
 #[async_trait]
-impl QueryPlanner for HangarQueryPlanner {
+impl QueryPlanner for SharedSubplanQueryPlanner {
     async fn create_physical_plan(
         &self,
         logical_plan: &LogicalPlan,
@@ -214,7 +214,7 @@ impl ExtensionPlanner for SharedSubplanPlanner {
 /// The physical rule, run last: the [`SharedSubplanExec`]s of one id share one result if their
 /// inputs are alike; a node that shares with none is replaced by its input.
 #[derive(Debug, Default)]
-pub(crate) struct JoinSharedSubplans;
+pub struct JoinSharedSubplans;
 
 impl PhysicalOptimizerRule for JoinSharedSubplans {
     fn optimize(

@@ -23,7 +23,7 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs};
 use datafusion::prelude::SessionContext;
 use postgres_types::Type;
 
-use crate::pg_catalog::{index, read_all, retyped};
+use super::pg_catalog::{index, read_all, retyped};
 use crate::system_tables::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 

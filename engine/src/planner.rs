@@ -1,0 +1,79 @@
+//! The one way in to planning: every SQL statement the engine plans (a client's query or command,
+//! a cursor's or a `COPY`'s query, a Flight SQL prepared statement, a materialized view's query at
+//! creation and at each refresh) becomes a plan here, after the same Postgres rewrites
+//! ([`crate::postgres::Dialect`]) and with the same fallbacks, so that a query psql can run also
+//! refreshes as a view.
+
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::execution::session_state::SessionState;
+use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::sql::parser::Statement as DfStatement;
+
+use crate::Result;
+use crate::postgres::duplicate_names::{
+    alias_columns, is_duplicate_names, may_share_names, restore_names,
+};
+use crate::postgres::scalar_subquery::{
+    has_correlated_catalog_subquery, null_correlated_catalog_subqueries,
+};
+
+/// Plans a parsed and rewritten statement in a session's state. Where DataFusion refuses what
+/// Postgres accepts only once it plans, the statement is planned again in a form it takes:
+/// result columns that share a name are aliased and named back, and correlated subqueries over
+/// always-empty catalog tables that DataFusion cannot decorrelate become NULL.
+pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result<LogicalPlan> {
+    // Kept for the fallbacks only when there may be something to fall back from.
+    let original = match &statement {
+        DfStatement::Statement(s) if has_correlated_catalog_subquery(s) || may_share_names(s) => {
+            Some((**s).clone())
+        }
+        _ => None,
+    };
+    let mut plan = match state.statement_to_plan(statement).await {
+        Ok(plan) => plan,
+        Err(error) if is_duplicate_names(&error) => {
+            let Some((aliased, aliases)) = original.clone().and_then(alias_columns) else {
+                return Err(error.into());
+            };
+            let aliased = DfStatement::Statement(Box::new(aliased));
+            restore_names(state.statement_to_plan(aliased).await?, &aliases)?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(s) = original
+        && has_correlated_catalog_subquery(&s)
+        && !decorrelates(state, &plan)
+    {
+        let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(s)));
+        plan = state.statement_to_plan(fallback).await?;
+    }
+    Ok(plan)
+}
+
+/// Whether DataFusion's optimizer turns every correlated scalar subquery of `plan` into a join; the
+/// physical planner refuses the ones it leaves. Only plans with such a subquery are optimized
+/// here, and one the optimizer fails on counts as decorrelated: running it reports that error.
+fn decorrelates(state: &SessionState, plan: &LogicalPlan) -> bool {
+    let correlated = |plan: &LogicalPlan| {
+        let mut found = false;
+        let _ = plan.apply_with_subqueries(|node| {
+            for expr in node.expressions() {
+                found |= expr
+                    .exists(|e| {
+                        Ok(matches!(e, Expr::ScalarSubquery(s) if !s.outer_ref_columns.is_empty()))
+                    })
+                    .unwrap_or(false);
+            }
+            Ok(if found {
+                TreeNodeRecursion::Stop
+            } else {
+                TreeNodeRecursion::Continue
+            })
+        });
+        found
+    };
+    !correlated(plan)
+        || state
+            .optimize(plan)
+            .is_ok_and(|optimized| !correlated(&optimized))
+}

@@ -1,0 +1,156 @@
+//! Postgres compatibility, in one place: everything that makes DataFusion answer Postgres clients
+//! as Postgres would.
+//!
+//! - **Parsing**: the Postgres-compatibility parser of `datafusion-pg-catalog` first, DataFusion's
+//!   own for its statements (`CREATE EXTERNAL TABLE`, `COPY … TO 'file'`), then Hangar's rewrites
+//!   of what DataFusion cannot plan as clients write it ([`Dialect`]).
+//! - **Planning fallbacks** for what DataFusion refuses only once it plans: result columns that
+//!   share a name ([`duplicate_names`]), correlated subqueries over catalog tables that are always
+//!   empty here ([`scalar_subquery`]).
+//! - **Catalog emulation**: `pg_catalog`, `information_schema`, the `pg_*` functions clients call,
+//!   and session settings (`SET`, `SHOW`, `current_setting`).
+//!
+//! It reads Hangar's catalog only through the engine's [`Shared`] state, and knows nothing of
+//! materialized views' refreshes or of wire protocols.
+
+mod boolean_literals;
+pub(crate) mod duplicate_names;
+mod from_functions;
+mod generate_subscripts;
+mod in_subquery;
+mod information_schema;
+mod pg_catalog;
+mod pg_functions;
+mod regtype_text;
+pub(crate) mod scalar_subquery;
+mod user_keyword;
+mod variables;
+
+use std::sync::Arc;
+
+use datafusion::optimizer::{Analyzer, AnalyzerRule};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::{DFParser, Statement as DfStatement};
+use datafusion::sql::sqlparser::ast::{Query, Statement as SqlStatement};
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
+
+pub use scalar_subquery::EMPTY_CATALOG_TABLES;
+pub use variables::SERVER_VERSION;
+pub(crate) use variables::Variables;
+
+use crate::Result;
+use crate::engine::Shared;
+
+/// How Postgres SQL becomes statements DataFusion plans. Built once per engine: building the
+/// compatibility parser parses each of its patterns, which made up most of the cost of opening a
+/// session.
+#[derive(Debug)]
+pub(crate) struct Dialect {
+    parser: PostgresCompatibilityParser,
+}
+
+impl Dialect {
+    pub(crate) fn new() -> Self {
+        Self {
+            parser: PostgresCompatibilityParser::new(),
+        }
+    }
+
+    /// Parses SQL that holds none of Hangar's own statements into rewritten statements.
+    /// `is_table_function` tells the session's table functions from other functions in `FROM`.
+    pub(crate) fn parse(
+        &self,
+        sql: &str,
+        is_table_function: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<DfStatement>> {
+        // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
+        // statements (CREATE EXTERNAL TABLE, COPY … TO 'file') need DataFusion's parser.
+        let pg = self.parser.parse(sql);
+        if let Ok(statements) = &pg
+            && !statements.iter().any(needs_datafusion_parser)
+        {
+            return Ok(pg
+                .expect("checked")
+                .into_iter()
+                .map(|s| DfStatement::Statement(Box::new(rewrite(s, is_table_function))))
+                .collect());
+        }
+        match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
+            Ok(statements) => Ok(statements
+                .into_iter()
+                .map(|s| match s {
+                    DfStatement::Statement(s) => DfStatement::Statement(Box::new(rewrite(
+                        self.parser.rewrite(*s),
+                        is_table_function,
+                    ))),
+                    other => other,
+                })
+                .collect()),
+            Err(df_error) => Err(match pg {
+                Err(pg_error) => pg_error.into(),
+                Ok(_) => df_error.into(),
+            }),
+        }
+    }
+
+    /// A query nested in another statement (a cursor's, a COPY's) rewritten as a statement of its
+    /// own: some rewrites look only at the top of a statement.
+    pub(crate) fn rewrite_query(
+        &self,
+        query: Box<Query>,
+        is_table_function: &dyn Fn(&str) -> bool,
+    ) -> DfStatement {
+        let statement = self.parser.rewrite(SqlStatement::Query(query));
+        DfStatement::Statement(Box::new(rewrite(statement, is_table_function)))
+    }
+}
+
+/// Statements the Postgres grammar accepts in a form DataFusion cannot plan.
+fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
+    match statement {
+        SqlStatement::Copy { .. } => !crate::copy::is_client_copy(statement),
+        SqlStatement::CreateTable(create) => create.external,
+        _ => false,
+    }
+}
+
+/// Hangar's own rewrites of a statement, after the Postgres-compatibility parser's: what
+/// DataFusion cannot plan as clients write it.
+fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
+    let statement = from_functions::rewrite_from_functions(statement, is_table_function);
+    let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
+        in_subquery::rewrite_in_subqueries(statement),
+    ));
+    generate_subscripts::rewrite_generate_subscripts(scalar_subquery::rewrite_scalar_subqueries(
+        statement,
+    ))
+}
+
+/// DataFusion's analyzer rules, after the Postgres ones that must run before its type coercion.
+pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
+    let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> =
+        vec![Arc::new(boolean_literals::BooleanLiterals)];
+    rules.extend(Analyzer::new().rules);
+    rules
+}
+
+/// Installs what does not depend on a session (`pg_catalog`'s functions and the Postgres type
+/// names) into the template every session is cloned from.
+pub(crate) fn install(template: &SessionContext) -> Result<()> {
+    pg_catalog::install(template)
+}
+
+/// Sets up a session of `user`: its `pg_catalog` and `information_schema` over Hangar's catalog,
+/// and its settings, whose functions (`current_setting`, `set_config`) it registers.
+pub(crate) fn register(
+    ctx: &SessionContext,
+    shared: &Arc<Shared>,
+    user: &str,
+) -> Result<Arc<Variables>> {
+    pg_catalog::register(ctx, shared, user)?;
+    information_schema::register(ctx)?;
+    let variables = Arc::new(Variables::new(ctx));
+    variables.register_functions(ctx);
+    Ok(variables)
+}

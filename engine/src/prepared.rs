@@ -1,0 +1,182 @@
+//! What planning a statement gives ([`Prepared`]) and what running it produces ([`Output`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
+use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::physical_plan::SendableRecordBatchStream;
+
+use crate::copy::CopyFormat;
+use crate::cursor::Count;
+use crate::postgres::Variables;
+use crate::{Error, Result, matview};
+
+/// What running a statement produced.
+pub enum Output {
+    /// Rows, streamed batch by batch as the query produces them.
+    Rows(SendableRecordBatchStream),
+    /// Rows fetched from a cursor (`FETCH`): rows, but completed with the tag `FETCH`.
+    Fetched(SendableRecordBatchStream),
+    /// `COPY … TO STDOUT`: rows for the client, in a copy format.
+    Copy {
+        /// The rows, streamed as the query produces them.
+        rows: SendableRecordBatchStream,
+        /// How the client wants them laid out.
+        format: CopyFormat,
+    },
+    /// A command's completion: its tag (`CREATE TABLE`, `INSERT`…) and, where it has one, a row count.
+    Command {
+        /// The command tag, as Postgres names it.
+        tag: &'static str,
+        /// Rows affected, for commands that report them.
+        rows: Option<usize>,
+    },
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Output::Rows(s) => write!(f, "Rows({:?})", s.schema()),
+            Output::Fetched(s) => write!(f, "Fetched({:?})", s.schema()),
+            Output::Copy { rows, format } => write!(f, "Copy({format:?}, {:?})", rows.schema()),
+            Output::Command { tag, rows } => write!(f, "Command({tag}, {rows:?})"),
+        }
+    }
+}
+
+/// A planned statement, ready to run (possibly many times, with different parameters).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub(crate) kind: Kind,
+}
+
+/// What a prepared statement does when it runs.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    Plan(Box<LogicalPlan>),
+    Show(String),
+    Discard,
+    /// `RESET name`, or `RESET ALL` (`None`).
+    Reset(Option<String>),
+    /// A transaction statement: Hangar's statements commit one by one, so these are acknowledged.
+    Transaction(&'static str),
+    /// A materialized-view statement.
+    Matview(matview::Command),
+    /// `DECLARE name CURSOR [WITH HOLD] FOR query`.
+    Declare {
+        cursor: String,
+        hold: bool,
+        plan: Box<LogicalPlan>,
+    },
+    /// `FETCH` (rows) or `MOVE` (only the count) from a cursor.
+    Fetch {
+        cursor: String,
+        count: Count,
+        schema: SchemaRef,
+        rows: bool,
+    },
+    /// `CLOSE name`, or `CLOSE ALL` (`None`).
+    Close(Option<String>),
+    /// `COPY … TO STDOUT`.
+    CopyOut {
+        plan: Box<LogicalPlan>,
+        format: CopyFormat,
+    },
+}
+
+impl Prepared {
+    /// The schema of the rows the statement returns; empty for commands.
+    pub fn schema(&self) -> SchemaRef {
+        match &self.kind {
+            Kind::Plan(plan) if returns_rows(plan) => Arc::new(plan.schema().as_arrow().clone()),
+            Kind::Show(name) => Variables::show_schema(name),
+            Kind::Fetch {
+                schema, rows: true, ..
+            } => Arc::clone(schema),
+            _ => Arc::new(Schema::empty()),
+        }
+    }
+
+    /// Whether running the statement returns rows (a query or `SHOW`) rather than completing a
+    /// command (DDL, DML, `SET`…).
+    pub fn returns_rows(&self) -> bool {
+        match &self.kind {
+            Kind::Plan(plan) => returns_rows(plan),
+            Kind::Show(_) => true,
+            Kind::Fetch { rows, .. } => *rows,
+            Kind::Discard
+            | Kind::Reset(_)
+            | Kind::Transaction(_)
+            | Kind::Matview(_)
+            | Kind::Declare { .. }
+            | Kind::Close(_)
+            | Kind::CopyOut { .. } => false,
+        }
+    }
+
+    /// The types of the parameters `$1…$n`, as far as planning could infer them.
+    pub fn parameter_types(&self) -> Result<Vec<Option<DataType>>> {
+        let (Kind::Plan(plan) | Kind::Declare { plan, .. } | Kind::CopyOut { plan, .. }) =
+            &self.kind
+        else {
+            return Ok(vec![]);
+        };
+        let mut types = plan.get_parameter_types()?;
+        for (name, ty) in cast_parameter_types(plan)? {
+            if let Some(open @ None) = types.get_mut(&name) {
+                *open = Some(ty);
+            }
+        }
+        let mut ordered = Vec::new();
+        for (name, ty) in types {
+            let index: usize = name.trim_start_matches('$').parse().map_err(|_| {
+                Error::InvalidParameter(format!("unsupported parameter name {name}"))
+            })?;
+            if index == 0 {
+                return Err(Error::InvalidParameter(
+                    "parameters are numbered from $1".into(),
+                ));
+            }
+            if ordered.len() < index {
+                ordered.resize(index, None);
+            }
+            ordered[index - 1] = ty;
+        }
+        Ok(ordered)
+    }
+}
+
+/// Types of parameters that appear cast, as in `$1::int`: Postgres gives such a parameter the
+/// cast's type (drivers such as asyncpg encode arguments by it); DataFusion leaves it open.
+fn cast_parameter_types(plan: &LogicalPlan) -> Result<HashMap<String, DataType>> {
+    let mut found = HashMap::new();
+    plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|expr| {
+            expr.apply(|e| {
+                if let Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field }) = e
+                    && let Expr::Placeholder(Placeholder { id, field: None }) = expr.as_ref()
+                {
+                    found
+                        .entry(id.clone())
+                        .or_insert_with(|| field.data_type().clone());
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })
+    })?;
+    Ok(found)
+}
+
+/// Whether a plan returns rows rather than completing a command.
+pub(crate) fn returns_rows(plan: &LogicalPlan) -> bool {
+    !matches!(
+        plan,
+        LogicalPlan::Ddl(_)
+            | LogicalPlan::Dml(_)
+            | LogicalPlan::Statement(_)
+            | LogicalPlan::Copy(_)
+    )
+}

@@ -1,0 +1,203 @@
+//! One client session: parse, plan and run statements with the session's own settings.
+//!
+//! Planning a statement is in [`plan`], running it in [`execute`]; what planning gives and running
+//! produces is in [`crate::prepared`].
+
+mod execute;
+mod plan;
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::MemoryCatalogProviderList;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::Query;
+use futures::TryStreamExt;
+
+use crate::catalog_provider::HangarCatalog;
+use crate::cursor::Cursors;
+use crate::engine::Shared;
+use crate::lanes::Lane;
+use crate::postgres::Variables;
+use crate::statement::{Parsed, Piece, Statement};
+use crate::{DATABASE, Output, Result, ddl, executor};
+
+/// A client session. Settings changed with `SET` stay in it; other sessions never see them.
+pub struct Session {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) ctx: SessionContext,
+    variables: Arc<Variables>,
+    cursors: Cursors,
+    user: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub(crate) fn new(shared: Arc<Shared>, user: &str) -> Result<Self> {
+        // The session's own copy of the template, with catalogs of its own: its settings,
+        // functions and catalogs change without touching other sessions'.
+        let mut state = shared.session_template.clone();
+        state.register_catalog_list(Arc::new(MemoryCatalogProviderList::new()));
+        let ctx = SessionContext::new_with_state(state);
+        ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
+        let variables = crate::postgres::register(&ctx, &shared, user)?;
+        crate::system_tables::register(&ctx, &shared)?;
+        Ok(Self {
+            shared,
+            ctx,
+            variables,
+            cursors: Cursors::default(),
+            user: user.to_string(),
+        })
+    }
+
+    /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
+    /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`, and Hangar's
+    /// (`REFRESH MATERIALIZED VIEW`…).
+    pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
+        let Some(pieces) = crate::statement::split_own(sql) else {
+            return self.parse_sql(sql);
+        };
+        let mut statements = Vec::new();
+        for piece in pieces? {
+            match piece {
+                Piece::Own(parsed) => statements.push(Statement(parsed)),
+                Piece::Sql(sql) => statements.extend(self.parse_sql(&sql)?),
+            }
+        }
+        Ok(statements)
+    }
+
+    /// Parses SQL that holds none of Hangar's own statements.
+    fn parse_sql(&self, sql: &str) -> Result<Vec<Statement>> {
+        let statements = self.shared.dialect.parse(sql, &self.is_table_function())?;
+        Ok(statements
+            .into_iter()
+            .map(|s| Statement(Parsed::Sql(s)))
+            .collect())
+    }
+
+    /// Tells the session's table functions from other functions named in `FROM`.
+    fn is_table_function(&self) -> impl Fn(&str) -> bool + '_ {
+        |name: &str| self.ctx.table_function(name).is_ok()
+    }
+
+    /// Plans a parsed SQL statement: the one way in to planning ([`crate::planner`]) for
+    /// everything the session plans, and for materialized views' queries.
+    pub(crate) async fn plan_sql(&self, statement: DfStatement) -> Result<LogicalPlan> {
+        crate::planner::plan(&self.ctx.state(), statement).await
+    }
+
+    /// Plans a query nested in another statement (a cursor's, a COPY's), rewritten as a
+    /// statement of its own.
+    async fn plan_query(&self, query: Box<Query>) -> Result<LogicalPlan> {
+        let statement = self
+            .shared
+            .dialect
+            .rewrite_query(query, &self.is_table_function());
+        self.plan_sql(statement).await
+    }
+
+    /// Changes a setting as `SET name = value` does (for a client's startup parameters).
+    pub fn set(&self, name: &str, value: &str) -> Result<()> {
+        self.variables.set(name, value, &self.ctx)
+    }
+
+    /// A setting's current value, as `SHOW name` gives it.
+    pub fn setting(&self, name: &str) -> Result<String> {
+        self.variables.get(name, &self.ctx)
+    }
+
+    /// The schema of the rows an open cursor returns (for describing it to a client).
+    pub fn cursor_schema(&self, cursor: &str) -> Result<SchemaRef> {
+        self.cursors.schema(cursor)
+    }
+
+    /// Starts running a query plan on the query runtime. `key` names the plan across its runs
+    /// ([`crate::lanes`]): the lane it runs in is chosen by what it read last time.
+    async fn stream(
+        &self,
+        plan: LogicalPlan,
+        key: Option<u64>,
+    ) -> Result<SendableRecordBatchStream> {
+        let query = self.ctx.execute_logical_plan(plan).await?;
+        let context = Arc::new(query.task_ctx());
+        let plan = query.create_physical_plan().await?;
+        let Some(key) = key else {
+            return Ok(executor::stream(plan, context, Lane::Interactive, |_| {}));
+        };
+        let shared = Arc::clone(&self.shared);
+        let lane = shared.scans.lane(key);
+        Ok(executor::stream(plan, context, lane, move |plan| {
+            shared.scans.record(key, plan)
+        }))
+    }
+
+    /// Parses, plans and runs every statement of `sql` in order (the simple query protocol).
+    pub async fn run(&self, sql: &str) -> Result<Vec<Output>> {
+        let mut outputs = Vec::new();
+        for statement in self.parse(sql)? {
+            let prepared = self.plan(statement).await?;
+            outputs.push(self.execute(&prepared, None).await?);
+        }
+        Ok(outputs)
+    }
+
+    /// Writes `batches` as a new table of the session's default schema (Parquet in the warehouse).
+    pub async fn create_table_from_batches(
+        &self,
+        name: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<Output> {
+        ddl::create_table_from_batches(self, name, batches).await
+    }
+
+    /// Runs a plan that reports how many rows it wrote (its single `count` value).
+    pub(crate) async fn count_rows(&self, plan: LogicalPlan) -> Result<usize> {
+        let batches: Vec<_> = self.stream(plan, None).await?.try_collect().await?;
+        Ok(written_rows(&batches) as usize)
+    }
+}
+
+/// The row count a writing plan reports: the single `count` value of its output.
+pub(crate) fn written_rows(batches: &[RecordBatch]) -> u64 {
+    batches
+        .first()
+        .filter(|b| b.num_rows() > 0 && b.num_columns() > 0)
+        .and_then(|b| {
+            datafusion::arrow::compute::cast(b.column(0), &DataType::UInt64)
+                .ok()
+                .and_then(|c| {
+                    c.as_any()
+                        .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+                        .map(|a| a.value(0))
+                })
+        })
+        .unwrap_or(0)
+}
+
+/// A stream of one already-computed batch.
+pub(crate) fn one_batch_stream(batch: RecordBatch) -> SendableRecordBatchStream {
+    batches_stream(batch.schema(), vec![batch])
+}
+
+/// A stream of already-computed batches.
+fn batches_stream(schema: SchemaRef, batches: Vec<RecordBatch>) -> SendableRecordBatchStream {
+    Box::pin(
+        datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(
+            schema,
+            futures::stream::iter(batches.into_iter().map(Ok)),
+        ),
+    )
+}
