@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::{SchemaReference, TableReference};
-use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
+use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
@@ -14,9 +14,8 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
 use crate::catalog_provider::listing_options;
-use crate::cleanup::{self, remove_all};
-use crate::session::{Session, written_rows};
-use crate::{DATABASE, Error, Output, Result, executor};
+use crate::session::{Session, write_parquet};
+use crate::{DATABASE, Error, Output, Result};
 
 /// Runs a DDL statement planned by DataFusion, the Hangar way.
 pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Output> {
@@ -31,7 +30,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                 },
             )
             .await?;
-            Ok(command("CREATE SCHEMA"))
+            Ok(Output::command("CREATE SCHEMA"))
         }
         DdlStatement::DropCatalogSchema(drop) => {
             let name = match drop.name {
@@ -50,7 +49,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                 },
             )
             .await?;
-            Ok(command("DROP SCHEMA"))
+            Ok(Output::command("DROP SCHEMA"))
         }
         DdlStatement::DropTable(drop) => {
             let (schema, name) = table_name(session, &drop.name)?;
@@ -64,7 +63,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                 },
             )
             .await?;
-            Ok(command("DROP TABLE"))
+            Ok(Output::command("DROP TABLE"))
         }
         DdlStatement::CreateExternalTable(create) => create_external_table(session, *create).await,
         DdlStatement::CreateMemoryTable(create) => create_table(session, create).await,
@@ -75,15 +74,11 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
     }
 }
 
-pub(crate) fn command(tag: &'static str) -> Output {
-    Output::Command { tag, rows: None }
-}
-
 async fn commit(session: &Session, change: Change) -> Result<()> {
     session.shared.catalog.commit(&change).await?;
     if matches!(change, Change::DropSchema { .. } | Change::DropTable { .. }) {
         // Queries that started before the drop may still read the files.
-        cleanup::remove_dropped_later(&session.shared);
+        session.shared.views.dropped(&session.engine());
     }
     Ok(())
 }
@@ -212,7 +207,7 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         },
     )
     .await?;
-    Ok(command("CREATE TABLE"))
+    Ok(Output::command("CREATE TABLE"))
 }
 
 /// Whether a location names an existing object (a file) rather than a folder.
@@ -256,7 +251,7 @@ async fn create_table_with_state(
     }
     if snapshot.table(&schema, &name).is_some() {
         if create.if_not_exists {
-            return Ok(command("CREATE TABLE"));
+            return Ok(Output::command("CREATE TABLE"));
         }
         return Err(hangar_catalog::Error::TableExists {
             schema,
@@ -279,14 +274,7 @@ async fn create_table_with_state(
     let rows = if is_plain_create {
         0
     } else {
-        let (df, location) = (DataFrame::new(state, input), url.to_string());
-        let written = executor::run(async move {
-            Ok(df
-                .write_parquet(&location, DataFrameWriteOptions::new(), None)
-                .await?)
-        })
-        .await?;
-        written_rows(&written) as usize
+        write_parquet(state, input, url.as_str(), DataFrameWriteOptions::new()).await? as usize
     };
 
     let table = TableEntry {
@@ -304,23 +292,19 @@ async fn create_table_with_state(
         if_not_exists: create.if_not_exists,
     };
     if let Err(e) = commit(session, change).await {
-        remove_folder(warehouse, &folder).await;
+        if let Some(prefix) = warehouse.path_of(url.as_str()) {
+            warehouse.remove_all(&prefix, "a failed CREATE TABLE").await;
+        }
         return Err(e);
     }
     Ok(if is_plain_create {
-        command("CREATE TABLE")
+        Output::command("CREATE TABLE")
     } else {
         Output::Command {
             tag: "SELECT",
             rows: Some(rows),
         }
     })
-}
-
-/// Best-effort removal of a folder Hangar wrote into the warehouse.
-async fn remove_folder(warehouse: &hangar_storage::Mount, folder: &str) {
-    let prefix = Path::from(format!("{}/{folder}", warehouse.root));
-    remove_all(&warehouse.store, &prefix, "a failed CREATE TABLE").await;
 }
 
 /// Creates a managed table from batches already in memory (the demo data generator uses this),

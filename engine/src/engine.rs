@@ -10,11 +10,11 @@ use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use crate::catalog_provider::TableCache;
+use crate::clock::Clock;
 use crate::lanes::ScanHistory;
-use crate::matview::RefreshLocks;
 use crate::metadata::CatalogMetadata;
 use crate::postgres::Dialect;
-use crate::scheduler::Clock;
+use crate::views::Views;
 use crate::{EngineConfig, Result, Session};
 
 /// What every session shares: the runtime, the stores, the catalog and the built table providers.
@@ -27,8 +27,10 @@ pub(crate) struct Shared {
     pub(crate) tables: TableCache,
     /// What each plan read when it last ran: which lane it runs in.
     pub(crate) scans: ScanHistory,
-    pub(crate) refresh_locks: RefreshLocks,
+    /// Where the time is read: refreshes, their schedules, their history.
     pub(crate) clock: Arc<dyn Clock>,
+    /// What runs materialized views' statements.
+    pub(crate) views: Arc<dyn Views>,
     /// How every session's Postgres SQL becomes statements DataFusion plans.
     pub(crate) dialect: Dialect,
     /// What each session's state starts as ([`crate::template::session_template`]).
@@ -51,12 +53,13 @@ impl Shared {
 
 impl Engine {
     /// Builds the shared runtime over the given stores and catalog; `clock` times refreshes and
-    /// their schedules.
+    /// their schedules, and `views` runs materialized views' statements.
     pub fn new(
         config: EngineConfig,
         stores: Arc<StoreRegistry>,
         catalog: Arc<Catalog>,
         clock: Arc<dyn Clock>,
+        views: Arc<dyn Views>,
     ) -> Result<Self> {
         let disk = match &config.spill_dir {
             Some(dir) => DiskManagerBuilder::default()
@@ -82,8 +85,8 @@ impl Engine {
             stores,
             catalog,
             scans: ScanHistory::default(),
-            refresh_locks: RefreshLocks::default(),
             clock,
+            views,
             dialect: Dialect::new(),
             session_template,
         };
@@ -97,8 +100,11 @@ impl Engine {
         Session::new(Arc::clone(&self.shared), user)
     }
 
-    pub(crate) fn shared(&self) -> Arc<Shared> {
-        Arc::clone(&self.shared)
+    /// The engine whose shared state this is.
+    pub(crate) fn of(shared: &Arc<Shared>) -> Self {
+        Self {
+            shared: Arc::clone(shared),
+        }
     }
 
     /// The relations of the catalog as clients' metadata shows them (Flight SQL's `GetTables`,
@@ -112,5 +118,20 @@ impl Engine {
     /// The catalog this engine serves.
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.shared.catalog
+    }
+
+    /// The object stores, the warehouse first.
+    pub fn stores(&self) -> &Arc<StoreRegistry> {
+        &self.shared.stores
+    }
+
+    /// Where the engine reads the time.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.shared.clock
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.shared.config
     }
 }

@@ -2,12 +2,16 @@
 //!
 //! It owns one shared DataFusion [`RuntimeEnv`](datafusion::execution::runtime_env::RuntimeEnv)
 //! (memory pool, spill files, listing and metadata caches), one `SessionContext` per client session,
-//! the adapters that plug Hangar's catalog into DataFusion, and Hangar's own statements (catalog DDL,
-//! `CREATE TABLE … AS` into the warehouse, materialized views and their refreshes). Frontends use only [`Engine`], [`Session`], [`Prepared`]
-//! and [`Output`]; they never build DataFusion contexts. It knows nothing of wire protocols.
+//! the adapters that plug Hangar's catalog into DataFusion, the one way in to planning
+//! (`planner`), Postgres compatibility (`postgres`), and Hangar's own statements (catalog DDL,
+//! `CREATE TABLE … AS` into the warehouse, cursors, `COPY … TO STDOUT`). Frontends use only
+//! [`Engine`], [`Session`], [`Prepared`] and [`Output`]; they never build DataFusion contexts. The
+//! plan rules come from `hangar-optimizer`; materialized views' statements are handed to the
+//! [`Views`] the server installs (the `hangar-views` crate, which the engine does not import). It
+//! knows nothing of wire protocols.
 
 mod catalog_provider;
-mod cleanup;
+mod clock;
 mod config;
 mod copy;
 mod cursor;
@@ -16,17 +20,17 @@ mod engine;
 mod error;
 mod executor;
 mod lanes;
-mod matview;
 mod metadata;
 mod planner;
 mod postgres;
 mod prepared;
-mod scheduler;
 mod session;
 mod statement;
 mod system_tables;
 mod template;
+mod views;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EngineConfig;
 pub use copy::CopyFormat;
 pub use engine::Engine;
@@ -35,9 +39,9 @@ pub use hangar_catalog::RelationKind;
 pub use metadata::{CatalogMetadata, Relation};
 pub use postgres::{EMPTY_CATALOG_TABLES, SERVER_VERSION};
 pub use prepared::{Output, Prepared};
-pub use scheduler::{Clock, ManualClock, Scheduler, SchedulerConfig, SystemClock};
 pub use session::Session;
 pub use statement::Statement;
+pub use views::{ViewCommand, ViewStatement, Views};
 
 pub use datafusion::arrow::datatypes::{DataType, SchemaRef};
 pub use datafusion::common::ParamValues;

@@ -12,7 +12,8 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use crate::copy::CopyFormat;
 use crate::cursor::Count;
 use crate::postgres::Variables;
-use crate::{Error, Result, matview};
+use crate::views::ViewCommand;
+use crate::{Error, Result};
 
 /// What running a statement produced.
 pub enum Output {
@@ -34,6 +35,13 @@ pub enum Output {
         /// Rows affected, for commands that report them.
         rows: Option<usize>,
     },
+}
+
+impl Output {
+    /// A command's completion without a row count.
+    pub fn command(tag: &'static str) -> Self {
+        Output::Command { tag, rows: None }
+    }
 }
 
 impl std::fmt::Debug for Output {
@@ -64,7 +72,7 @@ pub(crate) enum Kind {
     /// A transaction statement: Hangar's statements commit one by one, so these are acknowledged.
     Transaction(&'static str),
     /// A materialized-view statement.
-    Matview(matview::Command),
+    View(Arc<dyn ViewCommand>),
     /// `DECLARE name CURSOR [WITH HOLD] FOR query`.
     Declare {
         cursor: String,
@@ -110,7 +118,7 @@ impl Prepared {
             Kind::Discard
             | Kind::Reset(_)
             | Kind::Transaction(_)
-            | Kind::Matview(_)
+            | Kind::View(_)
             | Kind::Declare { .. }
             | Kind::Close(_)
             | Kind::CopyOut { .. } => false,

@@ -20,6 +20,14 @@ use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 #[derive(Debug, Clone)]
 pub struct Statement(pub(crate) Parsed);
 
+impl Statement {
+    /// Whether it is a query (`SELECT`, `VALUES`, `WITH …`): what a materialized view is
+    /// defined by.
+    pub fn is_query(&self) -> bool {
+        matches!(&self.0, Parsed::Sql(DfStatement::Statement(s)) if matches!(s.as_ref(), SqlStatement::Query(_)))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum Parsed {
     /// Anything DataFusion plans (Hangar's CREATE/DROP MATERIALIZED VIEW included: sqlparser reads

@@ -284,8 +284,8 @@ impl ServeConfig {
     }
 
     /// The refresh scheduler's configuration.
-    pub fn scheduler_config(&self) -> hangar_engine::SchedulerConfig {
-        hangar_engine::SchedulerConfig {
+    pub fn scheduler_config(&self) -> hangar_views::SchedulerConfig {
+        hangar_views::SchedulerConfig {
             concurrency: self.scheduler.refresh_concurrency,
             retries: self.scheduler.refresh_retries,
             retry_backoff: self.scheduler.refresh_retry_backoff,

@@ -4,10 +4,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hangar_catalog::Catalog;
-use hangar_engine::{Clock, Engine, Scheduler, SystemClock};
+use hangar_engine::{Clock, Engine, SystemClock};
 use hangar_flight::{FlightServer, FlightServerConfig};
 use hangar_pgwire::{PgServer, PgServerConfig};
 use hangar_storage::StoreRegistry;
+use hangar_views::{MaterializedViews, Scheduler};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -53,8 +54,15 @@ pub async fn start_with_clock(
     )
     .await
     .map_err(|e| format!("catalog: {e}"))?;
-    let engine = Engine::new(config.engine_config(), stores, Arc::new(catalog), clock)
-        .map_err(|e| format!("engine: {e}"))?;
+    let views = Arc::new(MaterializedViews::default());
+    let engine = Engine::new(
+        config.engine_config(),
+        stores,
+        Arc::new(catalog),
+        clock,
+        Arc::clone(&views) as _,
+    )
+    .map_err(|e| format!("engine: {e}"))?;
     if config.demo {
         crate::demo::ensure_tpch(&engine, config.demo_scale)
             .await
@@ -80,7 +88,7 @@ pub async fn start_with_clock(
     let (shutdown, stop) = watch::channel(false);
     let pg = tokio::spawn(pg.run(stop.clone()));
     let flight = tokio::spawn(flight.run(stop.clone()));
-    let scheduler = Scheduler::new(&engine, config.scheduler_config());
+    let scheduler = Scheduler::new(&engine, &views, config.scheduler_config());
     let scheduler = tokio::spawn(scheduler.run(stop));
     tracing::info!(%pg_addr, %flight_addr, "listeners ready");
     Ok(RunningServer {

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use datafusion::error::DataFusionError;
 use datafusion::execution::object_store::ObjectStoreRegistry;
-use object_store::ObjectStore;
+use futures::TryStreamExt;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt};
 use url::Url;
 
 use crate::{Error, Result, StorageConfig, StoreConfig};
@@ -22,6 +23,44 @@ pub struct Mount {
     pub store: Arc<dyn ObjectStore>,
     /// The path inside `store` that `url` designates.
     pub root: Path,
+}
+
+impl Mount {
+    /// The path in this store of the folder at `url`; `None` for a URL outside this mount.
+    pub fn path_of(&self, url: &str) -> Option<Path> {
+        let relative = url.strip_prefix(self.url.as_str())?;
+        Some(Path::from(format!(
+            "{}/{}",
+            self.root,
+            relative.trim_end_matches('/')
+        )))
+    }
+
+    /// Best-effort removal of every object under `prefix`; failures are logged, naming `what` the
+    /// objects belonged to. Returns whether every object is gone.
+    pub async fn remove_all(&self, prefix: &Path, what: &str) -> bool {
+        let files: Vec<_> = match self
+            .store
+            .list(Some(prefix))
+            .map_ok(|m| m.location)
+            .try_collect()
+            .await
+        {
+            Ok(files) => files,
+            Err(e) => {
+                tracing::warn!(%prefix, error = %e, "could not list the files of {what}");
+                return false;
+            }
+        };
+        let mut all = true;
+        for file in files {
+            if let Err(e) = self.store.delete(&file).await {
+                tracing::warn!(%file, error = %e, "could not remove a file of {what}");
+                all = false;
+            }
+        }
+        all
+    }
 }
 
 /// Every store the server may touch; the first mount is the warehouse.

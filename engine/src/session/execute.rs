@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::{Session, batches_stream, one_batch_stream};
 use crate::lanes::plan_key;
 use crate::prepared::{Kind, Output, Prepared};
-use crate::{Error, Result, ddl, matview};
+use crate::{Error, Result, ddl};
 
 impl Session {
     /// Runs a prepared statement with the given parameter values.
@@ -71,7 +71,7 @@ impl Session {
                         .await?,
                     format: format.clone(),
                 }),
-                Kind::Matview(command) => matview::execute(self, command).await,
+                Kind::View(command) => command.execute(self).await,
                 Kind::Reset(name) => {
                     self.variables.reset(name.as_deref(), &self.ctx)?;
                     Ok(Output::Command {

@@ -11,6 +11,9 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::MemoryCatalogProviderList;
+use datafusion::common::TableReference;
+use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
+use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
@@ -24,7 +27,7 @@ use crate::engine::Shared;
 use crate::lanes::Lane;
 use crate::postgres::Variables;
 use crate::statement::{Parsed, Piece, Statement};
-use crate::{DATABASE, Output, Result, ddl, executor};
+use crate::{DATABASE, Engine, Error, Output, Result, ddl, executor};
 
 /// A client session. Settings changed with `SET` stay in it; other sessions never see them.
 pub struct Session {
@@ -99,6 +102,18 @@ impl Session {
         crate::planner::plan(&self.ctx.state(), statement).await
     }
 
+    /// Plans a SQL statement into DataFusion's logical plan, through the one way in to planning
+    /// ([`crate::planner`]): what materialized views plan their query with. Hangar's own
+    /// statements (`REFRESH`, `MOVE`…) have no such plan.
+    pub async fn plan_logical(&self, statement: Statement) -> Result<LogicalPlan> {
+        match statement.0 {
+            Parsed::Sql(statement) => self.plan_sql(statement).await,
+            other => Err(Error::NotSupported(format!(
+                "{other:?} has no logical plan"
+            ))),
+        }
+    }
+
     /// Plans a query nested in another statement (a cursor's, a COPY's), rewritten as a
     /// statement of its own.
     async fn plan_query(&self, query: Box<Query>) -> Result<LogicalPlan> {
@@ -163,6 +178,27 @@ impl Session {
         ddl::create_table_from_batches(self, name, batches).await
     }
 
+    /// Writes the rows of `plan` as Parquet files under `location`, on the query runtime; returns
+    /// how many rows it wrote.
+    pub async fn write_parquet(
+        &self,
+        plan: LogicalPlan,
+        location: &str,
+        options: DataFrameWriteOptions,
+    ) -> Result<u64> {
+        write_parquet(self.ctx.state(), plan, location, options).await
+    }
+
+    /// Splits a table reference into (schema, table), with the session's default schema.
+    pub fn resolve(&self, reference: &TableReference) -> Result<(String, String)> {
+        ddl::table_name(self, reference)
+    }
+
+    /// The engine this session belongs to.
+    pub fn engine(&self) -> Engine {
+        Engine::of(&self.shared)
+    }
+
     /// Runs a plan that reports how many rows it wrote (its single `count` value).
     pub(crate) async fn count_rows(&self, plan: LogicalPlan) -> Result<usize> {
         let batches: Vec<_> = self.stream(plan, None).await?.try_collect().await?;
@@ -170,8 +206,22 @@ impl Session {
     }
 }
 
+/// [`Session::write_parquet`] with `state`, whose settings shape the write.
+pub(crate) async fn write_parquet(
+    state: SessionState,
+    plan: LogicalPlan,
+    location: &str,
+    options: DataFrameWriteOptions,
+) -> Result<u64> {
+    let (frame, location) = (DataFrame::new(state, plan), location.to_string());
+    let written =
+        executor::run(async move { Ok(frame.write_parquet(&location, options, None).await?) })
+            .await?;
+    Ok(written_rows(&written))
+}
+
 /// The row count a writing plan reports: the single `count` value of its output.
-pub(crate) fn written_rows(batches: &[RecordBatch]) -> u64 {
+fn written_rows(batches: &[RecordBatch]) -> u64 {
     batches
         .first()
         .filter(|b| b.num_rows() > 0 && b.num_columns() > 0)

@@ -11,22 +11,18 @@ use super::Session;
 use crate::cursor::Count;
 use crate::prepared::{Kind, Prepared, returns_rows};
 use crate::statement::{Parsed, Statement};
-use crate::{Error, Result, matview};
+use crate::views::ViewStatement;
+use crate::{Error, Result};
 
 impl Session {
     /// Plans one statement against the catalog as the server knows it now.
     pub async fn plan(&self, statement: Statement) -> Result<Prepared> {
         self.shared.catalog.refresh_if_stale().await?;
-        let matview = |command| {
-            Ok(Prepared {
-                kind: Kind::Matview(command),
-            })
-        };
         let statement = match statement.0 {
             Parsed::Sql(statement) => statement,
-            Parsed::Refresh(name) => return matview(matview::plan_refresh(self, &name)?),
+            Parsed::Refresh(name) => return self.plan_view(ViewStatement::Refresh(name)).await,
             Parsed::AlterView { name, options } => {
-                return matview(matview::plan_alter(self, &name, &options)?);
+                return self.plan_view(ViewStatement::Alter { name, options }).await;
             }
             Parsed::Move { cursor, direction } => {
                 let cursor = cursor_name(&cursor);
@@ -43,14 +39,20 @@ impl Session {
         if let DfStatement::Statement(s) = &statement {
             match s.as_ref() {
                 SqlStatement::CreateView(create) if create.materialized => {
-                    return matview(matview::plan_create(self, create).await?);
+                    let create = Box::new(create.clone());
+                    return self.plan_view(ViewStatement::Create(create)).await;
                 }
                 SqlStatement::Drop {
                     object_type: ObjectType::MaterializedView,
                     names,
                     if_exists,
                     ..
-                } => return matview(matview::plan_drop(self, names, *if_exists)?),
+                } => {
+                    let (names, if_exists) = (names.clone(), *if_exists);
+                    return self
+                        .plan_view(ViewStatement::Drop { names, if_exists })
+                        .await;
+                }
                 SqlStatement::ShowVariable { variable } => {
                     return Ok(Prepared {
                         kind: Kind::Show(show_name(variable)),
@@ -134,6 +136,14 @@ impl Session {
         let plan = self.plan_sql(statement).await?;
         Ok(Prepared {
             kind: Kind::Plan(Box::new(plan)),
+        })
+    }
+
+    /// Plans a materialized view's statement with the views the engine was given.
+    async fn plan_view(&self, statement: ViewStatement) -> Result<Prepared> {
+        let command = self.shared.views.plan(self, statement).await?;
+        Ok(Prepared {
+            kind: Kind::View(command),
         })
     }
 

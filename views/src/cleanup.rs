@@ -6,46 +6,45 @@
 //! periodically, so what one server leaves behind when it stops, another removes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use hangar_catalog::Change;
+use hangar_engine::Engine;
+use object_store::ObjectStoreExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt};
 
-use crate::engine::Shared;
-use crate::matview::folder_version;
+use crate::refresh::folder_version;
 
 /// Sweeps the warehouse: dropped folders, then every view's old versions.
-pub(crate) async fn sweep(shared: &Arc<Shared>) {
-    remove_dropped(shared).await;
-    let Ok(snapshot) = shared.catalog.refresh().await else {
+pub(crate) async fn sweep(engine: &Engine) {
+    remove_dropped(engine).await;
+    let Ok(snapshot) = engine.catalog().refresh().await else {
         return;
     };
     for (_, _, _, view) in snapshot.views() {
-        remove_old_versions(shared, &view.root).await;
+        remove_old_versions(engine, &view.root).await;
     }
 }
 
 /// Removes the dropped folders in a grace period, after a drop on this server (the periodic sweep
 /// catches up if the server stops first).
-pub(crate) fn remove_dropped_later(shared: &Arc<Shared>) {
-    let shared = Arc::clone(shared);
+pub(crate) fn remove_dropped_later(engine: &Engine) {
+    let engine = engine.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(shared.config.view_version_grace).await;
-        remove_dropped(&shared).await;
+        tokio::time::sleep(engine.config().view_version_grace).await;
+        remove_dropped(&engine).await;
     });
 }
 
 /// Whether `time` is more than the grace period ago on the engine's clock.
-fn past_grace(shared: &Shared, time: DateTime<Utc>) -> bool {
-    shared
-        .clock
+fn past_grace(engine: &Engine, time: DateTime<Utc>) -> bool {
+    engine
+        .clock()
         .now()
         .signed_duration_since(time)
         .to_std()
-        .is_ok_and(|age| age > shared.config.view_version_grace)
+        .is_ok_and(|age| age > engine.config().view_version_grace)
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -55,21 +54,26 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Removes the files of folders dropped more than the grace period ago, then forgets them.
-async fn remove_dropped(shared: &Arc<Shared>) {
-    let snapshot = match shared.catalog.refresh().await {
+async fn remove_dropped(engine: &Engine) {
+    let snapshot = match engine.catalog().refresh().await {
         Ok(snapshot) => snapshot,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the catalog to remove dropped folders");
             return;
         }
     };
+    let warehouse = engine.stores().warehouse();
     let mut removed = Vec::new();
     for dropped in &snapshot.dropped {
-        if !parse_time(&dropped.dropped_at).is_some_and(|t| past_grace(shared, t)) {
+        if !parse_time(&dropped.dropped_at).is_some_and(|t| past_grace(engine, t)) {
             continue;
         }
-        let gone = match warehouse_path(shared, &dropped.location) {
-            Some((store, prefix)) => remove_all(&store, &prefix, "a dropped table or view").await,
+        let gone = match warehouse.path_of(&dropped.location) {
+            Some(prefix) => {
+                warehouse
+                    .remove_all(&prefix, "a dropped table or view")
+                    .await
+            }
             // Outside the warehouse: not Hangar's to remove.
             None => true,
         };
@@ -82,66 +86,25 @@ async fn remove_dropped(shared: &Arc<Shared>) {
         return;
     }
     let forget = Change::ForgetDropped { locations: removed };
-    if let Err(e) = shared.catalog.commit(&forget).await {
+    if let Err(e) = engine.catalog().commit(&forget).await {
         // Another server forgot them first, or the next sweep will.
         tracing::debug!(error = %e, "could not forget removed folders");
     }
 }
 
-/// The warehouse store and the path of a warehouse URL's folder.
-pub(crate) fn warehouse_path(
-    shared: &Shared,
-    url: &str,
-) -> Option<(Arc<dyn object_store::ObjectStore>, Path)> {
-    let warehouse = shared.stores.warehouse();
-    let relative = url.strip_prefix(warehouse.url.as_str())?;
-    Some((
-        Arc::clone(&warehouse.store),
-        Path::from(format!(
-            "{}/{}",
-            warehouse.root,
-            relative.trim_end_matches('/')
-        )),
-    ))
-}
-
 /// Best-effort removal of a view version's folder.
-pub(crate) async fn remove_prefix(shared: &Shared, url: &str) {
-    if let Some((store, prefix)) = warehouse_path(shared, url) {
-        remove_all(&store, &prefix, "a view version").await;
+pub(crate) async fn remove_prefix(engine: &Engine, url: &str) {
+    let warehouse = engine.stores().warehouse();
+    if let Some(prefix) = warehouse.path_of(url) {
+        warehouse.remove_all(&prefix, "a view version").await;
     }
-}
-
-/// Best-effort removal of every object under `prefix`; failures are logged, naming `what` the
-/// objects belonged to. Returns whether every object is gone.
-pub(crate) async fn remove_all(store: &Arc<dyn ObjectStore>, prefix: &Path, what: &str) -> bool {
-    let files: Vec<_> = match store
-        .list(Some(prefix))
-        .map_ok(|m| m.location)
-        .try_collect()
-        .await
-    {
-        Ok(files) => files,
-        Err(e) => {
-            tracing::warn!(%prefix, error = %e, "could not list the files of {what}");
-            return false;
-        }
-    };
-    let mut all = true;
-    for file in files {
-        if let Err(e) = store.delete(&file).await {
-            tracing::warn!(%file, error = %e, "could not remove a file of {what}");
-            all = false;
-        }
-    }
-    all
 }
 
 /// Removes a view's folders that readers can no longer need: versions that stopped being current
 /// more than the grace period ago, and folders of refreshes that failed or died, once they have been
 /// untouched for as long. A root that is no view's any more is left to [`remove_dropped`].
-pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
-    let Ok(snapshot) = shared.catalog.refresh().await else {
+pub(crate) async fn remove_old_versions(engine: &Engine, root: &str) {
+    let Ok(snapshot) = engine.catalog().refresh().await else {
         return;
     };
     let Some((entry, view)) = snapshot
@@ -151,7 +114,8 @@ pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
     else {
         return;
     };
-    let Some((store, prefix)) = warehouse_path(shared, root) else {
+    let warehouse = engine.stores().warehouse();
+    let (store, Some(prefix)) = (&warehouse.store, warehouse.path_of(root)) else {
         return;
     };
     let Ok(files) = store.list(Some(&prefix)).try_collect::<Vec<_>>().await else {
@@ -182,10 +146,10 @@ pub(crate) async fn remove_old_versions(shared: &Arc<Shared>, root: &str) {
             view.refreshed_at
                 .as_deref()
                 .and_then(parse_time)
-                .is_some_and(|t| past_grace(shared, t))
+                .is_some_and(|t| past_grace(engine, t))
         } else {
             // A refresh that failed, died, or is still writing: only once it is quiet.
-            past_grace(shared, newest)
+            past_grace(engine, newest)
         };
         if removable {
             tracing::info!(%root, %folder, "removing an old view version");

@@ -1,38 +1,23 @@
-//! Materialized views: their statements, and refreshes.
-//!
-//! A refresh runs the view's query into a new folder of Parquet files under the view's root, then one
-//! catalog commit makes that folder the view's current version. Readers plan against the version
-//! current when they start, so they see the old version or the new one, never a mix. A refresh that
-//! fails or dies leaves the current version alone; its folder is removed by a later clean-up, as are
-//! old versions once the current one has been current for the grace period.
+//! Materialized views' statements: `CREATE`, `DROP`, `REFRESH` and `ALTER MATERIALIZED VIEW`,
+//! checked when planned and run against the catalog.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use datafusion::common::Column;
+use async_trait::async_trait;
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
-use datafusion::logical_expr::{Expr, LogicalPlan};
-use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::{
-    CreateTableOptions, CreateView, Expr as SqlExpr, ObjectName, SqlOption,
-    Statement as SqlStatement, Value,
+    CreateTableOptions, CreateView, Expr as SqlExpr, ObjectName, SqlOption, Value,
 };
-use futures::TryStreamExt;
-use hangar_catalog::{
-    Change, RefreshRun, RelationKind, RunStatus, TableEntry, TableFormat, Trigger, ViewDefinition,
-    ViewVersion,
-};
+use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat, Trigger, ViewDefinition};
+use hangar_engine::{Error, Output, Result, Session, ViewCommand, ViewStatement};
 
-use crate::cleanup::{self, remove_old_versions, remove_prefix, warehouse_path};
-use crate::ddl::{command, table_name};
-use crate::engine::Shared;
-use crate::session::{Session, written_rows};
-use crate::{Error, Output, Result, executor};
+use crate::cleanup;
+use crate::refresh::{RefreshLocks, now, refresh};
 
 /// A materialized-view statement, planned.
 #[derive(Debug, Clone)]
-pub(crate) enum Command {
+enum Command {
     Create {
         schema: String,
         name: String,
@@ -55,14 +40,35 @@ pub(crate) enum Command {
     },
 }
 
-/// One lock per view, so a server runs at most one refresh of a view at a time.
-#[derive(Debug, Default)]
-pub(crate) struct RefreshLocks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+/// Plans a view statement the engine handed over.
+pub(crate) async fn plan(
+    session: &Session,
+    locks: &Arc<RefreshLocks>,
+    statement: ViewStatement,
+) -> Result<Arc<dyn ViewCommand>> {
+    let command = match statement {
+        ViewStatement::Create(create) => plan_create(session, &create).await?,
+        ViewStatement::Drop { names, if_exists } => plan_drop(session, &names, if_exists)?,
+        ViewStatement::Refresh(name) => plan_refresh(session, &name)?,
+        ViewStatement::Alter { name, options } => plan_alter(session, &name, &options)?,
+    };
+    Ok(Arc::new(Planned {
+        command,
+        locks: Arc::clone(locks),
+    }))
+}
 
-impl RefreshLocks {
-    fn of(&self, view: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.0.lock().expect("refresh locks");
-        Arc::clone(locks.entry(view.to_string()).or_default())
+/// A planned statement with the server's refresh locks, ready to run.
+#[derive(Debug)]
+struct Planned {
+    command: Command,
+    locks: Arc<RefreshLocks>,
+}
+
+#[async_trait]
+impl ViewCommand for Planned {
+    async fn execute(&self, session: &Session) -> Result<Output> {
+        execute(session, &self.locks, &self.command).await
     }
 }
 
@@ -150,12 +156,12 @@ pub(crate) fn parse_cron(text: &str) -> Result<croner::Cron> {
 
 fn object_name(session: &Session, name: &ObjectName) -> Result<(String, String)> {
     let reference = datafusion::sql::planner::object_name_to_table_reference(name.clone(), true)?;
-    table_name(session, &reference)
+    session.resolve(&reference)
 }
 
 /// Plans `CREATE MATERIALIZED VIEW name [WITH (…)] AS query`: checks the query and its options, and
 /// records which tables and views it reads.
-pub(crate) async fn plan_create(session: &Session, create: &CreateView) -> Result<Command> {
+async fn plan_create(session: &Session, create: &CreateView) -> Result<Command> {
     if create.or_replace || create.or_alter {
         return Err(Error::NotSupported(
             "CREATE OR REPLACE MATERIALIZED VIEW is not supported; DROP the view first".into(),
@@ -190,7 +196,7 @@ pub(crate) async fn plan_create(session: &Session, create: &CreateView) -> Resul
     let schedule = options.schedule.flatten();
     let definition = ViewDefinition {
         query,
-        schedule_since: schedule.is_some().then(|| now(&session.shared)),
+        schedule_since: schedule.is_some().then(|| now(&session.engine())),
         schedule,
         sort_by: options.sort_by,
         partition_by: options.partition_by,
@@ -217,11 +223,7 @@ pub(crate) async fn plan_create(session: &Session, create: &CreateView) -> Resul
 }
 
 /// Plans `ALTER MATERIALIZED VIEW name SET (schedule = …)`.
-pub(crate) fn plan_alter(
-    session: &Session,
-    name: &ObjectName,
-    options: &[SqlOption],
-) -> Result<Command> {
+fn plan_alter(session: &Session, name: &ObjectName, options: &[SqlOption]) -> Result<Command> {
     let (schema, name) = object_name(session, name)?;
     let options = ViewOptions::parse(options)?;
     let (Some(schedule), None, true, true) = (
@@ -242,17 +244,13 @@ pub(crate) fn plan_alter(
 }
 
 /// Plans `REFRESH MATERIALIZED VIEW name`.
-pub(crate) fn plan_refresh(session: &Session, name: &ObjectName) -> Result<Command> {
+fn plan_refresh(session: &Session, name: &ObjectName) -> Result<Command> {
     let (schema, name) = object_name(session, name)?;
     Ok(Command::Refresh { schema, name })
 }
 
 /// Plans `DROP MATERIALIZED VIEW [IF EXISTS] name, …`.
-pub(crate) fn plan_drop(
-    session: &Session,
-    names: &[ObjectName],
-    if_exists: bool,
-) -> Result<Command> {
+fn plan_drop(session: &Session, names: &[ObjectName], if_exists: bool) -> Result<Command> {
     let names = names
         .iter()
         .map(|name| object_name(session, name))
@@ -261,8 +259,8 @@ pub(crate) fn plan_drop(
 }
 
 /// Runs a planned materialized-view statement.
-pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Output> {
-    let shared = &session.shared;
+async fn execute(session: &Session, locks: &RefreshLocks, statement: &Command) -> Result<Output> {
+    let engine = &session.engine();
     match statement {
         Command::Create {
             schema,
@@ -271,22 +269,22 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
             populate,
             if_not_exists,
         } => {
-            let snapshot = shared.catalog.refresh().await?;
+            let snapshot = engine.catalog().refresh().await?;
             if *if_not_exists && snapshot.table(schema, name).is_some() {
-                return Ok(command("CREATE MATERIALIZED VIEW"));
+                return Ok(Output::command("CREATE MATERIALIZED VIEW"));
             }
             let mut entry = entry.as_ref().clone();
             let folder = format!("views/{schema}/{name}-{}/", uuid::Uuid::new_v4().simple());
-            let root = shared
-                .stores
+            let root = engine
+                .stores()
                 .warehouse()
                 .url
                 .join(&folder)
                 .map_err(|e| invalid(e.to_string()))?;
             entry.location = format!("{root}v0/");
             entry.view.as_mut().expect("a view").root = root.to_string();
-            shared
-                .catalog
+            engine
+                .catalog()
                 .commit(&Change::CreateTable {
                     schema: schema.clone(),
                     name: name.clone(),
@@ -295,9 +293,9 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                 })
                 .await?;
             if !populate {
-                return Ok(command("CREATE MATERIALIZED VIEW"));
+                return Ok(Output::command("CREATE MATERIALIZED VIEW"));
             }
-            match refresh(shared, schema, name, Trigger::Creation, 1).await {
+            match refresh(engine, locks, schema, name, Trigger::Creation, 1).await {
                 Ok(run) => Ok(Output::Command {
                     tag: "SELECT",
                     rows: Some(run.rows.unwrap_or(0) as usize),
@@ -310,7 +308,7 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                         kind: RelationKind::MaterializedView,
                         if_exists: true,
                     };
-                    if let Err(drop_error) = shared.catalog.commit(&drop).await {
+                    if let Err(drop_error) = engine.catalog().commit(&drop).await {
                         tracing::warn!(%schema, %name, error = %drop_error, "could not drop a view whose population failed");
                     }
                     Err(e)
@@ -318,29 +316,29 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
             }
         }
         Command::Refresh { schema, name } => {
-            refresh(shared, schema, name, Trigger::Manual, 1).await?;
-            Ok(command("REFRESH MATERIALIZED VIEW"))
+            refresh(engine, locks, schema, name, Trigger::Manual, 1).await?;
+            Ok(Output::command("REFRESH MATERIALIZED VIEW"))
         }
         Command::SetSchedule {
             schema,
             name,
             schedule,
         } => {
-            shared
-                .catalog
+            engine
+                .catalog()
                 .commit(&Change::SetViewSchedule {
                     schema: schema.clone(),
                     name: name.clone(),
                     schedule: schedule.clone(),
-                    since: now(shared),
+                    since: now(engine),
                 })
                 .await?;
-            Ok(command("ALTER MATERIALIZED VIEW"))
+            Ok(Output::command("ALTER MATERIALIZED VIEW"))
         }
         Command::Drop { names, if_exists } => {
             for (schema, name) in names {
-                shared
-                    .catalog
+                engine
+                    .catalog()
                     .commit(&Change::DropTable {
                         schema: schema.clone(),
                         name: name.clone(),
@@ -350,40 +348,36 @@ pub(crate) async fn execute(session: &Session, statement: &Command) -> Result<Ou
                     .await?;
             }
             // Queries that started before the drop may still read the last version.
-            cleanup::remove_dropped_later(shared);
-            Ok(command("DROP MATERIALIZED VIEW"))
+            cleanup::remove_dropped_later(engine);
+            Ok(Output::command("DROP MATERIALIZED VIEW"))
         }
     }
 }
 
 /// Plans a view's query in `session`.
-async fn plan_query(session: &Session, query: &str) -> Result<LogicalPlan> {
+pub(crate) async fn plan_query(session: &Session, query: &str) -> Result<LogicalPlan> {
     let mut statements = session.parse(query)?;
     let (1, Some(statement)) = (statements.len(), statements.pop()) else {
         return Err(invalid(
             "a materialized view is defined by exactly one query".into(),
         ));
     };
-    let crate::statement::Parsed::Sql(statement @ DfStatement::Statement(_)) = statement.0 else {
-        return Err(invalid("a materialized view is defined by a query".into()));
-    };
-    if !matches!(&statement, DfStatement::Statement(s) if matches!(s.as_ref(), SqlStatement::Query(_)))
-    {
+    if !statement.is_query() {
         return Err(invalid(
             "a materialized view is defined by a SELECT query".into(),
         ));
     }
-    session.plan_sql(statement).await
+    session.plan_logical(statement).await
 }
 
 /// The persisted tables and views a plan reads, as `schema.name`.
 fn sources(session: &Session, plan: &LogicalPlan) -> Result<Vec<String>> {
-    let snapshot = session.shared.catalog.snapshot();
+    let snapshot = session.engine().catalog().snapshot();
     let mut sources = Vec::new();
     let mut failure = None;
     plan.apply_with_subqueries(|node| {
         if let LogicalPlan::TableScan(scan) = node {
-            match table_name(session, &scan.table_name) {
+            match session.resolve(&scan.table_name) {
                 Ok((schema, name)) if snapshot.table(&schema, &name).is_some() => {
                     let qualified = format!("{schema}.{name}");
                     if !sources.contains(&qualified) {
@@ -403,7 +397,7 @@ fn sources(session: &Session, plan: &LogicalPlan) -> Result<Vec<String>> {
 }
 
 /// The schema with the partition columns moved last, as listing tables expect them.
-fn partitions_last(
+pub(crate) fn partitions_last(
     schema: datafusion::arrow::datatypes::Schema,
     partition_by: &[String],
 ) -> datafusion::arrow::datatypes::Schema {
@@ -418,177 +412,4 @@ fn partitions_last(
     datafusion::arrow::datatypes::Schema::new(
         files.into_iter().chain(partitions).collect::<Vec<_>>(),
     )
-}
-
-/// Refreshes a view: writes a new version and makes it current, recording the run. Returns the
-/// finished run; a failed run is recorded and returned as the error.
-pub(crate) async fn refresh(
-    shared: &Arc<Shared>,
-    schema: &str,
-    name: &str,
-    trigger: Trigger,
-    attempt: u32,
-) -> Result<RefreshRun> {
-    let qualified = format!("{schema}.{name}");
-    let lock = shared.refresh_locks.of(&qualified);
-    let _one_at_a_time = lock.lock().await;
-
-    let snapshot = shared.catalog.refresh().await?;
-    let Some(entry) = snapshot.table(schema, name) else {
-        return Err(hangar_catalog::Error::TableNotFound {
-            schema: schema.to_string(),
-            table: name.to_string(),
-        }
-        .into());
-    };
-    let Some(view) = entry.view.clone() else {
-        return Err(hangar_catalog::Error::WrongKind {
-            relation: qualified,
-            found: RelationKind::Table,
-            expected: RelationKind::MaterializedView,
-        }
-        .into());
-    };
-    let mut run = RefreshRun {
-        id: uuid::Uuid::new_v4().simple().to_string(),
-        view: qualified,
-        version: view.version + 1,
-        trigger,
-        attempt,
-        started_at: now(shared),
-        finished_at: None,
-        heartbeat_at: None,
-        status: RunStatus::Running,
-        rows: None,
-        bytes: None,
-        error: None,
-    };
-    let log = shared.catalog.refreshes();
-    log.record(&run).await?;
-    tracing::info!(view = %run.view, version = run.version, ?trigger, "refresh started");
-
-    let location = format!("{}{}/", view.root, version_folder(run.version, &run.id));
-    let work = write_and_commit(
-        shared,
-        schema,
-        name,
-        &view,
-        &location,
-        run.version,
-        run.started_at.clone(),
-    );
-    tokio::pin!(work);
-    let outcome = loop {
-        tokio::select! {
-            outcome = &mut work => break outcome,
-            _ = tokio::time::sleep(shared.config.refresh_heartbeat) => {
-                run.heartbeat_at = Some(now(shared));
-                if let Err(e) = log.record(&run).await {
-                    tracing::warn!(view = %run.view, error = %e, "could not record a refresh's heartbeat");
-                }
-            }
-        }
-    };
-    run.finished_at = Some(now(shared));
-    match &outcome {
-        Ok((rows, bytes)) => {
-            run.status = RunStatus::Succeeded;
-            run.rows = Some(*rows);
-            run.bytes = Some(*bytes);
-            tracing::info!(view = %run.view, version = run.version, rows, bytes, "refresh committed");
-        }
-        Err(e) => {
-            run.status = RunStatus::Failed;
-            run.error = Some(e.to_string());
-            tracing::warn!(view = %run.view, version = run.version, error = %e, "refresh failed");
-            remove_prefix(shared, &location).await;
-        }
-    }
-    if let Err(e) = log.record(&run).await {
-        tracing::warn!(view = %run.view, error = %e, "could not record the end of a refresh");
-    }
-    let (shared, root) = (Arc::clone(shared), view.root.clone());
-    tokio::spawn(async move { remove_old_versions(&shared, &root).await });
-    outcome.map(|_| run)
-}
-
-/// Writes the view's query into `location` and commits it as version `version`; returns the rows
-/// and bytes written.
-async fn write_and_commit(
-    shared: &Arc<Shared>,
-    schema: &str,
-    name: &str,
-    view: &ViewDefinition,
-    location: &str,
-    version: u64,
-    started_at: String,
-) -> Result<(u64, u64)> {
-    let session = Session::new(Arc::clone(shared), "hangar")?;
-    let plan = plan_query(&session, &view.query).await?;
-    let output = plan.schema().as_arrow().clone();
-    let sort_by = view
-        .sort_by
-        .iter()
-        .map(|c| Expr::Column(Column::new_unqualified(c)).sort(true, false))
-        .collect();
-    let options = DataFrameWriteOptions::new()
-        .with_partition_by(view.partition_by.clone())
-        .with_sort_by(sort_by);
-    let (query, target) = (
-        DataFrame::new(session.ctx.state(), plan),
-        location.to_string(),
-    );
-    let written =
-        executor::run(async move { Ok(query.write_parquet(&target, options, None).await?) })
-            .await?;
-    let rows = written_rows(&written);
-    let bytes = prefix_size(shared, location).await?;
-    shared
-        .catalog
-        .commit(&Change::SetViewVersion {
-            schema: schema.to_string(),
-            name: name.to_string(),
-            version: ViewVersion {
-                base_version: version - 1,
-                root: view.root.clone(),
-                version,
-                location: location.to_string(),
-                schema: partitions_last(output, &view.partition_by),
-                refreshed_at: started_at,
-            },
-        })
-        .await?;
-    Ok((rows, bytes))
-}
-
-/// The engine clock's time, as the catalog and the refresh history record it.
-pub(crate) fn now(shared: &Shared) -> String {
-    shared
-        .clock
-        .now()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-async fn prefix_size(shared: &Shared, url: &str) -> Result<u64> {
-    let Some((store, prefix)) = warehouse_path(shared, url) else {
-        return Ok(0);
-    };
-    let sizes: Vec<u64> = store
-        .list(Some(&prefix))
-        .map_ok(|meta| meta.size)
-        .try_collect()
-        .await
-        .map_err(hangar_catalog::Error::from)?;
-    Ok(sizes.iter().sum())
-}
-
-/// The name of a version's folder under the view's root: `v<version>-<run>`, numbers padded so
-/// folders sort by version.
-fn version_folder(version: u64, run_id: &str) -> String {
-    format!("v{version:010}-{run_id}")
-}
-
-/// The version a folder named by [`version_folder`] holds.
-pub(crate) fn folder_version(folder: &str) -> Option<u64> {
-    folder.strip_prefix('v')?.split('-').next()?.parse().ok()
 }

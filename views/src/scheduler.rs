@@ -12,72 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::future::BoxFuture;
 use hangar_catalog::{Manifest, RefreshRun, RunStatus, Trigger, ViewDefinition};
+use hangar_engine::{Engine, Result};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+use crate::MaterializedViews;
 use crate::cleanup::sweep;
-use crate::engine::Shared;
-use crate::matview::{parse_cron, refresh};
-use crate::{Engine, Result};
-
-/// Where the scheduler reads the time, so tests can move it.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// The current time.
-    fn now(&self) -> DateTime<Utc>;
-    /// Resolves at `deadline` or later.
-    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'_, ()>;
-}
-
-/// The wall clock.
-#[derive(Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-
-    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'_, ()> {
-        let wait = (deadline - Utc::now()).to_std().unwrap_or_default();
-        Box::pin(tokio::time::sleep(wait))
-    }
-}
-
-/// A clock that moves only when told to, for tests.
-#[derive(Debug)]
-pub struct ManualClock {
-    time: watch::Sender<DateTime<Utc>>,
-}
-
-impl ManualClock {
-    /// A clock standing at `start`.
-    pub fn new(start: DateTime<Utc>) -> Self {
-        Self {
-            time: watch::Sender::new(start),
-        }
-    }
-
-    /// Moves the clock forward, waking whatever sleeps until then.
-    pub fn advance(&self, by: Duration) {
-        let by = chrono::Duration::from_std(by).expect("a reasonable duration");
-        self.time.send_modify(|t| *t += by);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.time.borrow()
-    }
-
-    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'_, ()> {
-        let mut time = self.time.subscribe();
-        Box::pin(async move {
-            let _ = time.wait_for(|t| *t >= deadline).await;
-        })
-    }
-}
+use crate::refresh::{RefreshLocks, now, refresh};
+use crate::statements::parse_cron;
 
 /// How the scheduler runs refreshes.
 #[derive(Debug, Clone)]
@@ -106,16 +49,19 @@ impl Default for SchedulerConfig {
 /// The scheduler of one server.
 #[derive(Debug)]
 pub struct Scheduler {
-    shared: Arc<Shared>,
+    engine: Engine,
+    locks: Arc<RefreshLocks>,
     config: SchedulerConfig,
     permits: Arc<Semaphore>,
 }
 
 impl Scheduler {
-    /// A scheduler for the engine's views, on the engine's clock.
-    pub fn new(engine: &Engine, config: SchedulerConfig) -> Self {
+    /// A scheduler for the engine's views, on the engine's clock; its refreshes and the
+    /// statements of `views` take turns on each view.
+    pub fn new(engine: &Engine, views: &MaterializedViews, config: SchedulerConfig) -> Self {
         Self {
-            shared: engine.shared(),
+            engine: engine.clone(),
+            locks: Arc::clone(&views.locks),
             permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
             config,
         }
@@ -126,21 +72,21 @@ impl Scheduler {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut jobs = JoinSet::new();
         let mut claimed = HashSet::new();
-        let mut versions = self.shared.catalog.versions();
+        let mut versions = self.engine.catalog().versions();
         // The warehouse is swept at start (a crash may have left files behind) and then every grace
         // period, or every poll if that is longer.
         let sweep_every = self
-            .shared
-            .config
+            .engine
+            .config()
             .view_version_grace
             .max(self.config.poll_interval);
-        let mut next_sweep = self.shared.clock.now();
+        let mut next_sweep = self.engine.clock().now();
         loop {
             while jobs.try_join_next().is_some() {}
-            if self.shared.clock.now() >= next_sweep {
-                let shared = Arc::clone(&self.shared);
-                jobs.spawn(async move { sweep(&shared).await });
-                next_sweep = self.shared.clock.now() + sweep_every;
+            if self.engine.clock().now() >= next_sweep {
+                let engine = self.engine.clone();
+                jobs.spawn(async move { sweep(&engine).await });
+                next_sweep = self.engine.clock().now() + sweep_every;
             }
             let next_slot = match self.start_due(&mut jobs, &mut claimed).await {
                 Ok(next) => next,
@@ -149,12 +95,12 @@ impl Scheduler {
                     None
                 }
             };
-            let poll = self.shared.clock.now() + self.config.poll_interval;
+            let poll = self.engine.clock().now() + self.config.poll_interval;
             let wake = next_slot
                 .map_or(poll, |slot| slot.min(poll))
                 .min(next_sweep);
             tokio::select! {
-                _ = self.shared.clock.sleep_until(wake) => {}
+                _ = self.engine.clock().sleep_until(wake) => {}
                 // A view created or rescheduled here counts at once, not at the next poll.
                 _ = versions.changed() => {}
                 _ = stop.wait_for(|stop| *stop) => break,
@@ -169,8 +115,8 @@ impl Scheduler {
         jobs: &mut JoinSet<()>,
         claimed: &mut HashSet<String>,
     ) -> Result<Option<DateTime<Utc>>> {
-        let manifest = self.shared.catalog.refresh().await?;
-        let now = self.shared.clock.now();
+        let manifest = self.engine.catalog().refresh().await?;
+        let now = self.engine.clock().now();
         let mut next_slot: Option<DateTime<Utc>> = None;
         for (schema, name, _, view) in manifest.views() {
             let Some(expression) = &view.schedule else {
@@ -190,13 +136,14 @@ impl Scheduler {
                 continue;
             }
             let key = format!("{}/{}", view_id(view), slot.timestamp());
-            if claimed.contains(&key) || !self.shared.catalog.claim(&key).await? {
+            if claimed.contains(&key) || !self.engine.catalog().claim(&key).await? {
                 continue;
             }
             claimed.insert(key);
             tracing::info!(%schema, %name, %slot, "scheduled refresh due");
             let job = Job {
-                shared: Arc::clone(&self.shared),
+                engine: self.engine.clone(),
+                locks: Arc::clone(&self.locks),
                 config: self.config.clone(),
                 permits: Arc::clone(&self.permits),
             };
@@ -230,7 +177,8 @@ fn view_id(view: &ViewDefinition) -> String {
 
 /// One scheduled refresh and the refreshes of its dependents.
 struct Job {
-    shared: Arc<Shared>,
+    engine: Engine,
+    locks: Arc<RefreshLocks>,
     config: SchedulerConfig,
     permits: Arc<Semaphore>,
 }
@@ -243,7 +191,7 @@ impl Job {
         if !self.refresh_with_retries(&view, Trigger::Schedule).await {
             failed.insert(view.clone());
         }
-        let Ok(manifest) = self.shared.catalog.refresh().await else {
+        let Ok(manifest) = self.engine.catalog().refresh().await else {
             return;
         };
         for dependent in downstream(&manifest, &view) {
@@ -270,7 +218,7 @@ impl Job {
         };
         let mut backoff = self.config.retry_backoff;
         for attempt in 1..=self.config.retries + 1 {
-            match refresh(&self.shared, schema, name, trigger, attempt).await {
+            match refresh(&self.engine, &self.locks, schema, name, trigger, attempt).await {
                 Ok(_) => return true,
                 Err(e) if attempt <= self.config.retries => {
                     tracing::info!(%view, attempt, error = %e, ?backoff, "retrying a failed refresh");
@@ -285,12 +233,12 @@ impl Job {
 
     /// Records that a dependent was not refreshed because a source failed.
     async fn record_skipped(&self, view: &str, source: &str) {
-        let manifest = self.shared.catalog.snapshot();
+        let manifest = self.engine.catalog().snapshot();
         let version = view
             .split_once('.')
             .and_then(|(s, n)| manifest.view(s, n))
             .map_or(0, |(_, v)| v.version + 1);
-        let now = crate::matview::now(&self.shared);
+        let now = now(&self.engine);
         let run = RefreshRun {
             id: uuid::Uuid::new_v4().simple().to_string(),
             view: view.to_string(),
@@ -308,7 +256,7 @@ impl Job {
             )),
         };
         tracing::warn!(%view, %source, "dependent not refreshed because its source failed");
-        if let Err(e) = self.shared.catalog.refreshes().record(&run).await {
+        if let Err(e) = self.engine.catalog().refreshes().record(&run).await {
             tracing::warn!(%view, error = %e, "could not record a skipped refresh");
         }
     }
