@@ -4,24 +4,31 @@
 //! ([`crate::postgres::Dialect`]) and with the same fallbacks, so that a query psql can run also
 //! refreshes as a view.
 
+use datafusion::common::TableReference;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::sql::parser::Statement as DfStatement;
+use hangar_catalog::Error as CatalogError;
 
-use crate::Result;
 use crate::postgres::duplicate_names::{
     alias_columns, is_duplicate_names, may_share_names, restore_names,
 };
 use crate::postgres::scalar_subquery::{
     has_correlated_catalog_subquery, null_correlated_catalog_subqueries,
 };
+use crate::{DATABASE, Error, Result};
 
 /// Plans a parsed and rewritten statement in a session's state. Where DataFusion refuses what
 /// Postgres accepts only once it plans, the statement is planned again in a form it takes:
 /// result columns that share a name are aliased and named back, and correlated subqueries over
-/// always-empty catalog tables that DataFusion cannot decorrelate become NULL.
+/// always-empty catalog tables that DataFusion cannot decorrelate become NULL. A statement that
+/// names a missing table or schema fails with the catalog's own error.
 pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result<LogicalPlan> {
+    // The relations it names, for a typed error if one is missing: DataFusion reports that as text.
+    let references = state
+        .resolve_table_references(&statement)
+        .unwrap_or_default();
     // Kept for the fallbacks only when there may be something to fall back from.
     let original = match &statement {
         DfStatement::Statement(s) if has_correlated_catalog_subquery(s) || may_share_names(s) => {
@@ -38,7 +45,7 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
             let aliased = DfStatement::Statement(Box::new(aliased));
             restore_names(state.statement_to_plan(aliased).await?, &aliases)?
         }
-        Err(error) => return Err(error.into()),
+        Err(error) => return Err(missing_relation(state, references).unwrap_or(error.into())),
     };
     if let Some(s) = original
         && has_correlated_catalog_subquery(&s)
@@ -48,6 +55,27 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
         plan = state.statement_to_plan(fallback).await?;
     }
     Ok(plan)
+}
+
+/// The catalog's error for the first of `references` that names a schema or table that does not
+/// exist in Hangar's database, if one does.
+fn missing_relation(state: &SessionState, references: Vec<TableReference>) -> Option<Error> {
+    let defaults = &state.config().options().catalog;
+    references.into_iter().find_map(|reference| {
+        let resolved = reference.resolve(&defaults.default_catalog, &defaults.default_schema);
+        if *resolved.catalog != *DATABASE {
+            return None; // another database: DataFusion's own error says so
+        }
+        let (schema, table) = (resolved.schema.to_string(), resolved.table.to_string());
+        let error = match state.schema_for_ref(resolved) {
+            Err(_) => CatalogError::SchemaNotFound(schema),
+            Ok(provider) if !provider.table_exist(&table) => {
+                CatalogError::TableNotFound { schema, table }
+            }
+            Ok(_) => return None,
+        };
+        Some(error.into())
+    })
 }
 
 /// Whether DataFusion's optimizer turns every correlated scalar subquery of `plan` into a join; the

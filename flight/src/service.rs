@@ -39,7 +39,7 @@ use crate::auth::Tokens;
 use crate::error::status;
 use crate::metadata;
 use crate::plain::{plain_batch, plain_schema};
-use crate::planned::Planned;
+use crate::planned::{Plan, Planned, prepared_key};
 use crate::prepared::{Handle, parameter_schema, row_params};
 use crate::running::Running;
 
@@ -123,6 +123,17 @@ impl HangarFlightSql {
         self.running
             .cancel(tickets.map(|ticket| ticket.ticket.as_ref()))
             > 0
+    }
+
+    /// The plan of a prepared statement: the one this server kept from the statement's last call,
+    /// or a new one.
+    async fn prepared_plan(&self, user: &str, sql: &str) -> Result<Plan, Status> {
+        if let Some(plan) = self.planned.take(user, &prepared_key(sql)) {
+            return Ok(plan);
+        }
+        let session = self.session_of(user)?;
+        let prepared = plan_one(&session, sql).await?;
+        Ok(Arc::new((session, prepared)))
     }
 
     /// The relations of the catalog version the server knows, refreshed if stale.
@@ -330,7 +341,8 @@ impl FlightSqlService for HangarFlightSql {
                 &plain_schema(&prepared.schema()),
                 request.into_inner(),
             )?;
-            self.planned.keep(user, handle, session, prepared);
+            self.planned
+                .keep(user, handle, Arc::new((session, prepared)));
             info
         } else {
             run_command(&session, &prepared, None, request.into_inner()).await?
@@ -389,17 +401,24 @@ impl FlightSqlService for HangarFlightSql {
         query: ActionCreatePreparedStatementRequest,
         request: Request<Action>,
     ) -> Result<ActionCreatePreparedStatementResult, Status> {
-        let session = self.session(&request)?;
+        let user = self.tokens.user(request.metadata())?;
+        let session = self.session_of(&user)?;
         let prepared = plan_one(&session, &query.query).await?;
-        Ok(ActionCreatePreparedStatementResult {
+        let result = ActionCreatePreparedStatementResult {
             prepared_statement_handle: Handle {
-                sql: query.query,
+                sql: query.query.clone(),
                 params: None,
             }
             .encode()?,
             dataset_schema: schema_bytes(&plain_schema(&prepared.schema()))?,
             parameter_schema: schema_bytes(&parameter_schema(&prepared)?)?,
-        })
+        };
+        self.planned.keep(
+            user,
+            prepared_key(&query.query),
+            Arc::new((session, prepared)),
+        );
+        Ok(result)
     }
 
     async fn do_action_close_prepared_statement(
@@ -435,22 +454,25 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementQuery,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let session = self.session(&request)?;
+        let user = self.tokens.user(request.metadata())?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let prepared = plan_one(&session, &handle.sql).await?;
+        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let (session, prepared) = plan.as_ref();
         let info = if prepared.returns_rows() {
-            flight_info(
+            let info = flight_info(
                 query,
                 &plain_schema(&prepared.schema()),
                 request.into_inner(),
-            )?
+            )?;
+            self.planned.keep(user, prepared_key(&handle.sql), plan);
+            info
         } else {
             let params = handle
                 .params
                 .as_ref()
-                .map(|batch| row_params(&prepared, batch, 0))
+                .map(|batch| row_params(prepared, batch, 0))
                 .transpose()?;
-            run_command(&session, &prepared, params, request.into_inner()).await?
+            run_command(session, prepared, params, request.into_inner()).await?
         };
         Ok(Response::new(info))
     }
@@ -460,16 +482,17 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementQuery,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        let session = self.session(&request)?;
+        let user = self.tokens.user(request.metadata())?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let prepared = plan_one(&session, &handle.sql).await?;
+        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let (session, prepared) = plan.as_ref();
         let params = handle
             .params
             .as_ref()
-            .map(|batch| row_params(&prepared, batch, 0))
+            .map(|batch| row_params(prepared, batch, 0))
             .transpose()?;
         let output = session
-            .execute(&prepared, params.as_ref())
+            .execute(prepared, params.as_ref())
             .await
             .map_err(|e| status(&e))?;
         let ticket_bytes = request.get_ref().ticket.to_vec();

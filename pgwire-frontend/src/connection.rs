@@ -20,7 +20,7 @@ use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL};
 
 use crate::encode::{output_response, result_fields};
-use crate::error::{MapErrors, engine_error, error_info};
+use crate::error::{MapErrors, Refusal, engine_error, error_info, refusal};
 use crate::startup::Startup;
 
 /// One client connection: its engine session, opened at startup.
@@ -63,13 +63,9 @@ impl Connection {
     }
 
     fn session(&self) -> PgWireResult<&Session> {
-        self.session.get().ok_or_else(|| {
-            PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
-                "FATAL".into(),
-                "08P01".into(),
-                "query before startup completed".into(),
-            )))
-        })
+        self.session
+            .get()
+            .ok_or_else(|| refusal(Refusal::BeforeStartup))
     }
 }
 
@@ -166,13 +162,7 @@ impl QueryParser for Queries {
         let session = self.0.session()?;
         let mut statements = session.parse(sql).map_err(engine_error)?;
         if statements.len() > 1 {
-            return Err(PgWireError::UserError(Box::new(
-                pgwire::error::ErrorInfo::new(
-                    "ERROR".into(),
-                    "42601".into(),
-                    "cannot insert multiple commands into a prepared statement".into(),
-                ),
-            )));
+            return Err(refusal(Refusal::MultipleCommands));
         }
         let Some(statement) = statements.pop() else {
             return Ok(None);

@@ -1,4 +1,5 @@
-//! The one place where engine errors become Postgres errors; the engine classifies them by SQLSTATE.
+//! The one place where errors become Postgres errors: the engine's, which the engine classifies
+//! by SQLSTATE, and the few this frontend raises itself ([`Refusal`]).
 
 use hangar_engine::Error;
 use pgwire::api::{ClientInfo, ErrorHandler};
@@ -14,6 +15,44 @@ pub(crate) fn engine_error(error: Error) -> PgWireError {
     PgWireError::UserError(Box::new(error_info(&error)))
 }
 
+/// What the frontend refuses before a statement reaches the engine.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Refusal {
+    /// The startup message named a database other than Hangar's one.
+    #[error("database \"{0}\" does not exist; this server's database is \"{db}\"", db = hangar_engine::DATABASE)]
+    UnknownDatabase(String),
+    /// A query arrived before the startup phase opened the session.
+    #[error("query before startup completed")]
+    BeforeStartup,
+    /// A prepared statement held more than one statement.
+    #[error("cannot insert multiple commands into a prepared statement")]
+    MultipleCommands,
+}
+
+impl Refusal {
+    /// Its SQLSTATE, and whether it ends the connection (`FATAL`) or only the statement.
+    fn classify(&self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::UnknownDatabase(_) => ("3D000", "FATAL"),
+            Refusal::BeforeStartup => ("08P01", "FATAL"),
+            Refusal::MultipleCommands => ("42601", "ERROR"),
+        }
+    }
+}
+
+/// A refusal as the pgwire error the client receives.
+pub(crate) fn refusal(refusal: Refusal) -> PgWireError {
+    let (code, severity) = refusal.classify();
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        severity.into(),
+        code.into(),
+        refusal.to_string(),
+    )))
+}
+
+/// SQLSTATE `XX000`, internal error.
+const INTERNAL: &str = "XX000";
+
 /// Maps errors raised while streaming rows (which pgwire carries as API errors) to their SQLSTATE.
 #[derive(Debug)]
 pub(crate) struct MapErrors;
@@ -23,10 +62,34 @@ impl ErrorHandler for MapErrors {
         if let PgWireError::ApiError(inner) = error {
             let info = match inner.downcast_ref::<Error>() {
                 Some(e) => error_info(e),
-                None => ErrorInfo::new("ERROR".into(), "XX000".into(), inner.to_string()),
+                // Not the engine's: pgwire's own, which Postgres would call internal.
+                None => ErrorInfo::new("ERROR".into(), INTERNAL.into(), inner.to_string()),
             };
             *error = PgWireError::UserError(Box::new(info));
         }
         tracing::debug!(%error, "sending error to client");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_map_to_their_sqlstate_and_severity() {
+        let cases = [
+            (Refusal::UnknownDatabase("x".into()), "3D000", "FATAL"),
+            (Refusal::BeforeStartup, "08P01", "FATAL"),
+            (Refusal::MultipleCommands, "42601", "ERROR"),
+        ];
+        for (refused, code, severity) in cases {
+            let PgWireError::UserError(info) = refusal(refused) else {
+                panic!("a user error");
+            };
+            assert_eq!(
+                (info.code.as_str(), info.severity.as_str()),
+                (code, severity)
+            );
+        }
     }
 }

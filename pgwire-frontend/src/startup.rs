@@ -10,10 +10,11 @@ use pgwire::api::auth::{
     save_startup_parameters_to_metadata,
 };
 use pgwire::api::{ClientInfo, PidSecretKeyGenerator, RandomPidSecretKeyGenerator};
-use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 
 use crate::connection::Connection;
+use crate::error::{Refusal, engine_error, refusal};
 
 /// Process ids and cancel keys, unique across the server's connections.
 static PIDS: LazyLock<RandomPidSecretKeyGenerator> =
@@ -47,17 +48,11 @@ impl StartupHandler for Startup {
             .cloned()
             .unwrap_or_else(|| user.clone());
         if database != hangar_engine::DATABASE {
-            return Err(fatal(
-                "3D000",
-                format!(
-                    "database \"{database}\" does not exist; this server's database is \"{}\"",
-                    hangar_engine::DATABASE
-                ),
-            ));
+            return Err(refusal(Refusal::UnknownDatabase(database)));
         }
         self.0
             .open_session(&user, client.metadata())
-            .map_err(|e| PgWireError::UserError(Box::new(crate::error::error_info(&e))))?;
+            .map_err(engine_error)?;
         let (pid, secret) = PIDS.generate(client);
         client.set_pid_and_secret_key(pid, secret);
         let mut parameters = DefaultServerParameterProvider::default();
@@ -65,12 +60,4 @@ impl StartupHandler for Startup {
         parameters.search_path = "\"$user\", public".to_string();
         finish_authentication(client, &parameters).await
     }
-}
-
-fn fatal(code: &str, message: String) -> PgWireError {
-    PgWireError::UserError(Box::new(ErrorInfo::new(
-        "FATAL".into(),
-        code.into(),
-        message,
-    )))
 }

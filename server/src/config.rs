@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hangar_storage::StoreConfig;
 use serde::Deserialize;
 
+use crate::{Error, Result};
+
 /// Hangar: a SQL analytics warehouse over Parquet in object storage.
 #[derive(Debug, Parser)]
 #[command(name = "hangar", version, about)]
@@ -214,12 +216,12 @@ struct ConfigFile {
     only: FileOnly,
 }
 
-fn read_file(path: &std::path::Path) -> Result<ConfigFile, String> {
+fn read_file(path: &std::path::Path) -> Result<ConfigFile> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
     let table: toml::Table = text
         .parse()
-        .map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+        .map_err(|e| Error::Config(format!("invalid config file {}: {e}", path.display())))?;
     let mut values = BTreeMap::new();
     for (key, value) in &table {
         match value {
@@ -232,12 +234,12 @@ fn read_file(path: &std::path::Path) -> Result<ConfigFile, String> {
     }
     let only: FileOnly = table
         .try_into()
-        .map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+        .map_err(|e| Error::Config(format!("invalid config file {}: {e}", path.display())))?;
     Ok(ConfigFile { values, only })
 }
 
 /// Parses sizes such as `512MB`, `4GiB` or a plain number of bytes.
-fn parse_bytes(text: &str) -> Result<usize, String> {
+fn parse_bytes(text: &str) -> Result<usize> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit() && c != '.')
@@ -245,7 +247,7 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
     let (number, unit) = text.split_at(split);
     let number: f64 = number
         .parse()
-        .map_err(|_| format!("invalid size '{text}'"))?;
+        .map_err(|_| Error::Config(format!("invalid size '{text}'")))?;
     let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "kb" => 1e3,
@@ -254,22 +256,26 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         "kib" | "k" => 1024.0,
         "mib" | "m" => 1024.0 * 1024.0,
         "gib" | "g" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("unknown size unit '{other}' in '{text}'")),
+        other => {
+            return Err(Error::Config(format!(
+                "unknown size unit '{other}' in '{text}'"
+            )));
+        }
     };
     Ok((number * factor) as usize)
 }
 
 impl ServeConfig {
     /// The storage layer's configuration.
-    pub fn storage_config(&self) -> Result<hangar_storage::StorageConfig, String> {
+    pub fn storage_config(&self) -> Result<hangar_storage::StorageConfig> {
         let url = match &self.storage.warehouse {
             Some(url) => url.clone(),
             None => {
                 let dir = std::path::absolute(&self.storage.data_dir).map_err(|e| {
-                    format!(
+                    Error::Config(format!(
                         "invalid --data-dir {}: {e}",
                         self.storage.data_dir.display()
-                    )
+                    ))
                 })?;
                 dir.display().to_string()
             }

@@ -2,6 +2,8 @@
 
 use datafusion::arrow::record_batch::RecordBatch;
 use hangar_engine::Engine;
+
+use crate::{Error, Result};
 use tpchgen::generators::{
     CustomerGenerator, LineItemGenerator, NationGenerator, OrderGenerator, PartGenerator,
     PartSuppGenerator, RegionGenerator, SupplierGenerator,
@@ -17,13 +19,9 @@ pub(crate) const TABLES: [&str; 8] = [
 ];
 
 /// Creates each TPC-H table that `public` does not have yet.
-pub(crate) async fn ensure_tpch(engine: &Engine, scale: f64) -> Result<(), String> {
-    let session = engine.session("hangar").map_err(|e| e.to_string())?;
-    let snapshot = engine
-        .catalog()
-        .refresh()
-        .await
-        .map_err(|e| e.to_string())?;
+pub(crate) async fn ensure_tpch(engine: &Engine, scale: f64) -> Result<()> {
+    let session = engine.session("hangar")?;
+    let snapshot = engine.catalog().refresh().await?;
     for table in TABLES {
         if snapshot
             .table(hangar_catalog::DEFAULT_SCHEMA, table)
@@ -36,12 +34,15 @@ pub(crate) async fn ensure_tpch(engine: &Engine, scale: f64) -> Result<(), Strin
         session
             .create_table_from_batches(table, batches)
             .await
-            .map_err(|e| format!("{table}: {e}"))?;
+            .map_err(|e| Error::Demo {
+                table,
+                reason: e.to_string(),
+            })?;
     }
     Ok(())
 }
 
-fn generate(table: &str, scale: f64) -> Result<Vec<RecordBatch>, String> {
+fn generate(table: &'static str, scale: f64) -> Result<Vec<RecordBatch>> {
     match table {
         "nation" => NationArrow::new(NationGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
         "region" => RegionArrow::new(RegionGenerator::new(scale, 1, 1)).collect::<Result<_, _>>(),
@@ -61,5 +62,8 @@ fn generate(table: &str, scale: f64) -> Result<Vec<RecordBatch>, String> {
         }
         other => unreachable!("unknown TPC-H table {other}"),
     }
-    .map_err(|e| format!("{table}: {e}"))
+    .map_err(|e| Error::Demo {
+        table,
+        reason: e.to_string(),
+    })
 }

@@ -3,9 +3,11 @@
 
 mod config;
 mod demo;
+mod error;
 mod logging;
 mod server;
 
 pub use config::{Cli, Command, ServeConfig};
+pub use error::{Error, Result};
 pub use logging::init_logging;
 pub use server::{RunningServer, ShutdownSignals, start, start_with_clock};

@@ -13,7 +13,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::ServeConfig;
+use crate::{Error, Result, ServeConfig};
 
 /// A started server: its bound addresses and the handle to stop it.
 #[derive(Debug)]
@@ -32,19 +32,16 @@ pub struct RunningServer {
 
 /// Builds stores, catalog and engine, generates demo data if asked, and starts the listeners and
 /// the refresh scheduler.
-pub async fn start(config: ServeConfig) -> Result<RunningServer, String> {
+pub async fn start(config: ServeConfig) -> Result<RunningServer> {
     start_with_clock(config, Arc::new(SystemClock)).await
 }
 
 /// [`start`], with refreshes and their schedules timed by `clock` (tests move a [`ManualClock`]).
 ///
 /// [`ManualClock`]: hangar_engine::ManualClock
-pub async fn start_with_clock(
-    config: ServeConfig,
-    clock: Arc<dyn Clock>,
-) -> Result<RunningServer, String> {
+pub async fn start_with_clock(config: ServeConfig, clock: Arc<dyn Clock>) -> Result<RunningServer> {
     let storage = config.storage_config()?;
-    let stores = Arc::new(StoreRegistry::new(&storage).map_err(|e| format!("storage: {e}"))?);
+    let stores = Arc::new(StoreRegistry::new(&storage)?);
     let warehouse = stores.warehouse();
     tracing::info!(warehouse = %warehouse.url, "opening warehouse");
     let catalog = Catalog::open(
@@ -52,8 +49,7 @@ pub async fn start_with_clock(
         &warehouse.root,
         config.storage.catalog_refresh,
     )
-    .await
-    .map_err(|e| format!("catalog: {e}"))?;
+    .await?;
     let views = Arc::new(MaterializedViews::default());
     let engine = Engine::new(
         config.engine_config(),
@@ -61,12 +57,9 @@ pub async fn start_with_clock(
         Arc::new(catalog),
         clock,
         Arc::clone(&views) as _,
-    )
-    .map_err(|e| format!("engine: {e}"))?;
+    )?;
     if config.demo {
-        crate::demo::ensure_tpch(&engine, config.demo_scale)
-            .await
-            .map_err(|e| format!("demo data: {e}"))?;
+        crate::demo::ensure_tpch(&engine, config.demo_scale).await?;
     }
     let pg = PgServer::bind(
         &PgServerConfig {
@@ -76,15 +69,15 @@ pub async fn start_with_clock(
         engine.clone(),
     )
     .await
-    .map_err(|e| e.to_string())?;
-    let pg_addr = pg.bind_addr().map_err(|e| e.to_string())?;
+    .map_err(listener("Postgres"))?;
+    let pg_addr = pg.bind_addr().map_err(listener("Postgres"))?;
     let flight_config = FlightServerConfig {
         listen: config.flight_listen,
     };
     let flight = FlightServer::bind(&flight_config, engine.clone())
         .await
-        .map_err(|e| e.to_string())?;
-    let flight_addr = flight.bind_addr().map_err(|e| e.to_string())?;
+        .map_err(listener("Flight SQL"))?;
+    let flight_addr = flight.bind_addr().map_err(listener("Flight SQL"))?;
     let (shutdown, stop) = watch::channel(false);
     let pg = tokio::spawn(pg.run(stop.clone()));
     let flight = tokio::spawn(flight.run(stop.clone()));
@@ -104,14 +97,22 @@ pub async fn start_with_clock(
 
 impl RunningServer {
     /// Stops accepting, drains open connections and returns when every part has stopped.
-    pub async fn shutdown(self) -> Result<(), String> {
+    pub async fn shutdown(self) -> Result<()> {
         let _ = self.shutdown.send(true);
         let (pg, flight, scheduler) = tokio::join!(self.pg, self.flight, self.scheduler);
-        scheduler.map_err(|e| format!("refresh scheduler failed: {e}"))?;
+        scheduler.map_err(|e| Error::Stopped {
+            part: "refresh scheduler",
+            reason: e.to_string(),
+        })?;
         for (name, result) in [("Postgres", pg), ("Flight SQL", flight)] {
             match result {
-                Ok(result) => result.map_err(|e| format!("{name} listener: {e}"))?,
-                Err(e) => return Err(format!("{name} listener failed: {e}")),
+                Ok(result) => result.map_err(listener(name))?,
+                Err(e) => {
+                    return Err(Error::Stopped {
+                        part: name,
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
         Ok(())
@@ -119,18 +120,26 @@ impl RunningServer {
 
     /// Runs until `signals` receives SIGTERM or SIGINT, then shuts down gracefully. A listener
     /// that stops on its own is an error.
-    pub async fn run_until_signal(mut self, mut signals: ShutdownSignals) -> Result<(), String> {
+    pub async fn run_until_signal(mut self, mut signals: ShutdownSignals) -> Result<()> {
         tokio::select! {
             _ = signals.interrupt.recv() => tracing::info!("SIGINT received; shutting down"),
             _ = signals.terminate.recv() => tracing::info!("SIGTERM received; shutting down"),
             result = &mut self.pg => {
-                return Err(format!("Postgres listener stopped unexpectedly: {result:?}"));
+                return Err(Error::Stopped { part: "Postgres listener", reason: format!("{result:?}") });
             }
             result = &mut self.flight => {
-                return Err(format!("Flight SQL listener stopped unexpectedly: {result:?}"));
+                return Err(Error::Stopped { part: "Flight SQL listener", reason: format!("{result:?}") });
             }
         }
         self.shutdown().await
+    }
+}
+
+/// Makes a listener's I/O error a server error naming the listener.
+fn listener(name: &'static str) -> impl Fn(std::io::Error) -> Error {
+    move |source| Error::Listener {
+        listener: name,
+        source,
     }
 }
 

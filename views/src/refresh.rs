@@ -184,7 +184,7 @@ async fn prefix_size(engine: &Engine, url: &str) -> Result<u64> {
         .map_ok(|meta| meta.size)
         .try_collect()
         .await
-        .map_err(hangar_catalog::Error::from)?;
+        .map_err(hangar_storage::Error::from)?;
     Ok(sizes.iter().sum())
 }
 

@@ -433,9 +433,9 @@ fn get_numeric_128_value(
         .map(Some)
 }
 
-/// A date in text format under an ISO `DateStyle`, written as `YYYY-MM-DD` directly (Hangar's
-/// patch: pgwire's `NaiveDate` encoder parses the `DateStyle` setting and runs chrono's `strftime`
-/// for every value). Years outside 0..=9999 take pgwire's path.
+/// A date in text format under an ISO `DateStyle`, written as `YYYY-MM-DD` directly (Hangar
+/// patch 2, PATCHED.md: pgwire's `NaiveDate` encoder parses the `DateStyle` setting and runs
+/// chrono's `strftime` for every value). Years outside 0..=9999 take pgwire's path.
 #[derive(Debug)]
 struct IsoDate(Option<NaiveDate>);
 
@@ -488,7 +488,7 @@ impl ToSql for IsoDate {
     postgres_types::to_sql_checked!();
 }
 
-/// A `Decimal128` value in text format, written from its integer and scale (Hangar's patch: the
+/// A `Decimal128` value in text format, written from its integer and scale (Hangar patch 3: the
 /// binary path converts to `rust_decimal` first, which text does not need). Postgres prints
 /// `numeric(p, s)` with exactly `s` decimals, as this does.
 #[derive(Debug)]
@@ -648,6 +648,7 @@ pub fn encode_value<T: Encoder>(
         DataType::UInt64 => encoder.encode_field(&get_u64_as_decimal_value(arr, idx), pg_field)?,
         DataType::Float32 => encoder.encode_field(&get_f32_value(arr, idx), pg_field)?,
         DataType::Float64 => encoder.encode_field(&get_f64_value(arr, idx), pg_field)?,
+        // Hangar patch 3 (PATCHED.md): decimals in text from their integer and scale.
         DataType::Decimal128(_, s) if pg_field.format() == FieldFormat::Text => {
             encoder.encode_field(&get_decimal_text(arr, idx, *s), pg_field)?
         }
@@ -662,6 +663,7 @@ pub fn encode_value<T: Encoder>(
         DataType::LargeBinary => {
             encoder.encode_field(&get_large_binary_value(arr, idx), pg_field)?
         }
+        // Hangar patch 2 (PATCHED.md): ISO dates in text written directly.
         DataType::Date32
             if pg_field.format() == FieldFormat::Text
                 && pg_field.format_options().date_style.starts_with("ISO") =>
@@ -764,7 +766,7 @@ pub fn encode_value<T: Encoder>(
                 }
             }
         },
-        // Hangar patch: NULL intervals were encoded as a zero interval (upstream arrow-pg 0.16.0).
+        // Hangar patch 1 (PATCHED.md): NULL intervals were encoded as a zero interval.
         DataType::Interval(_) if arr.is_null(idx) => {
             encoder.encode_field(&None::<PgInterval>, pg_field)?;
         }

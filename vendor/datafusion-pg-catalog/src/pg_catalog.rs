@@ -654,7 +654,7 @@ pub struct PgCatalogStaticTables {
 
 impl PgCatalogStaticTables {
     /// The tables decoded once per process and shared by every session: they never change, and
-    /// decoding them took most of the time to open a session.
+    /// decoding them took most of the time to open a session. (Hangar patch 5, PATCHED.md.)
     pub fn shared() -> Result<Arc<Self>> {
         static SHARED: std::sync::OnceLock<Arc<PgCatalogStaticTables>> =
             std::sync::OnceLock::new();
@@ -1513,6 +1513,7 @@ pub fn setup_pg_catalog<P>(
 where
     P: PgCatalogContextProvider,
 {
+    // Hangar patch 5 (PATCHED.md): the static tables decoded once per process.
     let static_tables = PgCatalogStaticTables::shared()?;
     let pg_catalog = Arc::new(PgCatalogSchemaProvider::try_new(
         session_context.state().catalog_list().clone(),

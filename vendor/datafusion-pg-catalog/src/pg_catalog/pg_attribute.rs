@@ -150,6 +150,7 @@ impl<C: CatalogInfo> PgAttributeTable<C> {
                                     attnums.push(attnum);
                                     attndimss.push(0); // No array support for now
                                     attcacheoffs.push(-1); // Not cached
+                                    // Hangar patch 4 (PATCHED.md): decimals' precision and scale.
                                     atttymods.push(Self::type_modifier(field.data_type()));
                                     attbyvals.push(by_val);
                                     attaligns.push(align.to_string());

@@ -36,9 +36,9 @@ use super::rules::StripCollate;
 ///   spacing) do not matter.
 /// * **Substring match:** patterns are scanned at *every* token position, so a
 ///   pattern matches as a contiguous sub-sequence of the input. Most entries
-///   are whole statements and therefore only match at a statement boundary;
-///   the grafana entry below is intentionally a *partial* replacement (it
-///   substitutes just an inner subquery).
+///   are whole statements and therefore only match at a statement boundary.
+///   (Hangar patch 2, PATCHED.md: the grafana entry, a *partial* replacement
+///   of an inner subquery, is removed.)
 /// * **`$N` placeholders are wildcards:** a `Token::Placeholder` in the pattern
 ///   (e.g. `$1`) matches any single non-`;` token in the input, so the psql
 ///   `\d` entries match regardless of whether the client binds a parameter or
@@ -304,7 +304,7 @@ impl PostgresCompatibilityParser {
             // Resolve forward oid-alias casts (`'x'::regclass`, ...) to oid
             // values.
             Arc::new(RewriteRegCastToSubquery::new()),
-            // Hangar: RemoveSubqueryFromProjection is left out. It replaced
+            // Hangar patch 1 (PATCHED.md): RemoveSubqueryFromProjection is left out. It replaced
             // every correlated subquery of a select list with NULL (wrong
             // answers) and put LIMIT 1 on the ones it took for uncorrelated.
             Arc::new(FixVersionColumnName),

@@ -917,7 +917,7 @@ const REG_CAST_SPECS: &[RegCastSpec] = &[
         query: "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1",
     },
     // regtype: type name -> pg_type.oid; by its internal name (`int4`) or its SQL name
-    // (`integer`, `character varying`), as Postgres reads it (Hangar's patch).
+    // (`integer`, `character varying`), as Postgres reads it (Hangar patch 3, PATCHED.md).
     RegCastSpec {
         type_name: "regtype",
         query: "SELECT oid FROM pg_catalog.pg_type WHERE typname = $1 OR format_type(oid, NULL) = $1",
