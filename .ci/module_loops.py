@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Fails when a crate's modules import each other in a loop.
+
+For each crate named on the command line, asks cargo-modules for the graph of "uses" edges between
+its modules (`use` declarations, resolved to the module that defines each item), then looks for
+strongly connected components of more than one module. Prints each loop and exits 1 if any.
+
+    python3 .ci/module_loops.py hangar-engine hangar-views …
+"""
+
+import re
+import subprocess
+import sys
+
+EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)" \[label="uses"')
+
+
+def module_graph(package: str) -> dict[str, set[str]]:
+    dot = subprocess.run(
+        ["cargo", "modules", "dependencies", "-p", package, "--lib", "--no-externs",
+         "--no-sysroot", "--no-fns", "--no-types", "--no-traits", "--no-owns"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    graph: dict[str, set[str]] = {}
+    for line in dot.splitlines():
+        if match := EDGE.match(line):
+            source, target = match.groups()
+            # A module using its own descendant is structure, not a loop.
+            if not target.startswith(source + "::"):
+                graph.setdefault(source, set()).add(target)
+                graph.setdefault(target, set())
+    return graph
+
+
+def loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components with more than one node."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    sys.setrecursionlimit(10_000)
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def main() -> int:
+    failed = False
+    for package in sys.argv[1:]:
+        for component in loops(module_graph(package)):
+            failed = True
+            print(f"{package}: modules import each other in a loop: {', '.join(component)}")
+    if not failed:
+        print(f"no module loops in {', '.join(sys.argv[1:])}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
