@@ -2,8 +2,11 @@
 """Fails when a crate's modules import each other in a loop.
 
 For each crate named on the command line, asks cargo-modules for the graph of "uses" edges between
-its modules (`use` declarations, resolved to the module that defines each item), then looks for
-strongly connected components of more than one module. Prints each loop and exits 1 if any.
+its modules (`use` declarations, resolved to the module that defines each item). A module tree is
+one unit to the modules beside it: an edge between two modules is lifted to the two siblings, under
+their nearest common ancestor, that hold them (so `a::x` using `b::y` is `a` using `b`), and a
+module using its own ancestor or descendant is structure, not an edge. Then it looks for strongly
+connected components of more than one sibling, prints each loop and exits 1 if any.
 
     python3 .ci/module_loops.py hangar-engine hangar-views …
 """
@@ -24,12 +27,24 @@ def module_graph(package: str) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for line in dot.splitlines():
         if match := EDGE.match(line):
-            source, target = match.groups()
-            # A module using its own descendant is structure, not a loop.
-            if not target.startswith(source + "::"):
+            lifted = siblings(*match.groups())
+            if lifted:
+                source, target = lifted
                 graph.setdefault(source, set()).add(target)
                 graph.setdefault(target, set())
     return graph
+
+
+def siblings(source: str, target: str) -> tuple[str, str] | None:
+    """The two modules under the nearest common ancestor of `source` and `target` that hold them;
+    None when one holds the other."""
+    a, b = source.split("::"), target.split("::")
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    if common == len(a) or common == len(b):
+        return None
+    return "::".join(a[: common + 1]), "::".join(b[: common + 1])
 
 
 def loops(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -1,5 +1,7 @@
 //! Errors of the catalog.
 
+use crate::relation_kind::RelationKind;
+
 /// Errors raised by catalog reads and commits.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -34,9 +36,9 @@ pub enum Error {
         /// Qualified name.
         relation: String,
         /// What it is.
-        found: crate::RelationKind,
+        found: RelationKind,
         /// What the statement expected.
-        expected: crate::RelationKind,
+        expected: RelationKind,
     },
     /// Materialized views read the relation, so it cannot be dropped.
     #[error("cannot drop \"{relation}\" because materialized views depend on it: {}", dependents.join(", "))]

@@ -13,12 +13,14 @@
 mod error;
 mod manifest;
 mod refreshes;
+mod relation_kind;
 mod store;
 
 pub use error::{Error, Result};
 pub use manifest::{
-    Change, DEFAULT_SCHEMA, DroppedFolder, FORMAT_VERSION, Manifest, RelationKind, SchemaEntry,
-    TableEntry, TableFormat, ViewDefinition, ViewVersion,
+    Change, DEFAULT_SCHEMA, DroppedFolder, FORMAT_VERSION, Manifest, SchemaEntry, TableEntry,
+    TableFormat, ViewDefinition, ViewVersion,
 };
 pub use refreshes::{RefreshLog, RefreshRun, RunStatus, Trigger};
+pub use relation_kind::RelationKind;
 pub use store::Catalog;

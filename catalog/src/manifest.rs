@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use arrow_schema::Schema;
 use serde::{Deserialize, Serialize};
 
+use crate::relation_kind::RelationKind;
 use crate::{Error, Result};
 
 /// The schema every warehouse starts with.
@@ -116,24 +117,6 @@ pub struct ViewDefinition {
     /// When the refresh that wrote the current version started (RFC 3339); `None` until the first
     /// refresh. Scheduled slots before it count as done.
     pub refreshed_at: Option<String>,
-}
-
-/// Tables and materialized views share one namespace; statements name the kind they expect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RelationKind {
-    /// A table (managed or external).
-    Table,
-    /// A materialized view.
-    MaterializedView,
-}
-
-impl std::fmt::Display for RelationKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            RelationKind::Table => "table",
-            RelationKind::MaterializedView => "materialized view",
-        })
-    }
 }
 
 /// A new version of a materialized view's data, written and ready to become current.

@@ -221,15 +221,16 @@ impl TableProvider for ParquetTable {
 #[derive(Debug)]
 pub(crate) struct HangarCatalog {
     catalog: Arc<Catalog>,
-    shared: Arc<super::engine::Shared>,
+    tables: Arc<TableCache>,
     session_schemas: RwLock<HashMap<String, Arc<dyn SchemaProvider>>>,
 }
 
 impl HangarCatalog {
-    pub(crate) fn new(shared: Arc<super::engine::Shared>) -> Self {
+    /// The database over `catalog`, its tables built (once, for all sessions) by `tables`.
+    pub(crate) fn new(catalog: Arc<Catalog>, tables: Arc<TableCache>) -> Self {
         Self {
-            catalog: Arc::clone(&shared.catalog),
-            shared,
+            catalog,
+            tables,
             session_schemas: RwLock::default(),
         }
     }
@@ -248,7 +249,8 @@ impl CatalogProvider for HangarCatalog {
         }
         self.catalog.snapshot().schemas.contains_key(name).then(|| {
             Arc::new(HangarSchema {
-                shared: Arc::clone(&self.shared),
+                catalog: Arc::clone(&self.catalog),
+                tables: Arc::clone(&self.tables),
                 name: name.to_string(),
             }) as Arc<dyn SchemaProvider>
         })
@@ -272,15 +274,15 @@ impl CatalogProvider for HangarCatalog {
 /// A persisted schema of the `hangar` database.
 #[derive(Debug)]
 struct HangarSchema {
-    shared: Arc<super::engine::Shared>,
+    catalog: Arc<Catalog>,
+    tables: Arc<TableCache>,
     name: String,
 }
 
 #[async_trait]
 impl SchemaProvider for HangarSchema {
     fn table_names(&self) -> Vec<String> {
-        self.shared
-            .catalog
+        self.catalog
             .snapshot()
             .schemas
             .get(&self.name)
@@ -289,14 +291,11 @@ impl SchemaProvider for HangarSchema {
     }
 
     async fn table(&self, name: &str) -> DfResult<Option<Arc<dyn TableProvider>>> {
-        let snapshot = self.shared.catalog.snapshot();
+        let snapshot = self.catalog.snapshot();
         let Some(entry) = snapshot.table(&self.name, name) else {
             return Ok(None);
         };
-        self.shared
-            .tables
-            .get_or_build(&self.name, name, entry)
-            .map(Some)
+        self.tables.get_or_build(&self.name, name, entry).map(Some)
     }
 
     fn register_table(
@@ -310,10 +309,6 @@ impl SchemaProvider for HangarSchema {
     }
 
     fn table_exist(&self, name: &str) -> bool {
-        self.shared
-            .catalog
-            .snapshot()
-            .table(&self.name, name)
-            .is_some()
+        self.catalog.snapshot().table(&self.name, name).is_some()
     }
 }

@@ -12,36 +12,30 @@
 
 mod catalog_provider;
 mod clock;
+mod computed_table;
 mod config;
 mod copy;
 mod cursor;
-mod ddl;
-mod engine;
 mod error;
 mod executor;
 mod lanes;
 mod metadata;
 mod planner;
 mod postgres;
-mod prepared;
 mod session;
 mod statement;
 mod system_tables;
 mod template;
-mod views;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EngineConfig;
 pub use copy::CopyFormat;
-pub use engine::Engine;
 pub use error::{Error, Result};
 pub use hangar_catalog::RelationKind;
 pub use metadata::{CatalogMetadata, Relation};
 pub use postgres::{EMPTY_CATALOG_TABLES, SERVER_VERSION};
-pub use prepared::{Output, Prepared};
-pub use session::Session;
+pub use session::{Engine, Output, Prepared, Session, ViewCommand, ViewStatement, Views};
 pub use statement::Statement;
-pub use views::{ViewCommand, ViewStatement, Views};
 
 pub use datafusion::arrow::datatypes::{DataType, SchemaRef};
 pub use datafusion::common::ParamValues;

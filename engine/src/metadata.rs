@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::Schema;
-use hangar_catalog::{Manifest, RelationKind, TableEntry, ViewDefinition};
+use hangar_catalog::{Catalog, Manifest, RelationKind, TableEntry, ViewDefinition};
 
 /// The schemas and relations of one catalog version.
 #[derive(Debug, Clone)]
@@ -28,6 +28,11 @@ pub struct Relation<'a> {
 impl CatalogMetadata {
     pub(crate) fn new(manifest: Arc<Manifest>) -> Self {
         Self { manifest }
+    }
+
+    /// The catalog version `catalog` knows now.
+    pub(crate) fn of(catalog: &Catalog) -> Self {
+        Self::new(catalog.snapshot())
     }
 
     /// The persisted schemas, by name.

@@ -2,35 +2,40 @@
 //! scans them, so both protocols and every server see the same rows.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use datafusion::arrow::array::{
     ArrayRef, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt32Array,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use datafusion::catalog::{
-    MemorySchemaProvider, SchemaProvider, Session as DfSession, TableProvider,
-};
-use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::catalog::{MemorySchemaProvider, SchemaProvider, Session as DfSession};
 use datafusion::error::{DataFusionError, Result as DfResult};
-use datafusion::logical_expr::{Expr, TableType};
-use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionContext;
-use hangar_catalog::{RefreshRun, RunStatus, Trigger};
+use hangar_catalog::{Catalog, RefreshRun, RunStatus, Trigger};
 
-use crate::engine::Shared;
+use crate::clock::Clock;
+use crate::computed_table::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
 /// Name of the schema of system tables.
 pub(crate) const SYSTEM_SCHEMA: &str = "hangar";
 
-/// Registers the `hangar` schema in a session.
-pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()> {
+/// Registers the `hangar` schema in a session: tables over `catalog`, whose refresh runs are
+/// read as interrupted by `clock` once their `heartbeat` has stopped.
+pub(crate) fn register(
+    ctx: &SessionContext,
+    catalog: &Arc<Catalog>,
+    clock: &Arc<dyn Clock>,
+    heartbeat: Duration,
+) -> Result<()> {
     let schema = MemorySchemaProvider::new();
     schema.register_table(
         "refreshes".into(),
         Arc::new(ComputedTable(Refreshes {
-            shared: Arc::clone(shared),
+            catalog: Arc::clone(catalog),
+            clock: Arc::clone(clock),
+            heartbeat,
         })),
     )?;
     let catalog = ctx
@@ -43,7 +48,10 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>) -> Result<()>
 /// `hangar.refreshes`: one row per materialized-view refresh run.
 #[derive(Debug)]
 struct Refreshes {
-    shared: Arc<Shared>,
+    catalog: Arc<Catalog>,
+    clock: Arc<dyn Clock>,
+    /// How often a running refresh records that it is alive.
+    heartbeat: Duration,
 }
 
 fn refreshes_schema() -> SchemaRef {
@@ -71,12 +79,12 @@ fn millis(rfc3339: &str) -> Option<i64> {
 
 /// How a run's status reads: a run still marked running whose heartbeat stopped more than three
 /// heartbeats ago was interrupted (its server died).
-fn status_name(run: &RefreshRun, shared: &Shared) -> &'static str {
+fn status_name(run: &RefreshRun, refreshes: &Refreshes) -> &'static str {
     match run.status {
         RunStatus::Running => {
             let last_sign = run.heartbeat_at.as_deref().unwrap_or(&run.started_at);
-            let silent = millis(last_sign).map(|t| shared.clock.now().timestamp_millis() - t);
-            let stale = 3 * shared.config.refresh_heartbeat.as_millis() as i64;
+            let silent = millis(last_sign).map(|t| refreshes.clock.now().timestamp_millis() - t);
+            let stale = 3 * refreshes.heartbeat.as_millis() as i64;
             if silent.is_some_and(|silent| silent > stale) {
                 "interrupted"
             } else {
@@ -88,7 +96,7 @@ fn status_name(run: &RefreshRun, shared: &Shared) -> &'static str {
     }
 }
 
-fn refreshes_batch(runs: &[RefreshRun], shared: &Shared) -> DfResult<RecordBatch> {
+fn refreshes_batch(runs: &[RefreshRun], refreshes: &Refreshes) -> DfResult<RecordBatch> {
     let strings = |f: &dyn Fn(&RefreshRun) -> Option<String>| -> ArrayRef {
         Arc::new(runs.iter().map(f).collect::<StringArray>())
     };
@@ -110,7 +118,7 @@ fn refreshes_batch(runs: &[RefreshRun], shared: &Shared) -> DfResult<RecordBatch
         Arc::new(runs.iter().map(|r| r.attempt).collect::<UInt32Array>()) as ArrayRef,
         times(&|r| millis(&r.started_at).or(Some(0))),
         times(&|r| r.finished_at.as_deref().and_then(millis)),
-        strings(&|r| Some(status_name(r, shared).to_string())),
+        strings(&|r| Some(status_name(r, refreshes).to_string())),
         ints(&|r| r.rows.map(|n| n as i64)),
         ints(&|r| r.bytes.map(|n| n as i64)),
         strings(&|r| r.error.clone()),
@@ -136,51 +144,11 @@ impl ComputedRows for Refreshes {
 
     async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
         let runs = self
-            .shared
             .catalog
             .refreshes()
             .list()
             .await
             .map_err(|e| DataFusionError::External(Box::new(Error::from(e))))?;
-        refreshes_batch(&runs, &self.shared)
-    }
-}
-
-/// Rows a read-only table computes when a query scans it: system and catalog tables, all small.
-#[async_trait]
-pub(crate) trait ComputedRows: std::fmt::Debug + Send + Sync + 'static {
-    /// The table's schema.
-    fn schema(&self) -> SchemaRef;
-    /// All of the table's rows, as of now.
-    async fn rows(&self, state: &dyn DfSession) -> DfResult<RecordBatch>;
-}
-
-/// Serves [`ComputedRows`] as a DataFusion table, a view as Postgres's catalog tables are.
-#[derive(Debug)]
-pub(crate) struct ComputedTable<T>(pub(crate) T);
-
-#[async_trait]
-impl<T: ComputedRows> TableProvider for ComputedTable<T> {
-    fn schema(&self) -> SchemaRef {
-        self.0.schema()
-    }
-
-    fn table_type(&self) -> TableType {
-        TableType::View
-    }
-
-    async fn scan(
-        &self,
-        state: &dyn DfSession,
-        projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
-        _limit: Option<usize>,
-    ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let batch = self.0.rows(state).await?;
-        Ok(MemorySourceConfig::try_new_exec(
-            &[vec![batch]],
-            self.0.schema(),
-            projection.cloned(),
-        )?)
+        refreshes_batch(&runs, self)
     }
 }

@@ -14,14 +14,14 @@ use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler, send_describe
 use pgwire::api::results::{DescribePortalResponse, FieldInfo, Response};
 use pgwire::api::stmt::QueryParser;
 use pgwire::api::store::PortalStore;
-use pgwire::api::{ClientInfo, ClientPortalStore, ErrorHandler, PgWireServerHandlers, Type};
+use pgwire::api::{ClientInfo, ClientPortalStore, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL};
 
-use crate::encode::{output_response, result_fields};
-use crate::error::{MapErrors, Refusal, engine_error, error_info, refusal};
-use crate::startup::Startup;
+use crate::encode::output_response;
+use crate::error::{Refusal, engine_error, error_info, refusal};
+use crate::rows::result_fields;
 
 /// One client connection: its engine session, opened at startup.
 #[derive(Debug)]
@@ -72,43 +72,9 @@ impl Connection {
 /// Startup parameters that are not settings.
 const NOT_SETTINGS: [&str; 4] = ["user", "database", "options", "replication"];
 
-/// The handler set pgwire drives for one connection.
-#[derive(Debug)]
-pub(crate) struct Handlers {
-    queries: Arc<Queries>,
-    startup: Arc<Startup>,
-}
-
-impl Handlers {
-    pub(crate) fn new(connection: Arc<Connection>) -> Self {
-        Self {
-            queries: Arc::new(Queries(Arc::clone(&connection))),
-            startup: Arc::new(Startup(connection)),
-        }
-    }
-}
-
-impl PgWireServerHandlers for Handlers {
-    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
-        Arc::clone(&self.queries)
-    }
-
-    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
-        Arc::clone(&self.queries)
-    }
-
-    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
-        Arc::clone(&self.startup)
-    }
-
-    fn error_handler(&self) -> Arc<impl ErrorHandler> {
-        Arc::new(MapErrors)
-    }
-}
-
 /// Query handling (both protocols) and statement parsing for one connection.
 #[derive(Debug)]
-pub(crate) struct Queries(Arc<Connection>);
+pub(crate) struct Queries(pub(crate) Arc<Connection>);
 
 #[async_trait]
 impl SimpleQueryHandler for Queries {

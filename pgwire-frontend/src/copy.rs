@@ -17,7 +17,7 @@ use pgwire::messages::copy::CopyData;
 use pgwire::messages::data::DataRow;
 use pgwire::types::format::FormatOptions;
 
-use crate::encode::{data_rows, result_fields};
+use crate::rows::{data_rows, result_fields};
 
 /// The signature that opens a binary copy, then its flags and header-extension length (both 0).
 const BINARY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";

@@ -3,24 +3,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_pg::datatypes::{arrow_schema_to_pg_fields, encode_recordbatch};
-use datafusion::arrow::datatypes::Schema;
-use futures::{Stream, StreamExt, stream};
-use hangar_engine::{Output, SendableRecordBatchStream, Session};
+use hangar_engine::{Output, Session};
 use pgwire::api::portal::Format;
-use pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
-use pgwire::error::{PgWireError, PgWireResult};
-use pgwire::messages::data::DataRow;
+use pgwire::api::results::{QueryResponse, Response, Tag};
+use pgwire::error::PgWireResult;
 use pgwire::types::format::FormatOptions;
 
-/// The Postgres description of result columns.
-pub(crate) fn result_fields(
-    schema: &Schema,
-    format: &Format,
-    options: Option<Arc<FormatOptions>>,
-) -> PgWireResult<Vec<FieldInfo>> {
-    arrow_schema_to_pg_fields(schema, format, options)
-}
+use crate::copy::copy_response;
+use crate::rows::{data_rows, result_fields};
 
 /// Turns an engine output into a response. Rows are encoded lazily as the engine's stream yields
 /// batches, so a result is never held whole in memory.
@@ -34,7 +24,7 @@ pub(crate) fn output_response(
         Output::Rows(batches) => (batches, "SELECT"),
         Output::Fetched(batches) => (batches, "FETCH"),
         Output::Copy { rows, format } => {
-            return crate::copy::copy_response(rows, format, options);
+            return copy_response(rows, format, options);
         }
         Output::Command { tag, rows } => return Ok(command_response(tag, rows)),
     };
@@ -56,22 +46,6 @@ fn format_options(session: &Session) -> Arc<FormatOptions> {
     .filter_map(|name| Some((name.to_string(), session.setting(name).ok()?)))
     .collect();
     Arc::new(FormatOptions::from_client_metadata(&settings))
-}
-
-/// Encodes each batch's rows in the fields' formats, as the batches arrive.
-pub(crate) fn data_rows(
-    batches: SendableRecordBatchStream,
-    fields: Arc<Vec<FieldInfo>>,
-) -> impl Stream<Item = PgWireResult<DataRow>> + Send + 'static {
-    batches
-        .map(move |batch| match batch {
-            Ok(batch) => stream::iter(encode_recordbatch(Arc::clone(&fields), batch)).left_stream(),
-            Err(e) => stream::iter([Err(PgWireError::ApiError(Box::new(
-                hangar_engine::Error::DataFusion(e),
-            )))])
-            .right_stream(),
-        })
-        .flatten()
 }
 
 /// A command's completion, with its row count where it has one.

@@ -9,6 +9,8 @@ mod connection;
 mod copy;
 mod encode;
 pub mod error;
+mod handlers;
+mod rows;
 mod server;
 mod startup;
 

@@ -8,7 +8,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::connection::{Connection, Handlers};
+use crate::connection::Connection;
+use crate::handlers::Handlers;
 
 /// Settings of the Postgres listener.
 #[derive(Debug, Clone)]

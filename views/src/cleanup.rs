@@ -14,7 +14,7 @@ use hangar_engine::Engine;
 use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
-use crate::refresh::folder_version;
+use crate::versions::folder_version;
 
 /// Sweeps the warehouse: dropped folders, then every view's old versions.
 pub(crate) async fn sweep(engine: &Engine) {

@@ -9,20 +9,22 @@
 //! statement's.
 
 mod cleanup;
+mod query;
 mod refresh;
 mod scheduler;
 mod statements;
+mod versions;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use hangar_engine::{Engine, Result, Session, ViewCommand, ViewStatement, Views};
+use hangar_engine::{Result, Session, ViewCommand, ViewStatement, Views};
 
 pub use scheduler::{Scheduler, SchedulerConfig};
 
 use crate::refresh::RefreshLocks;
 
-/// Hangar's materialized views, for [`Engine::new`]. One per server: its refresh locks make a
+/// Hangar's materialized views, for [`hangar_engine::Engine::new`]. One per server: its refresh locks make a
 /// server run at most one refresh of a view at a time, whether a statement or the [`Scheduler`]
 /// asked for it.
 #[derive(Debug, Default)]
@@ -40,7 +42,7 @@ impl Views for MaterializedViews {
         statements::plan(session, &self.locks, statement).await
     }
 
-    fn dropped(&self, engine: &Engine) {
-        cleanup::remove_dropped_later(engine);
+    fn dropped(&self, session: &Session) {
+        cleanup::remove_dropped_later(&session.engine());
     }
 }

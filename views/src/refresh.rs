@@ -17,7 +17,8 @@ use hangar_catalog::{
 use hangar_engine::{Engine, Result};
 
 use crate::cleanup::{remove_old_versions, remove_prefix};
-use crate::statements::{partitions_last, plan_query};
+use crate::query::{partitions_last, plan_query};
+use crate::versions::version_folder;
 
 /// One lock per view, so a server runs at most one refresh of a view at a time.
 #[derive(Debug, Default)]
@@ -186,15 +187,4 @@ async fn prefix_size(engine: &Engine, url: &str) -> Result<u64> {
         .await
         .map_err(hangar_storage::Error::from)?;
     Ok(sizes.iter().sum())
-}
-
-/// The name of a version's folder under the view's root: `v<version>-<run>`, numbers padded so
-/// folders sort by version.
-fn version_folder(version: u64, run_id: &str) -> String {
-    format!("v{version:010}-{run_id}")
-}
-
-/// The version a folder named by [`version_folder`] holds.
-pub(crate) fn folder_version(folder: &str) -> Option<u64> {
-    folder.strip_prefix('v')?.split('-').next()?.parse().ok()
 }

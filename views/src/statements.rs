@@ -13,6 +13,7 @@ use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat, Trigger, Vie
 use hangar_engine::{Error, Output, Result, Session, ViewCommand, ViewStatement};
 
 use crate::cleanup;
+use crate::query::{partitions_last, plan_query};
 use crate::refresh::{RefreshLocks, now, refresh};
 
 /// A materialized-view statement, planned.
@@ -354,22 +355,6 @@ async fn execute(session: &Session, locks: &RefreshLocks, statement: &Command) -
     }
 }
 
-/// Plans a view's query in `session`.
-pub(crate) async fn plan_query(session: &Session, query: &str) -> Result<LogicalPlan> {
-    let mut statements = session.parse(query)?;
-    let (1, Some(statement)) = (statements.len(), statements.pop()) else {
-        return Err(invalid(
-            "a materialized view is defined by exactly one query".into(),
-        ));
-    };
-    if !statement.is_query() {
-        return Err(invalid(
-            "a materialized view is defined by a SELECT query".into(),
-        ));
-    }
-    session.plan_logical(statement).await
-}
-
 /// The persisted tables and views a plan reads, as `schema.name`.
 fn sources(session: &Session, plan: &LogicalPlan) -> Result<Vec<String>> {
     let snapshot = session.engine().catalog().snapshot();
@@ -394,22 +379,4 @@ fn sources(session: &Session, plan: &LogicalPlan) -> Result<Vec<String>> {
         Some(e) => Err(e),
         None => Ok(sources),
     }
-}
-
-/// The schema with the partition columns moved last, as listing tables expect them.
-pub(crate) fn partitions_last(
-    schema: datafusion::arrow::datatypes::Schema,
-    partition_by: &[String],
-) -> datafusion::arrow::datatypes::Schema {
-    let (partitions, files): (Vec<_>, Vec<_>) = schema
-        .fields()
-        .iter()
-        .cloned()
-        .partition(|f| partition_by.contains(f.name()));
-    let partitions = partition_by
-        .iter()
-        .filter_map(|name| partitions.iter().find(|f| f.name() == name).cloned());
-    datafusion::arrow::datatypes::Schema::new(
-        files.into_iter().chain(partitions).collect::<Vec<_>>(),
-    )
 }

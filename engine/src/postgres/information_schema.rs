@@ -24,7 +24,7 @@ use datafusion::prelude::SessionContext;
 use postgres_types::Type;
 
 use super::pg_catalog::{index, read_all, retyped};
-use crate::system_tables::{ComputedRows, ComputedTable};
+use crate::computed_table::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
 /// Registers `information_schema` in the session's catalog.

@@ -10,7 +10,8 @@
 //! - **Catalog emulation**: `pg_catalog`, `information_schema`, the `pg_*` functions clients call,
 //!   and session settings (`SET`, `SHOW`, `current_setting`).
 //!
-//! It reads Hangar's catalog only through the engine's [`Shared`] state, and knows nothing of
+//! It reads Hangar's catalog through the catalog itself and the metadata adapter
+//! ([`crate::metadata`]), never through the engine's shared state, and knows nothing of
 //! materialized views' refreshes or of wire protocols.
 
 mod boolean_literals;
@@ -40,7 +41,7 @@ pub use variables::SERVER_VERSION;
 pub(crate) use variables::Variables;
 
 use crate::Result;
-use crate::engine::Shared;
+use hangar_catalog::Catalog;
 
 /// How Postgres SQL becomes statements DataFusion plans. Built once per engine: building the
 /// compatibility parser parses each of its patterns, which made up most of the cost of opening a
@@ -141,14 +142,14 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     pg_catalog::install(template)
 }
 
-/// Sets up a session of `user`: its `pg_catalog` and `information_schema` over Hangar's catalog,
+/// Sets up a session of `user`: its `pg_catalog` and `information_schema` over `catalog`,
 /// and its settings, whose functions (`current_setting`, `set_config`) it registers.
 pub(crate) fn register(
     ctx: &SessionContext,
-    shared: &Arc<Shared>,
+    catalog: &Arc<Catalog>,
     user: &str,
 ) -> Result<Arc<Variables>> {
-    pg_catalog::register(ctx, shared, user)?;
+    pg_catalog::register(ctx, catalog, user)?;
     information_schema::register(ctx)?;
     let variables = Arc::new(Variables::new(ctx));
     variables.register_functions(ctx);

@@ -23,12 +23,11 @@ use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
 use datafusion_pg_catalog::pg_catalog::{PgCatalogSchemaProvider, PgCatalogStaticTables};
-use hangar_catalog::RelationKind;
+use hangar_catalog::{Catalog, RelationKind};
 
 use super::pg_functions::Relations;
-use crate::engine::Shared;
+use crate::computed_table::{ComputedRows, ComputedTable};
 use crate::metadata::{CatalogMetadata, Relation};
-use crate::system_tables::{ComputedRows, ComputedTable};
 use crate::{DATABASE, Error, Result};
 
 const SCHEMA: &str = "pg_catalog";
@@ -47,25 +46,25 @@ pub(crate) fn install(ctx: &SessionContext) -> Result<()> {
 
 /// Sets up `pg_catalog`'s schema and the functions that read the session's catalogs, in the
 /// session of `user` (made from the template [`install`] set up).
-pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -> Result<()> {
+pub(crate) fn register(ctx: &SessionContext, catalog: &Arc<Catalog>, user: &str) -> Result<()> {
     let inner: Arc<dyn SchemaProvider> = Arc::new(PgCatalogSchemaProvider::try_new(
         Arc::clone(ctx.state().catalog_list()),
         PgCatalogStaticTables::shared()?,
         EmptyContextProvider,
     )?);
-    let catalog = ctx
+    let database = ctx
         .catalog(DATABASE)
         .ok_or_else(|| Error::NotSupported(format!("no catalog {DATABASE}")))?;
     let relations = Arc::new(Relations::default());
-    catalog.register_schema(
+    database.register_schema(
         SCHEMA,
         Arc::new(PgCatalog {
             inner,
-            shared: Arc::clone(shared),
+            catalog: Arc::clone(catalog),
             relations: Arc::clone(&relations),
         }),
     )?;
-    super::pg_functions::register(ctx, shared, &relations, user);
+    super::pg_functions::register(ctx, catalog, &relations, user);
     Ok(())
 }
 
@@ -74,7 +73,7 @@ pub(crate) fn register(ctx: &SessionContext, shared: &Arc<Shared>, user: &str) -
 #[derive(Debug)]
 struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
-    shared: Arc<Shared>,
+    catalog: Arc<Catalog>,
     relations: Arc<Relations>,
 }
 
@@ -96,7 +95,7 @@ impl SchemaProvider for PgCatalog {
                 Ok(Some(Arc::new(ComputedTable(PgClass {
                     class,
                     namespace,
-                    shared: Arc::clone(&self.shared),
+                    catalog: Arc::clone(&self.catalog),
                     relations: Arc::clone(&self.relations),
                 }))))
             }
@@ -123,7 +122,7 @@ impl SchemaProvider for PgCatalog {
                 Arc::new(ComputedTable(PgDatabase { table })) as Arc<dyn TableProvider>
             })),
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
-                shared: Arc::clone(&self.shared),
+                catalog: Arc::clone(&self.catalog),
             })))),
             _ => self.inner.table(name).await,
         }
@@ -176,7 +175,7 @@ pub(crate) async fn read_all(
 struct PgClass {
     class: Arc<dyn TableProvider>,
     namespace: Arc<dyn TableProvider>,
-    shared: Arc<Shared>,
+    catalog: Arc<Catalog>,
     relations: Arc<Relations>,
 }
 
@@ -205,7 +204,7 @@ impl ComputedRows for PgClass {
                 .filter_map(|(o, n)| Some((o?, n?)))
                 .collect()
         };
-        let metadata = self.shared.metadata();
+        let metadata = CatalogMetadata::of(&self.catalog);
         let relnamespace = as_int32_array(column(&class, "relnamespace")?)?;
         let relname = as_string_array(column(&class, "relname")?)?;
         let relkind = as_string_array(column(&class, "relkind")?)?;
@@ -439,7 +438,7 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> DfResult<&'a ArrayRef> {
 /// `pg_matviews`: one row per materialized view of the warehouse.
 #[derive(Debug)]
 struct PgMatviews {
-    shared: Arc<Shared>,
+    catalog: Arc<Catalog>,
 }
 
 fn pg_matviews_schema() -> SchemaRef {
@@ -483,6 +482,6 @@ impl ComputedRows for PgMatviews {
     }
 
     async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
-        pg_matviews_rows(&self.shared.metadata())
+        pg_matviews_rows(&CatalogMetadata::of(&self.catalog))
     }
 }

@@ -17,9 +17,10 @@ use datafusion::logical_expr::{
     TypeSignature, Volatility, create_udf,
 };
 use datafusion::prelude::SessionContext;
+use hangar_catalog::Catalog;
 use postgres_types::Type;
 
-use crate::engine::Shared;
+use crate::metadata::CatalogMetadata;
 
 /// The schema and name of each relation by its oid, as the session's `pg_class` last listed them.
 /// The oids are the pg_catalog library's, known only once `pg_class` has been read, which every
@@ -41,13 +42,13 @@ impl Relations {
 /// Registers the functions in a session.
 pub(crate) fn register(
     ctx: &SessionContext,
-    shared: &Arc<Shared>,
+    catalog: &Arc<Catalog>,
     relations: &Arc<Relations>,
     user: &str,
 ) {
     ctx.register_udf(to_regtype());
     ctx.register_udf(pg_table_is_visible(Arc::clone(relations)));
-    ctx.register_udf(pg_get_viewdef(Arc::clone(shared), Arc::clone(relations)));
+    ctx.register_udf(pg_get_viewdef(Arc::clone(catalog), Arc::clone(relations)));
     ctx.register_udf(json_build_object());
     let text = ScalarValue::Utf8(None);
     for (name, arities, value) in [
@@ -226,10 +227,10 @@ fn json_value(value: &ScalarValue) -> serde_json::Value {
 }
 
 /// `pg_get_viewdef(oid [, pretty])`: a materialized view's query; NULL for other relations.
-fn pg_get_viewdef(shared: Arc<Shared>, relations: Arc<Relations>) -> ScalarUDF {
+fn pg_get_viewdef(catalog: Arc<Catalog>, relations: Arc<Relations>) -> ScalarUDF {
     let definition = move |oid: i32| {
         let (schema, name) = relations.get(oid)?;
-        let metadata = shared.metadata();
+        let metadata = CatalogMetadata::of(&catalog);
         let relation = metadata.relation(&schema, &name)?;
         relation.view_query().map(str::to_string)
     };

@@ -7,10 +7,12 @@ use datafusion::logical_expr::{LogicalPlan, Statement as PlanStatement, WriteOp}
 use hangar_catalog::RelationKind;
 use tracing::Instrument;
 
+use super::Output;
+use super::ddl;
+use super::prepared::{Kind, Prepared};
 use super::{Session, batches_stream, one_batch_stream};
 use crate::lanes::plan_key;
-use crate::prepared::{Kind, Output, Prepared};
-use crate::{Error, Result, ddl};
+use crate::{Error, Result};
 
 impl Session {
     /// Runs a prepared statement with the given parameter values.

@@ -1,10 +1,22 @@
 //! One client session: parse, plan and run statements with the session's own settings.
 //!
-//! Planning a statement is in [`plan`], running it in [`execute`]; what planning gives and running
-//! produces is in [`crate::prepared`].
+//! This module tree is the engine's seam: [`Engine`] (`engine.rs`) opens sessions over what they
+//! share, planning a statement is in `plan.rs`, running it in `execute.rs` (DDL in `ddl.rs`), what
+//! planning gives and running produces in `prepared.rs`, and the seam materialized views are
+//! installed through in `views.rs`. Nothing outside this tree uses it but the crate's root, so
+//! the engine's other modules never import each other in a loop through it.
 
+mod ddl;
+mod engine;
 mod execute;
 mod plan;
+mod prepared;
+mod views;
+
+pub use engine::Engine;
+pub(crate) use engine::Shared;
+pub use prepared::Prepared;
+pub use views::{ViewCommand, ViewStatement, Views};
 
 use std::sync::Arc;
 
@@ -16,6 +28,8 @@ use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::SendableRecordBatchStream;
+
+use crate::copy::CopyFormat;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::Query;
@@ -23,11 +37,50 @@ use futures::TryStreamExt;
 
 use crate::catalog_provider::HangarCatalog;
 use crate::cursor::Cursors;
-use crate::engine::Shared;
 use crate::lanes::Lane;
 use crate::postgres::Variables;
 use crate::statement::{Parsed, Piece, Statement};
-use crate::{DATABASE, Engine, Error, Output, Result, ddl, executor};
+use crate::{DATABASE, Error, Result, executor};
+
+/// What running a statement produced.
+pub enum Output {
+    /// Rows, streamed batch by batch as the query produces them.
+    Rows(SendableRecordBatchStream),
+    /// Rows fetched from a cursor (`FETCH`): rows, but completed with the tag `FETCH`.
+    Fetched(SendableRecordBatchStream),
+    /// `COPY … TO STDOUT`: rows for the client, in a copy format.
+    Copy {
+        /// The rows, streamed as the query produces them.
+        rows: SendableRecordBatchStream,
+        /// How the client wants them laid out.
+        format: CopyFormat,
+    },
+    /// A command's completion: its tag (`CREATE TABLE`, `INSERT`…) and, where it has one, a row count.
+    Command {
+        /// The command tag, as Postgres names it.
+        tag: &'static str,
+        /// Rows affected, for commands that report them.
+        rows: Option<usize>,
+    },
+}
+
+impl Output {
+    /// A command's completion without a row count.
+    pub fn command(tag: &'static str) -> Self {
+        Output::Command { tag, rows: None }
+    }
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Output::Rows(s) => write!(f, "Rows({:?})", s.schema()),
+            Output::Fetched(s) => write!(f, "Fetched({:?})", s.schema()),
+            Output::Copy { rows, format } => write!(f, "Copy({format:?}, {:?})", rows.schema()),
+            Output::Command { tag, rows } => write!(f, "Command({tag}, {rows:?})"),
+        }
+    }
+}
 
 /// A client session. Settings changed with `SET` stay in it; other sessions never see them.
 pub struct Session {
@@ -53,9 +106,20 @@ impl Session {
         let mut state = shared.session_template.clone();
         state.register_catalog_list(Arc::new(MemoryCatalogProviderList::new()));
         let ctx = SessionContext::new_with_state(state);
-        ctx.register_catalog(DATABASE, Arc::new(HangarCatalog::new(Arc::clone(&shared))));
-        let variables = crate::postgres::register(&ctx, &shared, user)?;
-        crate::system_tables::register(&ctx, &shared)?;
+        ctx.register_catalog(
+            DATABASE,
+            Arc::new(HangarCatalog::new(
+                Arc::clone(&shared.catalog),
+                Arc::clone(&shared.tables),
+            )),
+        );
+        let variables = crate::postgres::register(&ctx, &shared.catalog, user)?;
+        crate::system_tables::register(
+            &ctx,
+            &shared.catalog,
+            &shared.clock,
+            shared.config.refresh_heartbeat,
+        )?;
         Ok(Self {
             shared,
             ctx,

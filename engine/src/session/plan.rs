@@ -8,10 +8,10 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use super::Session;
+use super::prepared::{Kind, Prepared, returns_rows};
+use super::views::ViewStatement;
 use crate::cursor::Count;
-use crate::prepared::{Kind, Prepared, returns_rows};
 use crate::statement::{Parsed, Statement};
-use crate::views::ViewStatement;
 use crate::{Error, Result};
 
 impl Session {

@@ -2,7 +2,7 @@
 //! implements them. The engine parses these statements and knows their shape; what they do (the
 //! catalog entries, the refreshes, the clean-up of old versions) lives in the `hangar-views` crate,
 //! which works through the engine's public seam like a frontend. The engine does not import it:
-//! the server installs it with [`crate::Engine::new`].
+//! the server installs it with [`Engine::new`](super::Engine::new).
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -10,7 +10,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::sql::sqlparser::ast::{CreateView, ObjectName, SqlOption};
 
-use crate::{Engine, Output, Result, Session};
+use super::{Output, Session};
+use crate::Result;
 
 /// A materialized-view statement, as parsed.
 #[derive(Debug, Clone)]
@@ -45,9 +46,9 @@ pub trait Views: Send + Sync + Debug {
         statement: ViewStatement,
     ) -> Result<Arc<dyn ViewCommand>>;
 
-    /// Tells that tables or views were dropped: their folders may go once the queries that may
-    /// still read them are done.
-    fn dropped(&self, engine: &Engine);
+    /// Tells that `session` dropped tables or views: their folders may go once the queries that
+    /// may still read them are done.
+    fn dropped(&self, session: &Session);
 }
 
 /// A planned view statement, ready to run.

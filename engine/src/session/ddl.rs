@@ -13,9 +13,9 @@ use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
 use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
+use super::{Output, Session, write_parquet};
 use crate::catalog_provider::listing_options;
-use crate::session::{Session, write_parquet};
-use crate::{DATABASE, Error, Output, Result};
+use crate::{DATABASE, Error, Result};
 
 /// Runs a DDL statement planned by DataFusion, the Hangar way.
 pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Output> {
@@ -78,7 +78,7 @@ async fn commit(session: &Session, change: Change) -> Result<()> {
     session.shared.catalog.commit(&change).await?;
     if matches!(change, Change::DropSchema { .. } | Change::DropTable { .. }) {
         // Queries that started before the drop may still read the files.
-        session.shared.views.dropped(&session.engine());
+        session.shared.views.dropped(session);
     }
     Ok(())
 }

@@ -9,13 +9,14 @@ use datafusion::execution::session_state::SessionState;
 use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
+use super::Session;
+use super::views::Views;
 use crate::catalog_provider::TableCache;
 use crate::clock::Clock;
 use crate::lanes::ScanHistory;
 use crate::metadata::CatalogMetadata;
 use crate::postgres::Dialect;
-use crate::views::Views;
-use crate::{EngineConfig, Result, Session};
+use crate::{EngineConfig, Result};
 
 /// What every session shares: the runtime, the stores, the catalog and the built table providers.
 #[derive(Debug)]
@@ -24,7 +25,7 @@ pub(crate) struct Shared {
     pub(crate) runtime: Arc<RuntimeEnv>,
     pub(crate) stores: Arc<StoreRegistry>,
     pub(crate) catalog: Arc<Catalog>,
-    pub(crate) tables: TableCache,
+    pub(crate) tables: Arc<TableCache>,
     /// What each plan read when it last ran: which lane it runs in.
     pub(crate) scans: ScanHistory,
     /// Where the time is read: refreshes, their schedules, their history.
@@ -41,14 +42,6 @@ pub(crate) struct Shared {
 #[derive(Debug, Clone)]
 pub struct Engine {
     shared: Arc<Shared>,
-}
-
-impl Shared {
-    /// The relations of the catalog version this server knows now, as clients' metadata shows
-    /// them.
-    pub(crate) fn metadata(&self) -> CatalogMetadata {
-        CatalogMetadata::new(self.catalog.snapshot())
-    }
 }
 
 impl Engine {
@@ -79,7 +72,7 @@ impl Engine {
         let runtime = Arc::new(runtime.build()?);
         let session_template = crate::template::session_template(&config, &runtime)?;
         let shared = Shared {
-            tables: TableCache::new(&runtime),
+            tables: Arc::new(TableCache::new(&runtime)),
             runtime,
             config,
             stores,

@@ -1,4 +1,4 @@
-//! What planning a statement gives ([`Prepared`]) and what running it produces ([`Output`]).
+//! What planning a statement gives: a [`Prepared`] statement.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,53 +7,12 @@ use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan};
-use datafusion::physical_plan::SendableRecordBatchStream;
 
+use super::views::ViewCommand;
 use crate::copy::CopyFormat;
 use crate::cursor::Count;
 use crate::postgres::Variables;
-use crate::views::ViewCommand;
 use crate::{Error, Result};
-
-/// What running a statement produced.
-pub enum Output {
-    /// Rows, streamed batch by batch as the query produces them.
-    Rows(SendableRecordBatchStream),
-    /// Rows fetched from a cursor (`FETCH`): rows, but completed with the tag `FETCH`.
-    Fetched(SendableRecordBatchStream),
-    /// `COPY … TO STDOUT`: rows for the client, in a copy format.
-    Copy {
-        /// The rows, streamed as the query produces them.
-        rows: SendableRecordBatchStream,
-        /// How the client wants them laid out.
-        format: CopyFormat,
-    },
-    /// A command's completion: its tag (`CREATE TABLE`, `INSERT`…) and, where it has one, a row count.
-    Command {
-        /// The command tag, as Postgres names it.
-        tag: &'static str,
-        /// Rows affected, for commands that report them.
-        rows: Option<usize>,
-    },
-}
-
-impl Output {
-    /// A command's completion without a row count.
-    pub fn command(tag: &'static str) -> Self {
-        Output::Command { tag, rows: None }
-    }
-}
-
-impl std::fmt::Debug for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Output::Rows(s) => write!(f, "Rows({:?})", s.schema()),
-            Output::Fetched(s) => write!(f, "Fetched({:?})", s.schema()),
-            Output::Copy { rows, format } => write!(f, "Copy({format:?}, {:?})", rows.schema()),
-            Output::Command { tag, rows } => write!(f, "Command({tag}, {rows:?})"),
-        }
-    }
-}
 
 /// A planned statement, ready to run (possibly many times, with different parameters).
 #[derive(Debug, Clone)]
