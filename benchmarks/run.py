@@ -4,8 +4,10 @@ and writes reports with plots to docs/benchmarks/.
 
     python3 benchmarks/run.py [tpch] [transfer] [concurrency] [settings] [--scale 1] [--runs 3]
                               [--warmup 3] [--duration 15] [--set name=value …]
+    python3 benchmarks/run.py ab --baseline OLD_BINARY --binary NEW_BINARY [--rounds 3] [--runs 3]
 
-With no benchmark named, all four run. See docs/benchmarks.md."""
+With no benchmark named, the first four run; `ab` compares two builds and runs alone. See
+docs/benchmarks.md."""
 
 import argparse
 import shlex
@@ -14,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hangar_bench import concurrency, report, server, settings, tpch, transfer
+from hangar_bench import ab, concurrency, report, server, settings, tpch, transfer
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = ["tpch", "transfer", "concurrency", "settings"]
@@ -31,6 +33,8 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32,128", help="client counts (default 1,8,32,128)")
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data", help="where TPC-H is generated")
     parser.add_argument("--binary", type=Path, help="a hangar binary to run instead of building one")
+    parser.add_argument("--baseline", type=Path, help="ab: the binary the candidate (--binary) is compared with")
+    parser.add_argument("--rounds", type=int, default=3, help="ab: rounds of the 22 queries (default 3)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="settings: a DataFusion setting to compare with its default (default: Hangar's)")
     parser.add_argument("--note", default="", help="a sentence every report carries, e.g. about the machine")
@@ -38,12 +42,17 @@ def main() -> None:
     if bad := [pair for pair in args.set if "=" not in pair]:
         parser.error(f"--set takes NAME=VALUE, not {', '.join(bad)}")
     overrides = dict(pair.split("=", 1) for pair in args.set)
-    if unknown := set(args.benchmarks) - set(BENCHMARKS):
-        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    if unknown := set(args.benchmarks) - set(BENCHMARKS) - {"ab"}:
+        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)} or ab")
     chosen = args.benchmarks or BENCHMARKS
     context = report.Run(
         command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
     )
+    if "ab" in chosen:
+        if chosen != ["ab"] or not (args.baseline and args.binary):
+            parser.error("ab runs alone and needs --baseline and --binary")
+        run_ab(args, context)
+        return
 
     binary = args.binary or server.build_dist()
     warehouse = args.data / f"sf{args.scale:g}"
@@ -65,6 +74,21 @@ def main() -> None:
             print(settings.run(hangar, args.runs, overrides, context))
     finally:
         hangar.stop()
+
+
+def run_ab(args: argparse.Namespace, context: report.Run) -> None:
+    """Both builds serving at once over the same warehouse, compared query by query."""
+    warehouse = args.data / f"sf{args.scale:g}"
+    baseline = server.start(args.baseline, warehouse, args.scale)
+    try:
+        candidate = server.start(args.binary, warehouse, args.scale)
+        try:
+            print("A/B", flush=True)
+            print(ab.run(baseline, candidate, (args.baseline, args.binary), args.rounds, args.runs, context))
+        finally:
+            candidate.stop()
+    finally:
+        baseline.stop()
 
 
 if __name__ == "__main__":
