@@ -577,6 +577,24 @@ pub fn encode_value<T: Encoder>(
     arrow_field: &Field,
     pg_field: &FieldInfo,
 ) -> PgWireResult<()> {
+    encode_value_styled(encoder, arr, idx, arrow_field, pg_field, iso_dates(pg_field))
+}
+
+/// Whether a field's dates are written as ISO text (Hangar patch 4, PATCHED.md): decided once per
+/// column of a batch by the row encoder, not once per value.
+pub(crate) fn iso_dates(pg_field: &FieldInfo) -> bool {
+    pg_field.format() == FieldFormat::Text && pg_field.format_options().date_style.starts_with("ISO")
+}
+
+/// [`encode_value`], with the field's date style already decided (Hangar patch 4).
+pub(crate) fn encode_value_styled<T: Encoder>(
+    encoder: &mut T,
+    arr: &Arc<dyn Array>,
+    idx: usize,
+    arrow_field: &Field,
+    pg_field: &FieldInfo,
+    iso_dates: bool,
+) -> PgWireResult<()> {
     let arrow_type = arrow_field.data_type();
 
     #[cfg(feature = "postgis")]
@@ -664,10 +682,7 @@ pub fn encode_value<T: Encoder>(
             encoder.encode_field(&get_large_binary_value(arr, idx), pg_field)?
         }
         // Hangar patch 2 (PATCHED.md): ISO dates in text written directly.
-        DataType::Date32
-            if pg_field.format() == FieldFormat::Text
-                && pg_field.format_options().date_style.starts_with("ISO") =>
-        {
+        DataType::Date32 if iso_dates => {
             encoder.encode_field(&IsoDate(get_date32_value(arr, idx)), pg_field)?
         }
         DataType::Date32 => encoder.encode_field(&get_date32_value(arr, idx), pg_field)?,

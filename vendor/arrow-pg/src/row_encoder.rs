@@ -11,12 +11,14 @@ use pgwire::{
     messages::data::DataRow,
 };
 
-use crate::encoder::encode_value;
+use crate::encoder::{encode_value_styled, iso_dates};
 
 pub struct RowEncoder {
     rb: RecordBatch,
     curr_idx: usize,
     fields: Arc<Vec<FieldInfo>>,
+    /// Each column's date style, decided once (Hangar patch 4, PATCHED.md).
+    iso_dates: Vec<bool>,
     row_encoder: DataRowEncoder,
 }
 
@@ -25,6 +27,7 @@ impl RowEncoder {
         assert_eq!(rb.num_columns(), fields.len());
         Self {
             rb,
+            iso_dates: fields.iter().map(iso_dates).collect(),
             fields: fields.clone(),
             curr_idx: 0,
             row_encoder: DataRowEncoder::new(fields),
@@ -42,12 +45,13 @@ impl RowEncoder {
             let arrow_field = arrow_schema.field(col);
             let pg_field = &self.fields[col];
 
-            if let Err(e) = encode_value(
+            if let Err(e) = encode_value_styled(
                 &mut self.row_encoder,
                 array,
                 self.curr_idx,
                 arrow_field,
                 pg_field,
+                self.iso_dates[col],
             ) {
                 return Some(Err(e));
             };
