@@ -6,6 +6,7 @@ build beside it, thermal state) falls on both alike. A query's ratio is the medi
 candidate's runs over the median of the baseline's; the summary is their geometric mean. Row
 counts must agree, or the run stops."""
 
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ class Times:
 
     @property
     def ratio(self) -> float:
-        return _median(self.candidate) / _median(self.baseline)
+        return statistics.median(self.candidate) / statistics.median(self.baseline)
 
 
 def run(baseline: Hangar, candidate: Hangar, names: tuple[Path, Path], rounds: int, runs: int,
@@ -68,12 +69,6 @@ def _fetch(connection: psycopg.Connection, sql: str) -> int:
         return len(cursor.fetchall())
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def _summary(times: dict[int, Times]) -> str:
     measured = [t.ratio for t in times.values() if t.baseline and t.candidate]
     return f"{geomean(measured):.3f}×" if measured else "—"
@@ -81,7 +76,7 @@ def _summary(times: dict[int, Times]) -> str:
 
 def _report(times: dict[int, Times]) -> str:
     rows = [
-        [f"q{number}", f"{_median(t.baseline) * 1000:.1f}", f"{_median(t.candidate) * 1000:.1f}",
+        [f"q{number}", f"{statistics.median(t.baseline) * 1000:.1f}", f"{statistics.median(t.candidate) * 1000:.1f}",
          f"{t.ratio:.3f}×"]
         for number, t in times.items()
     ]

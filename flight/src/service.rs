@@ -506,13 +506,14 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementUpdate,
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
-        let session = self.session(&request)?;
+        let user = self.tokens.user(request.metadata())?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let prepared = plan_one(&session, &handle.sql).await?;
+        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let (session, prepared) = plan.as_ref();
         let params = read_parameters(request.into_inner())
             .await?
             .or(handle.params);
-        run_update(&session, &prepared, params.as_ref()).await
+        run_update(session, prepared, params.as_ref()).await
     }
 
     async fn get_flight_info_catalogs(
