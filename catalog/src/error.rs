@@ -68,6 +68,31 @@ pub enum Error {
         /// Why it could not be read.
         reason: String,
     },
+    /// The role does not exist.
+    #[error("role \"{0}\" does not exist")]
+    RoleNotFound(String),
+    /// The role already exists.
+    #[error("role \"{0}\" already exists")]
+    RoleExists(String),
+    /// The name is reserved (`public`, `pg_…`).
+    #[error("role name \"{0}\" is reserved")]
+    ReservedRoleName(String),
+    /// The role still owns objects.
+    #[error("role \"{role}\" cannot be dropped because it owns objects: {}", objects.join(", "))]
+    RoleOwnsObjects {
+        /// Role name.
+        role: String,
+        /// What it owns.
+        objects: Vec<String>,
+    },
+    /// Granting the membership would make a role a member of itself.
+    #[error("role \"{group}\" is a member of role \"{member}\"")]
+    CircularMembership {
+        /// The role being granted.
+        group: String,
+        /// The role it would be granted to.
+        member: String,
+    },
     /// The object store failed.
     #[error("catalog storage error: {0}")]
     Store(#[from] object_store::Error),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use arrow_schema::Schema;
 use serde::{Deserialize, Serialize};
 
+use crate::access::{Acl, Privilege, RoleAlteration, RoleEntry, Securable, apply};
 use crate::relation_kind::RelationKind;
 use crate::{Error, Result};
 
@@ -28,6 +29,9 @@ pub struct Manifest {
     /// Folders of dropped managed tables and views whose files are still to be removed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dropped: Vec<DroppedFolder>,
+    /// Roles by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, RoleEntry>,
 }
 
 /// A warehouse folder that a drop left behind. Queries that started before the drop may still read
@@ -45,6 +49,12 @@ pub struct DroppedFolder {
 pub struct SchemaEntry {
     /// Tables by name.
     pub tables: BTreeMap<String, TableEntry>,
+    /// Its owner and the privileges granted on it.
+    #[serde(default, skip_serializing_if = "Acl::is_empty")]
+    pub acl: Acl,
+    /// What tables created in it from now on grant, by grantee (`ALTER DEFAULT PRIVILEGES`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub future_grants: BTreeMap<String, std::collections::BTreeSet<Privilege>>,
 }
 
 /// File format of a table's data.
@@ -72,6 +82,9 @@ pub struct TableEntry {
     /// Present when this entry is a materialized view: then `location` is its current version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<ViewDefinition>,
+    /// Its owner and the privileges granted on it.
+    #[serde(default, skip_serializing_if = "Acl::is_empty")]
+    pub acl: Acl,
 }
 
 impl TableEntry {
@@ -143,6 +156,8 @@ pub enum Change {
     CreateSchema {
         /// Schema name.
         name: String,
+        /// Its owner, when roles are in use.
+        owner: Option<String>,
         /// Succeed without change when it exists.
         if_not_exists: bool,
     },
@@ -202,6 +217,47 @@ pub enum Change {
         /// Their locations.
         locations: Vec<String>,
     },
+    /// Create a role (`CREATE ROLE`, `CREATE USER`).
+    CreateRole {
+        /// Role name.
+        name: String,
+        /// The role.
+        role: RoleEntry,
+    },
+    /// Change a role's attributes or password (`ALTER ROLE`).
+    AlterRole {
+        /// Role name.
+        name: String,
+        /// What changes.
+        alter: RoleAlteration,
+    },
+    /// Drop a role that owns nothing (`DROP ROLE`).
+    DropRole {
+        /// Role name.
+        name: String,
+        /// Succeed without change when it is missing.
+        if_exists: bool,
+    },
+    /// Make `member` a member of `group` or stop it being one (`GRANT group TO member`).
+    Membership {
+        /// The role whose privileges are passed on.
+        group: String,
+        /// The role that gets them.
+        member: String,
+        /// Grant (true) or revoke.
+        grant: bool,
+    },
+    /// Grant or revoke privileges (`GRANT SELECT ON t TO r`, `ALTER DEFAULT PRIVILEGES`…).
+    Privileges {
+        /// What they are on.
+        on: Securable,
+        /// Which privileges.
+        privileges: std::collections::BTreeSet<Privilege>,
+        /// To or from whom ([`crate::PUBLIC`] for everyone).
+        roles: Vec<String>,
+        /// Grant (true) or revoke.
+        grant: bool,
+    },
 }
 
 impl Manifest {
@@ -213,6 +269,7 @@ impl Manifest {
             committed_at: String::new(),
             schemas: BTreeMap::from([(DEFAULT_SCHEMA.to_string(), SchemaEntry::default())]),
             dropped: Vec::new(),
+            roles: BTreeMap::new(),
         }
     }
 
@@ -261,12 +318,17 @@ impl Manifest {
         match change {
             Change::CreateSchema {
                 name,
+                owner,
                 if_not_exists,
             } => {
                 if next.schemas.contains_key(name) {
                     return no_op_or(*if_not_exists, Error::SchemaExists(name.clone()));
                 }
-                next.schemas.insert(name.clone(), SchemaEntry::default());
+                let schema = SchemaEntry {
+                    acl: Acl::owned_by(owner.as_deref()),
+                    ..SchemaEntry::default()
+                };
+                next.schemas.insert(name.clone(), schema);
             }
             Change::DropSchema {
                 name,
@@ -304,11 +366,11 @@ impl Manifest {
                 table,
                 if_not_exists,
             } => {
-                let tables = &mut next
+                let entry = next
                     .schemas
                     .get_mut(schema)
-                    .ok_or_else(|| Error::SchemaNotFound(schema.clone()))?
-                    .tables;
+                    .ok_or_else(|| Error::SchemaNotFound(schema.clone()))?;
+                let (tables, future_grants) = (&mut entry.tables, &entry.future_grants);
                 if tables.contains_key(name) {
                     let exists = Error::TableExists {
                         schema: schema.clone(),
@@ -327,7 +389,16 @@ impl Manifest {
                         }
                     }
                 }
-                tables.insert(name.clone(), table.clone());
+                let mut table = table.clone();
+                for (role, privileges) in future_grants {
+                    table
+                        .acl
+                        .grants
+                        .entry(role.clone())
+                        .or_default()
+                        .extend(privileges);
+                }
+                tables.insert(name.clone(), table);
             }
             Change::DropTable {
                 schema,
@@ -389,6 +460,24 @@ impl Manifest {
                     return Ok(None);
                 }
             }
+            Change::CreateRole { name, role } => apply::create_role(&mut next, name, role)?,
+            Change::AlterRole { name, alter } => apply::alter_role(&mut next, name, alter)?,
+            Change::DropRole { name, if_exists } => {
+                if !apply::drop_role(&mut next, name, *if_exists)? {
+                    return Ok(None);
+                }
+            }
+            Change::Membership {
+                group,
+                member,
+                grant,
+            } => apply::membership(&mut next, group, member, *grant)?,
+            Change::Privileges {
+                on,
+                privileges,
+                roles,
+                grant,
+            } => apply::privileges(&mut next, on, privileges, roles, *grant)?,
         }
         next.version = self.version + 1;
         next.committed_at = now;
@@ -449,6 +538,7 @@ mod tests {
             ]),
             managed: false,
             view: None,
+            acl: Acl::default(),
         }
     }
 
@@ -474,6 +564,7 @@ mod tests {
         let m = Manifest::empty();
         let create = Change::CreateSchema {
             name: "s".into(),
+            owner: None,
             if_not_exists: false,
         };
         let m1 = m.apply(&create).unwrap().unwrap();
@@ -481,6 +572,7 @@ mod tests {
         assert!(matches!(m1.apply(&create), Err(Error::SchemaExists(_))));
         let again = Change::CreateSchema {
             name: "s".into(),
+            owner: None,
             if_not_exists: true,
         };
         assert!(m1.apply(&again).unwrap().is_none());

@@ -22,6 +22,7 @@ pub struct Catalog {
     last_refresh: Mutex<Instant>,
     refreshes: RefreshLog,
     claims: Path,
+    secrets: Path,
     versions: tokio::sync::watch::Sender<u64>,
 }
 
@@ -44,6 +45,7 @@ impl Catalog {
         let catalog = Self {
             refreshes: RefreshLog::new(Arc::clone(&store), root),
             claims: root.clone().join("_claims"),
+            secrets: root.clone().join("_secrets"),
             versions: tokio::sync::watch::Sender::new(0),
             store,
             dir,
@@ -170,6 +172,36 @@ impl Catalog {
         }
     }
 
+    /// A random 32-byte secret of this warehouse, made by the first server that asks (a conditional
+    /// put under `_secrets/`): every replica signs and checks with the same key.
+    pub async fn secret(&self, name: &str) -> Result<Vec<u8>> {
+        let path = self.secrets.clone().join(name);
+        loop {
+            match self.store.get(&path).await {
+                Ok(found) => return Ok(found.bytes().await?.to_vec()),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+            let mut key = vec![0u8; 32];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut key)
+                .expect("the system's random source works");
+            let made = self
+                .store
+                .put_opts(
+                    &path,
+                    PutPayload::from(key.clone()),
+                    PutOptions::from(PutMode::Create),
+                )
+                .await;
+            match made {
+                Ok(_) => return Ok(key),
+                // Another server made it first: read theirs.
+                Err(object_store::Error::AlreadyExists { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
     fn version_path(&self, version: u64) -> Path {
         self.dir.clone().join(format!("{version:020}.json"))
     }
@@ -211,6 +243,7 @@ mod tests {
     fn create_schema(name: &str) -> Change {
         Change::CreateSchema {
             name: name.into(),
+            owner: None,
             if_not_exists: false,
         }
     }
@@ -257,6 +290,22 @@ mod tests {
         let snap = a.refresh().await.unwrap();
         assert_eq!(snap.version, 20);
         assert_eq!(snap.schemas.len(), 21, "20 schemas plus public");
+    }
+
+    #[tokio::test]
+    async fn every_server_of_a_warehouse_reads_the_same_secret() {
+        let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let root = Path::from("wh");
+        let a = Catalog::open(Arc::clone(&store), &root, Duration::ZERO)
+            .await
+            .unwrap();
+        let b = Catalog::open(store, &root, Duration::ZERO).await.unwrap();
+        let (ka, kb) = tokio::join!(a.secret("k"), b.secret("k"));
+        assert_eq!(ka.unwrap(), kb.unwrap());
+        assert_ne!(
+            a.secret("k").await.unwrap(),
+            a.secret("other").await.unwrap()
+        );
     }
 
     #[tokio::test]

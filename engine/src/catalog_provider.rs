@@ -27,6 +27,8 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 use hangar_catalog::{Catalog, TableEntry, TableFormat};
 
+use crate::access::Identity;
+
 /// Built providers by (schema, table), with the entry each was built from.
 type BuiltTables = HashMap<(String, String), (TableEntry, Arc<dyn TableProvider>)>;
 
@@ -223,15 +225,23 @@ pub(crate) struct HangarCatalog {
     catalog: Arc<Catalog>,
     tables: Arc<TableCache>,
     session_schemas: RwLock<HashMap<String, Arc<dyn SchemaProvider>>>,
+    /// Who the session acts as: it lists only the tables it may use.
+    identity: Arc<Identity>,
 }
 
 impl HangarCatalog {
-    /// The database over `catalog`, its tables built (once, for all sessions) by `tables`.
-    pub(crate) fn new(catalog: Arc<Catalog>, tables: Arc<TableCache>) -> Self {
+    /// The database over `catalog`, its tables built (once, for all sessions) by `tables`, as the
+    /// session acting as `identity` sees it.
+    pub(crate) fn new(
+        catalog: Arc<Catalog>,
+        tables: Arc<TableCache>,
+        identity: Arc<Identity>,
+    ) -> Self {
         Self {
             catalog,
             tables,
             session_schemas: RwLock::default(),
+            identity,
         }
     }
 }
@@ -252,6 +262,7 @@ impl CatalogProvider for HangarCatalog {
                 catalog: Arc::clone(&self.catalog),
                 tables: Arc::clone(&self.tables),
                 name: name.to_string(),
+                identity: Arc::clone(&self.identity),
             }) as Arc<dyn SchemaProvider>
         })
     }
@@ -271,22 +282,31 @@ impl CatalogProvider for HangarCatalog {
     }
 }
 
-/// A persisted schema of the `hangar` database.
+/// A persisted schema of the `hangar` database. It lists (for `information_schema` and
+/// `pg_catalog`) only the tables the session may use; a query naming another one finds it, and is
+/// refused for its privileges.
 #[derive(Debug)]
 struct HangarSchema {
     catalog: Arc<Catalog>,
     tables: Arc<TableCache>,
     name: String,
+    identity: Arc<Identity>,
 }
 
 #[async_trait]
 impl SchemaProvider for HangarSchema {
     fn table_names(&self) -> Vec<String> {
-        self.catalog
-            .snapshot()
+        let snapshot = self.catalog.snapshot();
+        snapshot
             .schemas
             .get(&self.name)
-            .map(|s| s.tables.keys().cloned().collect())
+            .map(|s| {
+                s.tables
+                    .keys()
+                    .filter(|table| self.identity.may_see(&snapshot, &self.name, table))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

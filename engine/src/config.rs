@@ -21,6 +21,9 @@ pub struct EngineConfig {
     /// How often a running refresh records that it is still running. A run silent for three of
     /// these is shown as interrupted: its server died.
     pub refresh_heartbeat: Duration,
+    /// Whether clients log in with passwords and roles' privileges are checked. Off, any user
+    /// name is accepted and every session may do anything (a loopback-only server).
+    pub authentication: bool,
 }
 
 impl Default for EngineConfig {
@@ -32,6 +35,7 @@ impl Default for EngineConfig {
             target_partitions: None,
             view_version_grace: Duration::from_secs(15 * 60),
             refresh_heartbeat: Duration::from_secs(30),
+            authentication: false,
         }
     }
 }

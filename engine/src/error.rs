@@ -37,6 +37,22 @@ pub enum Error {
     /// A cursor was asked to move backward; Hangar's cursors only scan forward.
     #[error("cursor \"{0}\" can only scan forward")]
     ForwardOnly(String),
+    /// The role lacks a privilege the statement needs, or is not the owner or a superuser.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// A login failed: wrong password, or no such user (the same error, so names cannot be
+    /// probed).
+    #[error("password authentication failed for user \"{0}\"")]
+    InvalidPassword(String),
+    /// The role exists and the password was right, but it may not log in (`NOLOGIN`).
+    #[error("role \"{0}\" is not permitted to log in")]
+    LoginNotPermitted(String),
+    /// The client's address failed to log in too often lately; it waits this many seconds.
+    #[error("too many failed login attempts from this address; try again in {0} s")]
+    LoginsThrottled(u64),
+    /// A `GRANT`/`REVOKE` named a privilege the object does not have.
+    #[error("{0}")]
+    InvalidGrant(String),
     /// The statement panicked while it ran; the server goes on.
     #[error("internal error: the statement panicked: {0}")]
     Panicked(String),
@@ -65,6 +81,11 @@ impl Error {
                 CatalogError::HasDependents { .. } => "2BP01",
                 CatalogError::Conflict(_) | CatalogError::ViewChanged { .. } => "40001",
                 CatalogError::Corrupt { .. } => "XX001",
+                CatalogError::RoleNotFound(_) => "42704",
+                CatalogError::RoleExists(_) => "42710",
+                CatalogError::ReservedRoleName(_) => "42939",
+                CatalogError::RoleOwnsObjects { .. } => "2BP01",
+                CatalogError::CircularMembership { .. } => "0LP01",
                 CatalogError::Store(_) => "58030",
             },
             Error::Storage(e) => match e {
@@ -79,12 +100,17 @@ impl Error {
             Error::UnknownCursor(_) => "34000",
             Error::DuplicateCursor(_) => "42P03",
             Error::ForwardOnly(_) => "55000",
+            Error::PermissionDenied(_) => "42501",
+            Error::InvalidGrant(_) => "0LP01",
+            Error::InvalidPassword(_) => "28P01",
+            Error::LoginNotPermitted(_) | Error::LoginsThrottled(_) => "28000",
             Error::Panicked(_) => "XX000",
         }
     }
 }
 
-fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
+/// The SQLSTATE of a DataFusion error (its root cause, for a wrapped one).
+pub(crate) fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
     match error {
         DataFusionError::SQL(..) => "42601",
         DataFusionError::SchemaError(e, _) => match e.as_ref() {
@@ -214,6 +240,17 @@ mod tests {
             (Error::UnknownCursor("c".into()), "34000"),
             (Error::DuplicateCursor("c".into()), "42P03"),
             (Error::ForwardOnly("c".into()), "55000"),
+            (Error::PermissionDenied("x".into()), "42501"),
+            (Error::InvalidPassword("u".into()), "28P01"),
+            (Error::LoginNotPermitted("u".into()), "28000"),
+            (
+                Error::Catalog(CatalogError::RoleNotFound("r".into())),
+                "42704",
+            ),
+            (
+                Error::Catalog(CatalogError::RoleExists("r".into())),
+                "42710",
+            ),
         ];
         for (error, code) in cases {
             assert_eq!(error.sqlstate(), code, "{error}");

@@ -10,6 +10,8 @@
 //! [`Views`] the server installs (the `hangar-views` crate, which the engine does not import). It
 //! knows nothing of wire protocols.
 
+mod access;
+pub mod audit;
 mod catalog_provider;
 mod clock;
 mod computed_table;
@@ -27,11 +29,12 @@ mod statement;
 mod system_tables;
 mod template;
 
+pub use access::Login;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EngineConfig;
 pub use copy::CopyFormat;
 pub use error::{Error, Result};
-pub use hangar_catalog::RelationKind;
+pub use hangar_catalog::{RelationKind, ScramVerifier, constant_time_eq, hmac_sha256};
 pub use metadata::{CatalogMetadata, Relation};
 pub use postgres::{EMPTY_CATALOG_TABLES, SERVER_VERSION};
 pub use session::{Engine, Output, Prepared, Session, ViewCommand, ViewStatement, Views};

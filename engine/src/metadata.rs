@@ -9,10 +9,14 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::Schema;
 use hangar_catalog::{Catalog, Manifest, RelationKind, TableEntry, ViewDefinition};
 
-/// The schemas and relations of one catalog version.
+use crate::access::Identity;
+
+/// The schemas and relations of one catalog version, as one session may see them.
 #[derive(Debug, Clone)]
 pub struct CatalogMetadata {
     manifest: Arc<Manifest>,
+    /// Whose view it is: relations it may not use are left out. `None`: all of them.
+    viewer: Option<Arc<Identity>>,
 }
 
 /// One table or materialized view.
@@ -27,7 +31,18 @@ pub struct Relation<'a> {
 
 impl CatalogMetadata {
     pub(crate) fn new(manifest: Arc<Manifest>) -> Self {
-        Self { manifest }
+        Self {
+            manifest,
+            viewer: None,
+        }
+    }
+
+    /// What `viewer` may see of `manifest`.
+    pub(crate) fn seen_by(manifest: Arc<Manifest>, viewer: Arc<Identity>) -> Self {
+        Self {
+            manifest,
+            viewer: Some(viewer),
+        }
     }
 
     /// The catalog version `catalog` knows now.
@@ -42,13 +57,23 @@ impl CatalogMetadata {
 
     /// Every table and materialized view, by schema, then name.
     pub fn relations(&self) -> impl Iterator<Item = Relation<'_>> {
-        self.manifest.schemas.iter().flat_map(|(schema, entry)| {
-            entry.tables.iter().map(move |(name, entry)| Relation {
-                schema,
-                name,
-                entry,
+        self.manifest
+            .schemas
+            .iter()
+            .flat_map(|(schema, entry)| {
+                entry.tables.iter().map(move |(name, entry)| Relation {
+                    schema,
+                    name,
+                    entry,
+                })
             })
-        })
+            .filter(|relation| self.may_see(relation.schema, relation.name))
+    }
+
+    fn may_see(&self, schema: &str, name: &str) -> bool {
+        self.viewer
+            .as_ref()
+            .is_none_or(|viewer| viewer.may_see(&self.manifest, schema, name))
     }
 
     /// The materialized views, by schema, then name.
@@ -60,6 +85,9 @@ impl CatalogMetadata {
     /// The relation `schema.name`, if there is one.
     pub fn relation<'a>(&'a self, schema: &'a str, name: &'a str) -> Option<Relation<'a>> {
         let entry = self.manifest.table(schema, name)?;
+        if !self.may_see(schema, name) {
+            return None;
+        }
         Some(Relation {
             schema,
             name,

@@ -16,6 +16,8 @@ use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 
+use crate::access::statements::{self as access, AccessStatement};
+
 /// One parsed statement, ready for [`Session::plan`](crate::Session::plan).
 #[derive(Debug, Clone)]
 pub struct Statement(pub(crate) Parsed);
@@ -45,6 +47,8 @@ pub(crate) enum Parsed {
         cursor: Ident,
         direction: FetchDirection,
     },
+    /// A role or privilege statement (`CREATE ROLE`, `GRANT`, `SET ROLE`…).
+    Access(AccessStatement),
 }
 
 /// A piece of SQL text: Hangar's own statement, or text for the SQL parsers.
@@ -131,7 +135,16 @@ const OWN_OPENINGS: [&[&str]; 3] = [
 ];
 
 fn is_own(tokens: &[Token]) -> bool {
-    let words: Vec<String> = tokens
+    let words = first_words(tokens);
+    access::opens(&words)
+        || OWN_OPENINGS.iter().any(|opening| {
+            opening.len() <= words.len() && opening.iter().zip(&words).all(|(a, b)| a == b)
+        })
+}
+
+/// The first three words of a statement, upper-cased; anything else is an empty word.
+fn first_words(tokens: &[Token]) -> Vec<String> {
+    tokens
         .iter()
         .filter(|t| !matches!(t, Token::Whitespace(_)))
         .take(3)
@@ -139,13 +152,13 @@ fn is_own(tokens: &[Token]) -> bool {
             Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
             _ => String::new(),
         })
-        .collect();
-    OWN_OPENINGS.iter().any(|opening| {
-        opening.len() <= words.len() && opening.iter().zip(&words).all(|(a, b)| a == b)
-    })
+        .collect()
 }
 
 fn parse_own(mut tokens: Vec<Token>) -> Result<Parsed, ParserError> {
+    if access::opens(&first_words(&tokens)) {
+        return access::parse(tokens).map(Parsed::Access);
+    }
     if let Some(Token::Word(first)) = tokens
         .iter_mut()
         .find(|t| !matches!(t, Token::Whitespace(_)))

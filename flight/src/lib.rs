@@ -17,4 +17,4 @@ mod running;
 mod server;
 mod service;
 
-pub use server::{FlightServer, FlightServerConfig};
+pub use server::{FlightServer, FlightServerConfig, FlightTls};

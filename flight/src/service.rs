@@ -30,7 +30,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::DataFusionError;
 use futures::{Stream, TryStreamExt};
 use hangar_engine::{
-    CatalogMetadata, Engine, Output, Prepared, SendableRecordBatchStream, Session,
+    CatalogMetadata, Engine, Output, Prepared, SendableRecordBatchStream, Session, audit,
 };
 use prost::Message;
 use tonic::{Request, Response, Status, Streaming};
@@ -67,10 +67,10 @@ impl std::fmt::Debug for HangarFlightSql {
 }
 
 impl HangarFlightSql {
-    pub(crate) fn new(engine: Engine) -> Self {
+    pub(crate) fn new(engine: Engine, token_ttl: std::time::Duration) -> Self {
         Self {
+            tokens: Tokens::new(engine.clone(), token_ttl),
             engine,
-            tokens: Tokens::default(),
             sql_info: metadata::sql_info(),
             xdbc_types: metadata::xdbc_types(),
             running: Running::default(),
@@ -79,23 +79,27 @@ impl HangarFlightSql {
     }
 
     /// A session for the caller of `request` (Flight calls carry no session state of their own).
-    fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
-        self.session_of(&self.tokens.user(request.metadata())?)
+    async fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
+        self.session_of(&self.tokens.user(request.metadata()).await?)
     }
 
     /// A session for `user`.
     fn session_of(&self, user: &str) -> Result<Session, Status> {
-        self.engine.session(user).map_err(|e| status(&e))
+        let session = self.engine.session(user).map_err(|e| status(&e))?;
+        Ok(session.with_client(audit::Client {
+            protocol: "flight",
+            address: None,
+        }))
     }
 
     /// The `FlightInfo` for a metadata command whose results have `schema`.
-    fn metadata_info(
+    async fn metadata_info(
         &self,
         query: impl ProstMessageExt,
         schema: &Schema,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         Ok(Response::new(flight_info(
             query,
             schema,
@@ -105,12 +109,12 @@ impl HangarFlightSql {
 
     /// A metadata command's results: no rows with `schema`, for the key commands (Hangar's tables
     /// declare no keys).
-    fn no_keys<T>(
+    async fn no_keys<T>(
         &self,
         schema: SchemaRef,
         request: &Request<T>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         metadata_stream(Ok(RecordBatch::new_empty(schema)))
     }
 
@@ -136,9 +140,11 @@ impl HangarFlightSql {
         Ok(Arc::new((session, prepared)))
     }
 
-    /// The relations of the catalog version the server knows, refreshed if stale.
-    async fn metadata(&self) -> Result<CatalogMetadata, Status> {
-        self.engine.metadata().await.map_err(|e| status(&e))
+    /// The relations of the catalog version the server knows (refreshed if stale), as the
+    /// caller of `request` may see them.
+    async fn metadata<T>(&self, request: &Request<T>) -> Result<CatalogMetadata, Status> {
+        let session = self.session(request).await?;
+        session.metadata().await.map_err(|e| status(&e))
     }
 }
 
@@ -308,7 +314,10 @@ impl FlightSqlService for HangarFlightSql {
         Response<Pin<Box<dyn Stream<Item = Result<HandshakeResponse, Status>> + Send>>>,
         Status,
     > {
-        let token = self.tokens.issue(request.metadata())?;
+        let token = self
+            .tokens
+            .issue(request.metadata(), request.remote_addr())
+            .await?;
         let reply = HandshakeResponse {
             protocol_version: 0,
             payload: token.clone().into(),
@@ -327,7 +336,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandStatementQuery,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let session = self.session_of(&user)?;
         let prepared = plan_one(&session, &query.query).await?;
         let info = if prepared.returns_rows() {
@@ -366,7 +375,7 @@ impl FlightSqlService for HangarFlightSql {
             .get(16..)
             .and_then(|sql| std::str::from_utf8(sql).ok())
             .ok_or_else(|| Status::invalid_argument("not a statement ticket of this server"))?;
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let plan = match self.planned.take(&user, &ticket.statement_handle) {
             Some(plan) => plan,
             None => {
@@ -391,7 +400,7 @@ impl FlightSqlService for HangarFlightSql {
         command: CommandStatementUpdate,
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
-        let session = self.session(&request)?;
+        let session = self.session(&request).await?;
         let prepared = plan_one(&session, &command.query).await?;
         run_update(&session, &prepared, None).await
     }
@@ -401,7 +410,7 @@ impl FlightSqlService for HangarFlightSql {
         query: ActionCreatePreparedStatementRequest,
         request: Request<Action>,
     ) -> Result<ActionCreatePreparedStatementResult, Status> {
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let session = self.session_of(&user)?;
         let prepared = plan_one(&session, &query.query).await?;
         let result = ActionCreatePreparedStatementResult {
@@ -427,7 +436,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Action>,
     ) -> Result<(), Status> {
         // Handles carry everything; there is nothing to free.
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         Ok(())
     }
 
@@ -436,7 +445,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementQuery,
         request: Request<PeekableFlightDataStream>,
     ) -> Result<DoPutPreparedStatementResult, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
         let params = read_parameters(request.into_inner()).await?;
         let bound = Handle {
@@ -454,7 +463,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementQuery,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
         let plan = self.prepared_plan(&user, &handle.sql).await?;
         let (session, prepared) = plan.as_ref();
@@ -482,7 +491,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementQuery,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
         let plan = self.prepared_plan(&user, &handle.sql).await?;
         let (session, prepared) = plan.as_ref();
@@ -506,7 +515,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandPreparedStatementUpdate,
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
-        let user = self.tokens.user(request.metadata())?;
+        let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
         let plan = self.prepared_plan(&user, &handle.sql).await?;
         let (session, prepared) = plan.as_ref();
@@ -522,7 +531,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.into_builder().schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_catalogs(
@@ -530,7 +539,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetCatalogs,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         metadata_stream(metadata::catalogs(query))
     }
 
@@ -540,7 +549,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.clone().into_builder().schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_schemas(
@@ -548,8 +557,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetDbSchemas,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
-        metadata_stream(metadata::schemas(query, &self.metadata().await?))
+        metadata_stream(metadata::schemas(query, &self.metadata(&request).await?))
     }
 
     async fn get_flight_info_tables(
@@ -558,7 +566,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.clone().into_builder().schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_tables(
@@ -566,8 +574,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetTables,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
-        metadata_stream(metadata::tables(query, &self.metadata().await?))
+        metadata_stream(metadata::tables(query, &self.metadata(&request).await?))
     }
 
     async fn get_flight_info_table_types(
@@ -576,7 +583,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.into_builder().schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_table_types(
@@ -584,7 +591,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetTableTypes,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         metadata_stream(metadata::table_types(query))
     }
 
@@ -594,7 +601,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.clone().into_builder(&self.sql_info).schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_sql_info(
@@ -602,7 +609,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetSqlInfo,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         metadata_stream(query.into_builder(&self.sql_info).build())
     }
 
@@ -612,7 +619,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let schema = query.into_builder(&self.xdbc_types).schema();
-        self.metadata_info(query, &schema, request)
+        self.metadata_info(query, &schema, request).await
     }
 
     async fn do_get_xdbc_type_info(
@@ -620,7 +627,7 @@ impl FlightSqlService for HangarFlightSql {
         query: CommandGetXdbcTypeInfo,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         metadata_stream(query.into_builder(&self.xdbc_types).build())
     }
 
@@ -630,6 +637,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         self.metadata_info(query, &metadata::primary_keys_schema(), request)
+            .await
     }
 
     async fn do_get_primary_keys(
@@ -638,6 +646,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.no_keys(metadata::primary_keys_schema(), &request)
+            .await
     }
 
     async fn get_flight_info_exported_keys(
@@ -646,6 +655,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+            .await
     }
 
     async fn do_get_exported_keys(
@@ -654,6 +664,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.no_keys(metadata::foreign_keys_schema(), &request)
+            .await
     }
 
     async fn get_flight_info_imported_keys(
@@ -662,6 +673,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+            .await
     }
 
     async fn do_get_imported_keys(
@@ -670,6 +682,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.no_keys(metadata::foreign_keys_schema(), &request)
+            .await
     }
 
     async fn get_flight_info_cross_reference(
@@ -678,6 +691,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         self.metadata_info(query, &metadata::foreign_keys_schema(), request)
+            .await
     }
 
     async fn do_get_cross_reference(
@@ -686,6 +700,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         self.no_keys(metadata::foreign_keys_schema(), &request)
+            .await
     }
 
     /// The deprecated `CancelQuery` action, for older clients.
@@ -694,7 +709,7 @@ impl FlightSqlService for HangarFlightSql {
         query: ActionCancelQueryRequest,
         request: Request<Action>,
     ) -> Result<ActionCancelQueryResult, Status> {
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         let info = FlightInfo::decode(query.info)
             .map_err(|e| Status::invalid_argument(format!("invalid FlightInfo: {e}")))?;
         // arrow-flight does not export the `CancelResult` enum: 1 is CANCELLED, 3 NOT_CANCELLABLE.
@@ -721,7 +736,7 @@ impl FlightSqlService for HangarFlightSql {
                 action.r#type
             )));
         }
-        self.tokens.user(request.metadata())?;
+        self.tokens.user(request.metadata()).await?;
         let info = CancelFlightInfoRequest::decode(action.body.as_ref())
             .map_err(|e| Status::invalid_argument(format!("invalid CancelFlightInfoRequest: {e}")))?
             .info

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use futures::Sink;
-use hangar_engine::{Engine, Prepared, Session};
+use hangar_engine::{Engine, Prepared, Session, audit};
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler, send_describe_response};
 use pgwire::api::results::{DescribePortalResponse, FieldInfo, Response};
@@ -47,7 +47,10 @@ impl Connection {
         user: &str,
         parameters: &HashMap<String, String>,
     ) -> hangar_engine::Result<()> {
-        let session = self.engine.session(user)?;
+        let session = self.engine.session(user)?.with_client(audit::Client {
+            protocol: "postgres",
+            address: Some(self.peer),
+        });
         for (name, value) in parameters {
             if NOT_SETTINGS.contains(&name.to_ascii_lowercase().as_str()) {
                 continue;
@@ -60,6 +63,11 @@ impl Connection {
         tracing::info!(peer = %self.peer, user, "Postgres session opened");
         let _ = self.session.set(session);
         Ok(())
+    }
+
+    /// The engine the connection's session runs on.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     fn session(&self) -> PgWireResult<&Session> {

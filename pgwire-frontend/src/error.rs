@@ -10,6 +10,15 @@ pub fn error_info(error: &Error) -> ErrorInfo {
     ErrorInfo::new("ERROR".into(), error.sqlstate().into(), error.to_string())
 }
 
+/// An engine error that ends the connection (a failed login).
+pub(crate) fn fatal(error: &Error) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "FATAL".into(),
+        error.sqlstate().into(),
+        error.to_string(),
+    )))
+}
+
 /// An engine error as the pgwire error the client receives.
 pub(crate) fn engine_error(error: Error) -> PgWireError {
     PgWireError::UserError(Box::new(error_info(&error)))
@@ -27,6 +36,17 @@ pub(crate) enum Refusal {
     /// A prepared statement held more than one statement.
     #[error("cannot insert multiple commands into a prepared statement")]
     MultipleCommands,
+    /// The server requires TLS and the client did not negotiate it.
+    #[error("this server accepts only TLS connections; connect with sslmode=require or stronger")]
+    TlsRequired,
+    /// Cleartext passwords are configured, and the client did not negotiate TLS.
+    #[error(
+        "password authentication needs a TLS connection; connect with sslmode=require or stronger"
+    )]
+    CleartextNeedsTls,
+    /// The client broke the protocol during startup (a malformed SASL message…).
+    #[error("protocol violation: {0}")]
+    ProtocolViolation(String),
 }
 
 impl Refusal {
@@ -36,6 +56,8 @@ impl Refusal {
             Refusal::UnknownDatabase(_) => ("3D000", "FATAL"),
             Refusal::BeforeStartup => ("08P01", "FATAL"),
             Refusal::MultipleCommands => ("42601", "ERROR"),
+            Refusal::TlsRequired | Refusal::CleartextNeedsTls => ("28000", "FATAL"),
+            Refusal::ProtocolViolation(_) => ("08P01", "FATAL"),
         }
     }
 }
@@ -81,6 +103,9 @@ mod tests {
             (Refusal::UnknownDatabase("x".into()), "3D000", "FATAL"),
             (Refusal::BeforeStartup, "08P01", "FATAL"),
             (Refusal::MultipleCommands, "42601", "ERROR"),
+            (Refusal::TlsRequired, "28000", "FATAL"),
+            (Refusal::CleartextNeedsTls, "28000", "FATAL"),
+            (Refusal::ProtocolViolation("x".into()), "08P01", "FATAL"),
         ];
         for (refused, code, severity) in cases {
             let PgWireError::UserError(info) = refusal(refused) else {

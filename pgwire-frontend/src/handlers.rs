@@ -7,7 +7,7 @@ use pgwire::api::{ErrorHandler, PgWireServerHandlers};
 
 use crate::connection::{Connection, Queries};
 use crate::error::MapErrors;
-use crate::startup::Startup;
+use crate::startup::{Startup, StartupRules};
 
 /// The handler set pgwire drives for one connection.
 #[derive(Debug)]
@@ -17,10 +17,10 @@ pub(crate) struct Handlers {
 }
 
 impl Handlers {
-    pub(crate) fn new(connection: Arc<Connection>) -> Self {
+    pub(crate) fn new(connection: Arc<Connection>, rules: Arc<StartupRules>) -> Self {
         Self {
             queries: Arc::new(Queries(Arc::clone(&connection))),
-            startup: Arc::new(Startup(connection)),
+            startup: Arc::new(Startup::new(connection, rules)),
         }
     }
 }

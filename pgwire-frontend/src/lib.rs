@@ -11,7 +11,12 @@ mod encode;
 pub mod error;
 mod handlers;
 mod rows;
+mod scram;
 mod server;
 mod startup;
 
 pub use server::{PgServer, PgServerConfig};
+pub use startup::PgAuth;
+
+/// rustls, whose server configuration the listener's TLS takes.
+pub use pgwire::tokio::tokio_rustls::rustls;

@@ -3,13 +3,18 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use hangar_engine::Engine;
+use std::sync::Arc;
+
+use hangar_engine::{Engine, audit};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::connection::Connection;
 use crate::handlers::Handlers;
+use crate::rustls;
+use crate::startup::{PgAuth, StartupRules};
+use pgwire::tokio::TlsAcceptor;
 
 /// Settings of the Postgres listener.
 #[derive(Debug, Clone)]
@@ -18,14 +23,31 @@ pub struct PgServerConfig {
     pub listen: SocketAddr,
     /// How long shutdown waits for open connections to finish before closing them.
     pub shutdown_grace: Duration,
+    /// How clients log in when the engine has authentication on.
+    pub auth: PgAuth,
+    /// TLS for clients that ask for it (`SSLRequest`); `None` refuses them.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Refuse clients that do not use TLS (`28000`).
+    pub tls_required: bool,
 }
 
 /// A bound Postgres listener. Call [`PgServer::run`] to serve until shutdown.
-#[derive(Debug)]
 pub struct PgServer {
     listener: TcpListener,
     engine: Engine,
     shutdown_grace: Duration,
+    rules: Arc<StartupRules>,
+    tls: Option<TlsAcceptor>,
+}
+
+impl std::fmt::Debug for PgServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgServer")
+            .field("listener", &self.listener)
+            .field("rules", &self.rules)
+            .field("tls", &self.tls.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PgServer {
@@ -44,6 +66,11 @@ impl PgServer {
             listener,
             engine,
             shutdown_grace: config.shutdown_grace,
+            rules: Arc::new(StartupRules {
+                auth: config.auth,
+                tls_required: config.tls_required,
+            }),
+            tls: config.tls.clone().map(TlsAcceptor::from),
         })
     }
 
@@ -66,11 +93,15 @@ impl PgServer {
                             continue;
                         }
                     };
-                    let handlers = Handlers::new(Connection::new(self.engine.clone(), peer));
+                    let connection = Connection::new(self.engine.clone(), peer);
+                    let handlers = Handlers::new(connection, Arc::clone(&self.rules));
+                    let tls = self.tls.clone();
                     connections.spawn(async move {
-                        if let Err(e) = pgwire::tokio::process_socket(socket, None, handlers).await {
+                        audit::connection("postgres", peer, "connected");
+                        if let Err(e) = pgwire::tokio::process_socket(socket, tls, handlers).await {
                             tracing::debug!(%peer, error = %e, "Postgres connection ended with an error");
                         }
+                        audit::connection("postgres", peer, "disconnected");
                     });
                 }
                 Some(done) = connections.join_next(), if !connections.is_empty() => {

@@ -60,6 +60,10 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub scheduler: SchedulerArgs,
 
+    /// Authentication and TLS settings.
+    #[command(flatten)]
+    pub security: SecurityArgs,
+
     /// Logging settings.
     #[command(flatten)]
     pub log: LogConfig,
@@ -141,6 +145,52 @@ pub struct SchedulerArgs {
     /// How often the scheduler looks for views created or rescheduled by any server.
     #[arg(long, env = "HANGAR_SCHEDULER_POLL", default_value = "30s", value_parser = humantime::parse_duration)]
     pub scheduler_poll: Duration,
+}
+
+/// Who may connect, and how connections are protected.
+#[derive(Debug, Clone, Args)]
+pub struct SecurityArgs {
+    /// The first superuser: created (or given back its rights and password) at startup when a
+    /// superuser password is configured.
+    #[arg(long, env = "HANGAR_SUPERUSER", default_value = "hangar")]
+    pub superuser: String,
+
+    /// File holding the superuser's password (its first line). The password may instead be in
+    /// the environment variable `HANGAR_SUPERUSER_PASSWORD`. With either, clients must log in on
+    /// both listeners; with neither, any user name is accepted and only loopback addresses may be
+    /// listened on.
+    #[arg(long, env = "HANGAR_SUPERUSER_PASSWORD_FILE")]
+    pub superuser_password_file: Option<PathBuf>,
+
+    /// How Postgres clients send their password: `scram` (SCRAM-SHA-256) or `password` (in the
+    /// clear, only over TLS, for clients without SCRAM).
+    #[arg(long, env = "HANGAR_PG_AUTH", value_enum, default_value_t = PgAuthArg::Scram)]
+    pub pg_auth: PgAuthArg,
+
+    /// How long a Flight SQL bearer token from the handshake stays valid.
+    #[arg(long, env = "HANGAR_FLIGHT_TOKEN_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub flight_token_ttl: Duration,
+
+    /// TLS certificate chain (PEM) for both listeners.
+    #[arg(long, env = "HANGAR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM) of `--tls-cert`.
+    #[arg(long, env = "HANGAR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Refuse Postgres clients that do not use TLS (`28000`).
+    #[arg(long, env = "HANGAR_TLS_REQUIRED")]
+    pub tls_required: bool,
+}
+
+/// How Postgres clients send their password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PgAuthArg {
+    /// SCRAM-SHA-256.
+    Scram,
+    /// In the clear, over TLS only.
+    Password,
 }
 
 /// Logging.
@@ -308,6 +358,40 @@ impl ServeConfig {
             target_partitions: self.engine.target_partitions,
             view_version_grace: self.engine.view_version_grace,
             refresh_heartbeat: self.engine.refresh_heartbeat,
+            authentication: false,
+        }
+    }
+
+    /// The superuser's password, from `HANGAR_SUPERUSER_PASSWORD` or the password file; `None`
+    /// when neither is set (authentication off).
+    pub fn superuser_password(&self) -> Result<Option<String>> {
+        let from_env = std::env::var("HANGAR_SUPERUSER_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty());
+        let from_file = match &self.security.superuser_password_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot read --superuser-password-file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let line = text.lines().next().unwrap_or_default().to_string();
+                if line.is_empty() {
+                    return Err(Error::Config(format!(
+                        "--superuser-password-file {} is empty",
+                        path.display()
+                    )));
+                }
+                Some(line)
+            }
+            None => None,
+        };
+        match (from_env, from_file) {
+            (Some(_), Some(_)) => Err(Error::Config(
+                "the superuser password is set twice: give HANGAR_SUPERUSER_PASSWORD or --superuser-password-file, not both".into(),
+            )),
+            (env, file) => Ok(env.or(file)),
         }
     }
 }

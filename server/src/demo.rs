@@ -20,7 +20,7 @@ pub(crate) const TABLES: [&str; 8] = [
 
 /// Creates each TPC-H table that `public` does not have yet.
 pub(crate) async fn ensure_tpch(engine: &Engine, scale: f64) -> Result<()> {
-    let session = engine.session("hangar")?;
+    let session = engine.internal_session()?;
     let snapshot = engine.catalog().refresh().await?;
     for table in TABLES {
         if snapshot

@@ -5,9 +5,10 @@ mod config;
 mod demo;
 mod error;
 mod logging;
+mod security;
 mod server;
 
-pub use config::{Cli, Command, ServeConfig};
+pub use config::{Cli, Command, PgAuthArg, SecurityArgs, ServeConfig};
 pub use error::{Error, Result};
 pub use logging::init_logging;
 pub use server::{RunningServer, ShutdownSignals, start, start_with_clock};

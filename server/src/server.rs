@@ -6,13 +6,14 @@ use std::sync::Arc;
 use hangar_catalog::Catalog;
 use hangar_engine::{Clock, Engine, SystemClock};
 use hangar_flight::{FlightServer, FlightServerConfig};
-use hangar_pgwire::{PgServer, PgServerConfig};
+use hangar_pgwire::{PgAuth, PgServer, PgServerConfig};
 use hangar_storage::StoreRegistry;
 use hangar_views::{MaterializedViews, Scheduler};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::config::PgAuthArg;
 use crate::{Error, Result, ServeConfig};
 
 /// A started server: its bound addresses and the handle to stop it.
@@ -40,6 +41,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer> {
 ///
 /// [`ManualClock`]: hangar_engine::ManualClock
 pub async fn start_with_clock(config: ServeConfig, clock: Arc<dyn Clock>) -> Result<RunningServer> {
+    let security = crate::security::prepare(&config)?;
     let storage = config.storage_config()?;
     let stores = Arc::new(StoreRegistry::new(&storage)?);
     let warehouse = stores.warehouse();
@@ -50,9 +52,16 @@ pub async fn start_with_clock(config: ServeConfig, clock: Arc<dyn Clock>) -> Res
         config.storage.catalog_refresh,
     )
     .await?;
+    if let Some(password) = &security.superuser_password {
+        crate::security::ensure_superuser(&catalog, &config.security.superuser, password).await?;
+    }
     let views = Arc::new(MaterializedViews::default());
+    let engine_config = hangar_engine::EngineConfig {
+        authentication: security.superuser_password.is_some(),
+        ..config.engine_config()
+    };
     let engine = Engine::new(
-        config.engine_config(),
+        engine_config,
         stores,
         Arc::new(catalog),
         clock,
@@ -65,6 +74,12 @@ pub async fn start_with_clock(config: ServeConfig, clock: Arc<dyn Clock>) -> Res
         &PgServerConfig {
             listen: config.pg_listen,
             shutdown_grace: config.shutdown_grace,
+            auth: match config.security.pg_auth {
+                PgAuthArg::Scram => PgAuth::Scram,
+                PgAuthArg::Password => PgAuth::Password,
+            },
+            tls: security.pg_tls.clone(),
+            tls_required: config.security.tls_required,
         },
         engine.clone(),
     )
@@ -73,6 +88,8 @@ pub async fn start_with_clock(config: ServeConfig, clock: Arc<dyn Clock>) -> Res
     let pg_addr = pg.bind_addr().map_err(listener("Postgres"))?;
     let flight_config = FlightServerConfig {
         listen: config.flight_listen,
+        token_ttl: config.security.flight_token_ttl,
+        tls: security.flight_tls.clone(),
     };
     let flight = FlightServer::bind(&flight_config, engine.clone())
         .await

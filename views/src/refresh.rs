@@ -14,7 +14,7 @@ use futures::TryStreamExt;
 use hangar_catalog::{
     Change, RefreshRun, RelationKind, RunStatus, Trigger, ViewDefinition, ViewVersion,
 };
-use hangar_engine::{Engine, Result};
+use hangar_engine::{Engine, Result, Session};
 
 use crate::cleanup::{remove_old_versions, remove_prefix};
 use crate::query::{partitions_last, plan_query};
@@ -80,8 +80,14 @@ pub(crate) async fn refresh(
     tracing::info!(view = %run.view, version = run.version, ?trigger, "refresh started");
 
     let location = format!("{}{}/", view.root, version_folder(run.version, &run.id));
+    // A refresh reads with its owner's rights, whoever or whatever started it.
+    let session = match &entry.acl.owner {
+        Some(owner) => engine.session(owner)?,
+        None => engine.internal_session()?,
+    };
     let work = write_and_commit(
         engine,
+        &session,
         schema,
         name,
         &view,
@@ -128,6 +134,7 @@ pub(crate) async fn refresh(
 /// and bytes written.
 async fn write_and_commit(
     engine: &Engine,
+    session: &Session,
     schema: &str,
     name: &str,
     view: &ViewDefinition,
@@ -135,8 +142,7 @@ async fn write_and_commit(
     version: u64,
     started_at: String,
 ) -> Result<(u64, u64)> {
-    let session = engine.session("hangar")?;
-    let plan = plan_query(&session, &view.query).await?;
+    let plan = plan_query(session, &view.query).await?;
     let output = plan.schema().as_arrow().clone();
     let sort_by = view
         .sort_by

@@ -9,7 +9,7 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::{
     CreateTableOptions, CreateView, Expr as SqlExpr, ObjectName, SqlOption, Value,
 };
-use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat, Trigger, ViewDefinition};
+use hangar_catalog::{Acl, Change, RelationKind, TableEntry, TableFormat, Trigger, ViewDefinition};
 use hangar_engine::{Error, Output, Result, Session, ViewCommand, ViewStatement};
 
 use crate::cleanup;
@@ -213,6 +213,7 @@ async fn plan_create(session: &Session, create: &CreateView) -> Result<Command> 
         schema: partitions_last(output, &definition.partition_by),
         managed: true,
         view: Some(definition),
+        acl: Acl::owned_by(session.owner().as_deref()),
     };
     Ok(Command::Create {
         schema,

@@ -22,6 +22,7 @@ mod in_subquery;
 mod information_schema;
 mod pg_catalog;
 mod pg_functions;
+mod pg_roles;
 mod regtype_text;
 pub(crate) mod scalar_subquery;
 mod user_keyword;

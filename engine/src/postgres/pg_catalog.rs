@@ -80,11 +80,24 @@ struct PgCatalog {
 #[async_trait]
 impl SchemaProvider for PgCatalog {
     fn table_names(&self) -> Vec<String> {
-        self.inner.table_names()
+        let mut names = self.inner.table_names();
+        for role_table in super::pg_roles::TABLES {
+            if !names.iter().any(|n| n == role_table) {
+                names.push(role_table.to_string());
+            }
+        }
+        names
     }
 
     async fn table(&self, name: &str) -> DfResult<Option<Arc<dyn TableProvider>>> {
-        match name.to_ascii_lowercase().as_str() {
+        let lower = name.to_ascii_lowercase();
+        if let Some(role_table) = super::pg_roles::TABLES.iter().find(|t| **t == lower) {
+            return Ok(Some(Arc::new(ComputedTable(super::pg_roles::RoleTable {
+                name: role_table,
+                catalog: Arc::clone(&self.catalog),
+            }))));
+        }
+        match lower.as_str() {
             "pg_class" => {
                 let (Some(class), Some(namespace)) = (
                     self.inner.table("pg_class").await?,
@@ -129,7 +142,7 @@ impl SchemaProvider for PgCatalog {
     }
 
     fn table_exist(&self, name: &str) -> bool {
-        self.inner.table_exist(name)
+        super::pg_roles::TABLES.contains(&name) || self.inner.table_exist(name)
     }
 }
 

@@ -9,7 +9,7 @@ use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::{CreateExternalTable, CreateMemoryTable, DdlStatement, LogicalPlan};
-use hangar_catalog::{Change, RelationKind, TableEntry, TableFormat};
+use hangar_catalog::{Acl, Change, RelationKind, TableEntry, TableFormat};
 use object_store::ObjectStoreExt;
 use object_store::path::Path;
 
@@ -26,6 +26,7 @@ pub(crate) async fn execute(session: &Session, ddl: DdlStatement) -> Result<Outp
                 session,
                 Change::CreateSchema {
                     name,
+                    owner: session.owner(),
                     if_not_exists: create.if_not_exists,
                 },
             )
@@ -108,18 +109,8 @@ pub(crate) fn table_name(
     session: &Session,
     reference: &TableReference,
 ) -> Result<(String, String)> {
-    let default_schema = || {
-        session
-            .ctx
-            .state()
-            .config()
-            .options()
-            .catalog
-            .default_schema
-            .clone()
-    };
     Ok(match reference {
-        TableReference::Bare { table } => (default_schema(), table.to_string()),
+        TableReference::Bare { table } => (session.default_schema(), table.to_string()),
         TableReference::Partial { schema, table } => (schema.to_string(), table.to_string()),
         TableReference::Full {
             catalog,
@@ -196,6 +187,7 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         schema: Schema::new([file_fields, partition_fields].concat()),
         managed: false,
         view: None,
+        acl: Acl::owned_by(session.owner().as_deref()),
     };
     commit(
         session,
@@ -284,6 +276,7 @@ async fn create_table_with_state(
         schema: table_schema,
         managed: true,
         view: None,
+        acl: Acl::owned_by(session.owner().as_deref()),
     };
     let change = Change::CreateTable {
         schema,

@@ -10,11 +10,13 @@ use hangar_catalog::Catalog;
 use hangar_storage::{ObjectStoreRegistry, StoreRegistry};
 
 use super::Session;
+use std::net::IpAddr;
+
 use super::views::Views;
+use crate::access::{Login, LoginThrottle};
 use crate::catalog_provider::TableCache;
 use crate::clock::Clock;
 use crate::lanes::ScanHistory;
-use crate::metadata::CatalogMetadata;
 use crate::postgres::Dialect;
 use crate::{EngineConfig, Result};
 
@@ -36,7 +38,14 @@ pub(crate) struct Shared {
     pub(crate) dialect: Dialect,
     /// What each session's state starts as ([`crate::template::session_template`]).
     pub(crate) session_template: SessionState,
+    /// The warehouse's keys this server has read ([`Engine::secret`]).
+    secrets: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    /// Failed logins by client address.
+    throttle: Arc<LoginThrottle>,
 }
+
+/// The user the server's own sessions run as.
+const INTERNAL_USER: &str = "hangar";
 
 /// The query engine of one server. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -82,15 +91,65 @@ impl Engine {
             views,
             dialect: Dialect::new(),
             session_template,
+            secrets: Default::default(),
+            throttle: Arc::default(),
         };
         Ok(Self {
             shared: Arc::new(shared),
         })
     }
 
-    /// Opens a session for a client: its own settings over the shared runtime and catalog.
+    /// Opens a session for a client logged in as `user`: its own settings over the shared
+    /// runtime and catalog, its statements checked against the role's privileges when
+    /// authentication is on.
     pub fn session(&self, user: &str) -> Result<Session> {
-        Session::new(Arc::clone(&self.shared), user)
+        Session::new(
+            Arc::clone(&self.shared),
+            user,
+            self.shared.config.authentication,
+        )
+    }
+
+    /// Opens a session for the server's own work (demo data, refreshes of views made before
+    /// roles existed): no privilege is checked.
+    pub fn internal_session(&self) -> Result<Session> {
+        Session::new(Arc::clone(&self.shared), INTERNAL_USER, false)
+    }
+
+    /// Whether clients must log in with a password.
+    pub fn authentication(&self) -> bool {
+        self.shared.config.authentication
+    }
+
+    /// What logging in as `user` from `client` is checked against, as the catalog knows the
+    /// role now. An address that failed too often lately is refused at once (`28000`); the
+    /// login's outcome counts for its address.
+    pub async fn login(&self, user: &str, client: Option<IpAddr>) -> Result<Login> {
+        if let Some(address) = client {
+            self.shared.throttle.check(address)?;
+        }
+        let manifest = self.shared.catalog.refresh_if_stale().await?;
+        let mock_key = self.secret("scram-mock").await?;
+        let login = Login::of(&manifest, user, &mock_key);
+        Ok(match client {
+            Some(address) => login.counted(Arc::clone(&self.shared.throttle), address),
+            None => login,
+        })
+    }
+
+    /// A random 32-byte key of this warehouse, the same on every server that shares it (made by
+    /// the first that asks, then cached).
+    pub async fn secret(&self, name: &str) -> Result<Vec<u8>> {
+        if let Some(key) = self.shared.secrets.lock().expect("secrets lock").get(name) {
+            return Ok(key.clone());
+        }
+        let key = self.shared.catalog.secret(name).await?;
+        self.shared
+            .secrets
+            .lock()
+            .expect("secrets lock")
+            .insert(name.to_string(), key.clone());
+        Ok(key)
     }
 
     /// The engine whose shared state this is.
@@ -98,14 +157,6 @@ impl Engine {
         Self {
             shared: Arc::clone(shared),
         }
-    }
-
-    /// The relations of the catalog as clients' metadata shows them (Flight SQL's `GetTables`,
-    /// as `pg_catalog` does for Postgres clients), caught up first if the catalog is stale.
-    pub async fn metadata(&self) -> Result<CatalogMetadata> {
-        Ok(CatalogMetadata::new(
-            self.shared.catalog.refresh_if_stale().await?,
-        ))
     }
 
     /// The catalog this engine serves.

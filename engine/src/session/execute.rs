@@ -11,8 +11,10 @@ use super::Output;
 use super::ddl;
 use super::prepared::{Kind, Prepared};
 use super::{Session, batches_stream, one_batch_stream};
+use crate::audit::{self, AuditedStream};
 use crate::lanes::plan_key;
 use crate::{Error, Result};
+use datafusion::physical_plan::SendableRecordBatchStream;
 
 impl Session {
     /// Runs a prepared statement with the given parameter values.
@@ -22,9 +24,12 @@ impl Session {
         params: Option<&ParamValues>,
     ) -> Result<Output> {
         let query_id = uuid::Uuid::new_v4();
-        let span = tracing::info_span!("query", %query_id, user = %self.user);
-        async {
+        let user = self.identity.current_role();
+        let span = tracing::info_span!("query", %query_id, user = %user);
+        let started = std::time::Instant::now();
+        let output = async {
             match &prepared.kind {
+                Kind::Access(statement) => self.execute_access(statement).await,
                 Kind::Show(name) => {
                     let batch = self.variables.show(name, &self.ctx)?;
                     Ok(Output::Rows(one_batch_stream(batch)))
@@ -90,6 +95,8 @@ impl Session {
                     })
                 }
                 Kind::Plan(plan) => {
+                    // Again at each run: a statement prepared before a REVOKE is refused after it.
+                    self.authorize(plan)?;
                     let key = plan_key(plan);
                     let plan = bind(plan, params)?;
                     tracing::debug!(plan = %plan.display_indent(), "executing");
@@ -98,7 +105,43 @@ impl Session {
             }
         }
         .instrument(span)
-        .await
+        .await;
+        Ok(self.audited(output, query_id.to_string(), user, started)?)
+    }
+
+    /// Records a statement's audit event: now for a command or an error, when its rows end for a
+    /// query.
+    fn audited(
+        &self,
+        output: Result<Output>,
+        query_id: String,
+        user: String,
+        started: std::time::Instant,
+    ) -> Result<Output> {
+        let client = self.client.clone();
+        let record = move |command: &str, outcome: Option<&str>| {
+            audit::statement(&client, &user, &query_id, command, started, outcome)
+        };
+        let streamed = |rows: SendableRecordBatchStream, command: &'static str| {
+            let record = record.clone();
+            AuditedStream::new(rows, move |outcome| record(command, outcome))
+        };
+        match output {
+            Err(error) => {
+                record("", Some(error.sqlstate()));
+                Err(error)
+            }
+            Ok(Output::Command { tag, rows }) => {
+                record(tag, None);
+                Ok(Output::Command { tag, rows })
+            }
+            Ok(Output::Rows(rows)) => Ok(Output::Rows(streamed(rows, "SELECT"))),
+            Ok(Output::Fetched(rows)) => Ok(Output::Fetched(streamed(rows, "FETCH"))),
+            Ok(Output::Copy { rows, format }) => Ok(Output::Copy {
+                rows: streamed(rows, "COPY"),
+                format,
+            }),
+        }
     }
 
     /// Runs a bound plan; `key` names its unbound form ([`crate::lanes`]).

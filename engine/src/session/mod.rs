@@ -6,6 +6,7 @@
 //! installed through in `views.rs`. Nothing outside this tree uses it but the crate's root, so
 //! the engine's other modules never import each other in a loop through it.
 
+mod access;
 mod ddl;
 mod engine;
 mod execute;
@@ -35,9 +36,12 @@ use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::Query;
 use futures::TryStreamExt;
 
+use crate::access::{Identity, plan_needs};
+use crate::audit::Client;
 use crate::catalog_provider::HangarCatalog;
 use crate::cursor::Cursors;
 use crate::lanes::Lane;
+use crate::metadata::CatalogMetadata;
 use crate::postgres::Variables;
 use crate::statement::{Parsed, Piece, Statement};
 use crate::{DATABASE, Error, Result, executor};
@@ -88,19 +92,22 @@ pub struct Session {
     pub(crate) ctx: SessionContext,
     variables: Arc<Variables>,
     cursors: Cursors,
-    user: String,
+    identity: Arc<Identity>,
+    client: Client,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
-            .field("user", &self.user)
+            .field("identity", &self.identity)
             .finish_non_exhaustive()
     }
 }
 
 impl Session {
-    pub(crate) fn new(shared: Arc<Shared>, user: &str) -> Result<Self> {
+    /// A session of `user`; `enforced` says whether its privileges are checked.
+    pub(crate) fn new(shared: Arc<Shared>, user: &str, enforced: bool) -> Result<Self> {
+        let identity = Arc::new(Identity::new(user, enforced));
         // The session's own copy of the template, with catalogs of its own: its settings,
         // functions and catalogs change without touching other sessions'.
         let mut state = shared.session_template.clone();
@@ -111,6 +118,7 @@ impl Session {
             Arc::new(HangarCatalog::new(
                 Arc::clone(&shared.catalog),
                 Arc::clone(&shared.tables),
+                Arc::clone(&identity),
             )),
         );
         let variables = crate::postgres::register(&ctx, &shared.catalog, user)?;
@@ -125,8 +133,60 @@ impl Session {
             ctx,
             variables,
             cursors: Cursors::default(),
-            user: user.to_string(),
+            identity,
+            client: Client {
+                protocol: "internal",
+                address: None,
+            },
         })
+    }
+
+    /// Names the client behind the session, for the audit events of its statements.
+    pub fn with_client(mut self, client: Client) -> Self {
+        self.client = client;
+        self
+    }
+
+    /// The role that owns what this session creates: its current role when privileges are
+    /// checked, none otherwise (objects only superusers manage).
+    pub fn owner(&self) -> Option<String> {
+        self.identity.owner()
+    }
+
+    /// Refuses with `42501`, before any work, a plan that needs a privilege the session's role
+    /// lacks.
+    pub(crate) fn authorize(&self, plan: &LogicalPlan) -> Result<()> {
+        if self.identity.owner().is_none() {
+            return Ok(());
+        }
+        let default_schema = self.default_schema();
+        let manifest = self.shared.catalog.snapshot();
+        for need in plan_needs(plan, &default_schema) {
+            self.identity.require(&manifest, &need)?;
+        }
+        Ok(())
+    }
+
+    /// The relations of the catalog this session may see, as clients' metadata shows them
+    /// (Flight SQL's `GetTables`, as `pg_catalog` does for Postgres clients), caught up first if
+    /// the catalog is stale.
+    pub async fn metadata(&self) -> Result<CatalogMetadata> {
+        let manifest = self.shared.catalog.refresh_if_stale().await?;
+        Ok(CatalogMetadata::seen_by(
+            manifest,
+            Arc::clone(&self.identity),
+        ))
+    }
+
+    /// The schema unqualified names resolve in.
+    fn default_schema(&self) -> String {
+        self.ctx
+            .state()
+            .config()
+            .options()
+            .catalog
+            .default_schema
+            .clone()
     }
 
     /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
@@ -163,7 +223,9 @@ impl Session {
     /// Plans a parsed SQL statement: the one way in to planning ([`crate::planner`]) for
     /// everything the session plans, and for materialized views' queries.
     pub(crate) async fn plan_sql(&self, statement: DfStatement) -> Result<LogicalPlan> {
-        crate::planner::plan(&self.ctx.state(), statement).await
+        let plan = crate::planner::plan(&self.ctx.state(), statement).await?;
+        self.authorize(&plan)?;
+        Ok(plan)
     }
 
     /// Plans a SQL statement into DataFusion's logical plan, through the one way in to planning

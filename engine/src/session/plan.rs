@@ -7,9 +7,13 @@ use datafusion::sql::sqlparser::ast::{
     Statement as SqlStatement,
 };
 
+use datafusion::sql::planner::object_name_to_table_reference;
+use hangar_catalog::Privilege;
+
 use super::Session;
 use super::prepared::{Kind, Prepared, returns_rows};
 use super::views::ViewStatement;
+use crate::access::Need;
 use crate::cursor::Count;
 use crate::statement::{Parsed, Statement};
 use crate::{Error, Result};
@@ -23,6 +27,11 @@ impl Session {
             Parsed::Refresh(name) => return self.plan_view(ViewStatement::Refresh(name)).await,
             Parsed::AlterView { name, options } => {
                 return self.plan_view(ViewStatement::Alter { name, options }).await;
+            }
+            Parsed::Access(statement) => {
+                return Ok(Prepared {
+                    kind: Kind::Access(statement),
+                });
             }
             Parsed::Move { cursor, direction } => {
                 let cursor = cursor_name(&cursor);
@@ -139,8 +148,38 @@ impl Session {
         })
     }
 
-    /// Plans a materialized view's statement with the views the engine was given.
+    /// Plans a materialized view's statement with the views the engine was given: creating one
+    /// needs `CREATE` on its schema (and its query `SELECT` on what it reads, checked as it is
+    /// planned), refreshing, altering or dropping one its ownership.
     async fn plan_view(&self, statement: ViewStatement) -> Result<Prepared> {
+        let manifest = self.shared.catalog.snapshot();
+        let resolve = |name: &ObjectName| -> Result<(String, String)> {
+            let reference = object_name_to_table_reference(name.clone(), true)?;
+            self.resolve(&reference)
+        };
+        let needs = match &statement {
+            ViewStatement::Create(create) => {
+                let (schema, _) = resolve(&create.name)?;
+                vec![Need::Schema {
+                    schema,
+                    privilege: Privilege::Create,
+                }]
+            }
+            ViewStatement::Refresh(name) | ViewStatement::Alter { name, .. } => {
+                let (schema, name) = resolve(name)?;
+                vec![Need::TableOwner { schema, name }]
+            }
+            ViewStatement::Drop { names, .. } => names
+                .iter()
+                .map(|name| {
+                    let (schema, name) = resolve(name)?;
+                    Ok(Need::TableOwner { schema, name })
+                })
+                .collect::<Result<_>>()?,
+        };
+        for need in &needs {
+            self.identity.require(&manifest, need)?;
+        }
         let command = self.shared.views.plan(self, statement).await?;
         Ok(Prepared {
             kind: Kind::View(command),

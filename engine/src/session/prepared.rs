@@ -9,6 +9,7 @@ use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan};
 
 use super::views::ViewCommand;
+use crate::access::statements::AccessStatement;
 use crate::copy::CopyFormat;
 use crate::cursor::Count;
 use crate::postgres::Variables;
@@ -52,6 +53,8 @@ pub(crate) enum Kind {
         plan: Box<LogicalPlan>,
         format: CopyFormat,
     },
+    /// A role or privilege statement.
+    Access(AccessStatement),
 }
 
 impl Prepared {
@@ -80,7 +83,8 @@ impl Prepared {
             | Kind::View(_)
             | Kind::Declare { .. }
             | Kind::Close(_)
-            | Kind::CopyOut { .. } => false,
+            | Kind::CopyOut { .. }
+            | Kind::Access(_) => false,
         }
     }
 
