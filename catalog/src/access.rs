@@ -414,7 +414,7 @@ mod tests {
         Change::CreateTable {
             schema: "s".into(),
             name: "t".into(),
-            table: TableEntry {
+            table: Box::new(TableEntry {
                 location: "file:///w/t/".into(),
                 format: TableFormat::Parquet,
                 partition_columns: vec![],
@@ -422,7 +422,7 @@ mod tests {
                 managed: true,
                 view: None,
                 acl: Acl::owned_by(Some(owner)),
-            },
+            }),
             if_not_exists: false,
         }
     }

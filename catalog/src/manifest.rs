@@ -177,7 +177,7 @@ pub enum Change {
         /// Table name.
         name: String,
         /// The table.
-        table: TableEntry,
+        table: Box<TableEntry>,
         /// Succeed without change when it exists.
         if_not_exists: bool,
     },
@@ -389,7 +389,7 @@ impl Manifest {
                         }
                     }
                 }
-                let mut table = table.clone();
+                let mut table = table.as_ref().clone();
                 for (role, privileges) in future_grants {
                     table
                         .acl
@@ -548,7 +548,7 @@ mod tests {
             .apply(&Change::CreateTable {
                 schema: "public".into(),
                 name: "t".into(),
-                table: table(),
+                table: Box::new(table()),
                 if_not_exists: false,
             })
             .unwrap()
@@ -580,7 +580,7 @@ mod tests {
             .apply(&Change::CreateTable {
                 schema: "s".into(),
                 name: "t".into(),
-                table: table(),
+                table: Box::new(table()),
                 if_not_exists: false,
             })
             .unwrap()
@@ -640,7 +640,7 @@ mod tests {
         Change::CreateTable {
             schema: "public".into(),
             name: name.into(),
-            table,
+            table: Box::new(table),
             if_not_exists: false,
         }
     }

@@ -83,11 +83,14 @@ pub(crate) fn statement(
 /// dropped by the client).
 pub(crate) struct AuditedStream {
     inner: SendableRecordBatchStream,
-    done: Option<Box<dyn FnOnce(Option<&str>) + Send>>,
+    done: Option<OnEnd>,
 }
 
+/// What a stream calls when it ends, with its SQLSTATE if it failed.
+type OnEnd = Box<dyn FnOnce(Option<&str>) + Send>;
+
 impl AuditedStream {
-    pub(crate) fn new(
+    pub(crate) fn wrap(
         inner: SendableRecordBatchStream,
         done: impl FnOnce(Option<&str>) + Send + 'static,
     ) -> SendableRecordBatchStream {

@@ -8,6 +8,7 @@ pub fn code_for_sqlstate(sqlstate: &str) -> Code {
     match sqlstate {
         "42P01" | "3F000" | "42704" | "42883" | "3D000" => Code::NotFound,
         "42501" => Code::PermissionDenied,
+        "28P01" | "28000" => Code::Unauthenticated,
         "42P06" | "42P07" => Code::AlreadyExists,
         "57014" => Code::Cancelled,
         "40001" => Code::Aborted,
@@ -43,6 +44,8 @@ mod tests {
             ("42P01", Code::NotFound),
             ("3F000", Code::NotFound),
             ("42501", Code::PermissionDenied),
+            ("28P01", Code::Unauthenticated),
+            ("28000", Code::Unauthenticated),
             ("42P07", Code::AlreadyExists),
             ("57014", Code::Cancelled),
             ("53200", Code::ResourceExhausted),

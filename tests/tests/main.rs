@@ -11,6 +11,7 @@ mod replays;
 mod s3;
 mod sandbox;
 mod scheduler;
+mod security;
 mod subqueries;
 mod tpch;
 mod types;

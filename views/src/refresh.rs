@@ -86,7 +86,6 @@ pub(crate) async fn refresh(
         None => engine.internal_session()?,
     };
     let work = write_and_commit(
-        engine,
         &session,
         schema,
         name,
@@ -133,7 +132,6 @@ pub(crate) async fn refresh(
 /// Writes the view's query into `location` and commits it as version `version`; returns the rows
 /// and bytes written.
 async fn write_and_commit(
-    engine: &Engine,
     session: &Session,
     schema: &str,
     name: &str,
@@ -153,7 +151,8 @@ async fn write_and_commit(
         .with_partition_by(view.partition_by.clone())
         .with_sort_by(sort_by);
     let rows = session.write_parquet(plan, location, options).await?;
-    let bytes = prefix_size(engine, location).await?;
+    let engine = session.engine();
+    let bytes = prefix_size(&engine, location).await?;
     engine
         .catalog()
         .commit(&Change::SetViewVersion {

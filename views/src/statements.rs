@@ -290,7 +290,7 @@ async fn execute(session: &Session, locks: &RefreshLocks, statement: &Command) -
                 .commit(&Change::CreateTable {
                     schema: schema.clone(),
                     name: name.clone(),
-                    table: entry,
+                    table: Box::new(entry),
                     if_not_exists: *if_not_exists,
                 })
                 .await?;

@@ -186,10 +186,7 @@ fn role_name_or_string(p: &mut Parser) -> Result<String, ParserError> {
 fn role_options(p: &mut Parser, creating: bool) -> Result<RoleOptions, ParserError> {
     let _ = p.parse_keyword(Keyword::WITH);
     let mut options = RoleOptions::default();
-    loop {
-        let Token::Word(word) = p.peek_token().token else {
-            break;
-        };
+    while let Token::Word(word) = p.peek_token().token {
         let keyword = word.value.to_ascii_uppercase();
         let flag = |on: &str, off: &str| match keyword.as_str() {
             k if k == on => Some(true),
@@ -394,4 +391,102 @@ fn default_privileges(p: &mut Parser) -> Result<AccessStatement, ParserError> {
         roles,
         grant,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::sql::sqlparser::tokenizer::Tokenizer;
+
+    fn parsed(sql: &str) -> Result<AccessStatement, ParserError> {
+        parse(
+            Tokenizer::new(&PostgreSqlDialect {}, sql)
+                .tokenize()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn role_statements_read_as_postgres_reads_them() {
+        let AccessStatement::CreateRole {
+            name,
+            options,
+            user,
+        } = parsed("CREATE USER \"Ann\" WITH PASSWORD 'pw' IN ROLE a, b").unwrap()
+        else {
+            panic!("a role");
+        };
+        assert_eq!((name.as_str(), user), ("Ann", true));
+        assert_eq!(options.password, Some(Some(Secret("pw".into()))));
+        assert_eq!(options.in_role, vec!["a", "b"]);
+        assert_eq!(
+            parsed("ALTER ROLE Bob NOLOGIN SUPERUSER PASSWORD NULL").unwrap(),
+            AccessStatement::AlterRole {
+                name: "bob".into(),
+                options: RoleOptions {
+                    login: Some(false),
+                    superuser: Some(true),
+                    password: Some(None),
+                    in_role: vec![],
+                }
+            }
+        );
+        assert_eq!(
+            parsed("GRANT a, b TO c").unwrap(),
+            AccessStatement::Membership {
+                groups: vec!["a".into(), "b".into()],
+                members: vec!["c".into()],
+                grant: true
+            }
+        );
+        let AccessStatement::Privileges {
+            privileges,
+            objects,
+            roles,
+            grant: false,
+        } = parsed("REVOKE SELECT, INSERT ON ALL TABLES IN SCHEMA s FROM PUBLIC, GROUP g").unwrap()
+        else {
+            panic!("a revoke");
+        };
+        assert_eq!(
+            privileges,
+            Privileges::Some(BTreeSet::from([Privilege::Select, Privilege::Insert]))
+        );
+        assert_eq!(objects, Objects::AllTablesInSchemas(vec!["s".into()]));
+        assert_eq!(roles, vec!["public", "g"]);
+        assert!(matches!(
+            parsed("ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT ALL ON TABLES TO r").unwrap(),
+            AccessStatement::Privileges {
+                privileges: Privileges::All,
+                objects: Objects::FutureTablesInSchemas(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            parsed("SET ROLE 'x'").unwrap(),
+            AccessStatement::SetRole(Some("x".into()))
+        );
+        assert_eq!(
+            parsed("RESET ROLE").unwrap(),
+            AccessStatement::SetRole(None)
+        );
+    }
+
+    #[test]
+    fn what_hangar_lacks_is_a_clear_syntax_error() {
+        for sql in [
+            "CREATE ROLE r CREATEDB",
+            "GRANT UPDATE ON t TO r",
+            "GRANT SELECT ON t TO r WITH GRANT OPTION",
+            "ALTER DEFAULT PRIVILEGES FOR ROLE x IN SCHEMA s GRANT SELECT ON TABLES TO r",
+            "ALTER ROLE r",
+            "DROP ROLE",
+            "GRANT SELECT ON t",
+        ] {
+            assert!(parsed(sql).is_err(), "{sql}");
+        }
+        // The password never shows in a statement's debug form.
+        let debug = format!("{:?}", parsed("CREATE ROLE r PASSWORD 'hunter2'").unwrap());
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
 }

@@ -1,5 +1,5 @@
 //! Result columns that share a name, as Postgres allows: `SELECT 1, 1`, `SELECT n_name, n_name`,
-//! `SELECT x AS a, y AS a`, `SELECT current_user, session_user` (both `session_user` here).
+//! `SELECT x AS a, y AS a`, `SELECT session_user, session_user`.
 //! DataFusion refuses a projection whose expressions share a name. A statement it refused so is
 //! planned again with its select list aliased by position (`hangar_column_1`, …), and a last
 //! projection gives each column back the name it would have had: the same name more than once,

@@ -14,6 +14,7 @@
 //! ([`crate::metadata`]), never through the engine's shared state, and knows nothing of
 //! materialized views' refreshes or of wire protocols.
 
+mod array_subquery;
 mod boolean_literals;
 pub(crate) mod duplicate_names;
 mod from_functions;
@@ -42,6 +43,7 @@ pub use variables::SERVER_VERSION;
 pub(crate) use variables::Variables;
 
 use crate::Result;
+use crate::access::Identity;
 use hangar_catalog::Catalog;
 
 /// How Postgres SQL becomes statements DataFusion plans. Built once per engine: building the
@@ -121,6 +123,7 @@ fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
 /// DataFusion cannot plan as clients write it.
 fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
+    let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -148,9 +151,9 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
 pub(crate) fn register(
     ctx: &SessionContext,
     catalog: &Arc<Catalog>,
-    user: &str,
+    identity: &Arc<Identity>,
 ) -> Result<Arc<Variables>> {
-    pg_catalog::register(ctx, catalog, user)?;
+    pg_catalog::register(ctx, catalog, identity)?;
     information_schema::register(ctx)?;
     let variables = Arc::new(Variables::new(ctx));
     variables.register_functions(ctx);

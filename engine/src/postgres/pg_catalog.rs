@@ -26,6 +26,7 @@ use datafusion_pg_catalog::pg_catalog::{PgCatalogSchemaProvider, PgCatalogStatic
 use hangar_catalog::{Catalog, RelationKind};
 
 use super::pg_functions::Relations;
+use crate::access::Identity;
 use crate::computed_table::{ComputedRows, ComputedTable};
 use crate::metadata::{CatalogMetadata, Relation};
 use crate::{DATABASE, Error, Result};
@@ -46,7 +47,11 @@ pub(crate) fn install(ctx: &SessionContext) -> Result<()> {
 
 /// Sets up `pg_catalog`'s schema and the functions that read the session's catalogs, in the
 /// session of `user` (made from the template [`install`] set up).
-pub(crate) fn register(ctx: &SessionContext, catalog: &Arc<Catalog>, user: &str) -> Result<()> {
+pub(crate) fn register(
+    ctx: &SessionContext,
+    catalog: &Arc<Catalog>,
+    identity: &Arc<Identity>,
+) -> Result<()> {
     let inner: Arc<dyn SchemaProvider> = Arc::new(PgCatalogSchemaProvider::try_new(
         Arc::clone(ctx.state().catalog_list()),
         PgCatalogStaticTables::shared()?,
@@ -64,7 +69,7 @@ pub(crate) fn register(ctx: &SessionContext, catalog: &Arc<Catalog>, user: &str)
             relations: Arc::clone(&relations),
         }),
     )?;
-    super::pg_functions::register(ctx, catalog, &relations, user);
+    super::pg_functions::register(ctx, catalog, &relations, identity);
     Ok(())
 }
 

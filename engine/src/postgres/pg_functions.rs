@@ -20,6 +20,7 @@ use datafusion::prelude::SessionContext;
 use hangar_catalog::Catalog;
 use postgres_types::Type;
 
+use crate::access::Identity;
 use crate::metadata::CatalogMetadata;
 
 /// The schema and name of each relation by its oid, as the session's `pg_class` last listed them.
@@ -44,8 +45,14 @@ pub(crate) fn register(
     ctx: &SessionContext,
     catalog: &Arc<Catalog>,
     relations: &Arc<Relations>,
-    user: &str,
+    identity: &Arc<Identity>,
 ) {
+    for (name, role) in [
+        ("session_user", Role::Session),
+        ("current_user", Role::Current),
+    ] {
+        ctx.register_udf(user_function(name, Arc::clone(identity), role));
+    }
     ctx.register_udf(to_regtype());
     ctx.register_udf(pg_table_is_visible(Arc::clone(relations)));
     ctx.register_udf(pg_get_viewdef(Arc::clone(catalog), Arc::clone(relations)));
@@ -80,14 +87,32 @@ pub(crate) fn register(
             &[0],
             ScalarValue::Utf8(Some("UTF8".into())),
         ),
-        // The user who connected (the library answers `postgres`); `current_user` and `user` are
-        // rewritten to it.
-        ("session_user", &[0], ScalarValue::Utf8(Some(user.into()))),
     ] {
         let return_type = value.data_type();
         let answer = move |_: &[ColumnarValue]| Ok(ColumnarValue::Scalar(value.clone()));
         ctx.register_udf(function(name, arities, return_type, Arc::new(answer)));
     }
+}
+
+/// Which of a session's roles a user function answers.
+#[derive(Clone, Copy)]
+enum Role {
+    /// The role that logged in.
+    Session,
+    /// The role privileges are checked for (`SET ROLE`).
+    Current,
+}
+
+/// `session_user` or `current_user`, read from the session's identity at each call.
+fn user_function(name: &str, identity: Arc<Identity>, role: Role) -> ScalarUDF {
+    let answer = move |_: &[ColumnarValue]| {
+        let user = match role {
+            Role::Session => identity.session_user().to_string(),
+            Role::Current => identity.current_role(),
+        };
+        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(user))))
+    };
+    function(name, &[0], DataType::Utf8, Arc::new(answer))
 }
 
 /// A function of any arguments, with one of the given arities.

@@ -1,7 +1,6 @@
 //! `user`, the SQL standard's spelling of `current_user` that Postgres accepts (Grafana's table
 //! list compares schema names with it). In Postgres it is a reserved word, so an unquoted `user`
-//! is always the function (a column so named is `"user"`). It becomes `session_user`, what the
-//! Postgres-compatibility layer makes of `current_user`.
+//! is always the function (a column so named is `"user"`). It becomes `current_user`.
 
 use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, Ident, ObjectName, Statement};
 
@@ -18,7 +17,7 @@ pub(crate) fn rewrite_user_keyword(statement: Statement) -> Statement {
                 name.quote_style.is_none() && name.value.eq_ignore_ascii_case("user")
             })
         {
-            call.name = ObjectName::from(vec![Ident::new("session_user")]);
+            call.name = ObjectName::from(vec![Ident::new("current_user")]);
         }
     })
 }
@@ -33,7 +32,7 @@ mod tests {
         let sql = r#"SELECT USER, "user", t.user FROM t WHERE owner = user"#;
         assert_eq!(
             rewritten(sql, rewrite_user_keyword),
-            r#"SELECT session_user, "user", t.user FROM t WHERE owner = session_user"#
+            r#"SELECT current_user, "user", t.user FROM t WHERE owner = current_user"#
         );
     }
 }

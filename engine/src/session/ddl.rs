@@ -194,7 +194,7 @@ async fn create_external_table(session: &Session, create: CreateExternalTable) -
         Change::CreateTable {
             schema,
             name,
-            table,
+            table: Box::new(table),
             if_not_exists: create.if_not_exists,
         },
     )
@@ -281,7 +281,7 @@ async fn create_table_with_state(
     let change = Change::CreateTable {
         schema,
         name,
-        table,
+        table: Box::new(table),
         if_not_exists: create.if_not_exists,
     };
     if let Err(e) = commit(session, change).await {

@@ -106,7 +106,7 @@ impl Session {
         }
         .instrument(span)
         .await;
-        Ok(self.audited(output, query_id.to_string(), user, started)?)
+        self.audited(output, query_id.to_string(), user, started)
     }
 
     /// Records a statement's audit event: now for a command or an error, when its rows end for a
@@ -124,7 +124,7 @@ impl Session {
         };
         let streamed = |rows: SendableRecordBatchStream, command: &'static str| {
             let record = record.clone();
-            AuditedStream::new(rows, move |outcome| record(command, outcome))
+            AuditedStream::wrap(rows, move |outcome| record(command, outcome))
         };
         match output {
             Err(error) => {

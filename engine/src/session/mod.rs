@@ -121,7 +121,7 @@ impl Session {
                 Arc::clone(&identity),
             )),
         );
-        let variables = crate::postgres::register(&ctx, &shared.catalog, user)?;
+        let variables = crate::postgres::register(&ctx, &shared.catalog, &identity)?;
         crate::system_tables::register(
             &ctx,
             &shared.catalog,

@@ -183,6 +183,8 @@ pub const PG_CATALOG_TABLES: &[&str] = &[
     PG_CATALOG_TABLE_PG_TRIGGER,
     PG_CATALOG_TABLE_PG_USER_MAPPING,
     PG_CATALOG_VIEW_PG_ROLES,
+    // Hangar patch 6: `pg_user`, which Hangar serves, is found unqualified too.
+    "pg_user",
     PG_CATALOG_VIEW_PG_SETTINGS,
     PG_CATALOG_VIEW_PG_STAT_GSSAPI,
     PG_CATALOG_VIEW_PG_TABLES,
