@@ -12,8 +12,9 @@ use crate::{Error, Result};
 /// The pseudo-role every role belongs to: `GRANT … TO PUBLIC`. No role may take its name.
 pub const PUBLIC: &str = "public";
 
-/// A role: a user when it may log in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A role: a user when it may log in. Its `Debug` form leaves the password verifier out, so a
+/// logged catalog change never shows it.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RoleEntry {
     /// Whether it may log in (`LOGIN`).
     #[serde(default)]
@@ -28,6 +29,17 @@ pub struct RoleEntry {
     /// The roles it is a member of (`GRANT role TO this`); it has their privileges.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub member_of: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for RoleEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoleEntry")
+            .field("login", &self.login)
+            .field("superuser", &self.superuser)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("member_of", &self.member_of)
+            .finish()
+    }
 }
 
 /// A privilege on a table or a schema.
@@ -132,8 +144,9 @@ pub enum Securable {
     FutureTablesInSchema(String),
 }
 
-/// Changes `ALTER ROLE` makes; `None` leaves a property as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Changes `ALTER ROLE` makes; `None` leaves a property as it is. Its `Debug` form leaves the
+/// password verifier out.
+#[derive(Clone, Default, PartialEq)]
 pub struct RoleAlteration {
     /// `LOGIN` / `NOLOGIN`.
     pub login: Option<bool>,
@@ -141,6 +154,17 @@ pub struct RoleAlteration {
     pub superuser: Option<bool>,
     /// `PASSWORD 'verifier'` (`Some(Some)`) or `PASSWORD NULL` (`Some(None)`).
     pub password: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for RoleAlteration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let password = self.password.as_ref().map(|p| p.as_ref().map(|_| "***"));
+        f.debug_struct("RoleAlteration")
+            .field("login", &self.login)
+            .field("superuser", &self.superuser)
+            .field("password", &password)
+            .finish()
+    }
 }
 
 impl Manifest {
@@ -550,6 +574,25 @@ mod tests {
             .unwrap()
             .is_none()
         );
+    }
+
+    #[test]
+    fn debug_forms_leave_verifiers_out() {
+        let verifier = crate::ScramVerifier::new("pw").to_text();
+        let role = RoleEntry {
+            password: Some(verifier.clone()),
+            ..RoleEntry::default()
+        };
+        let alter = RoleAlteration {
+            password: Some(Some(verifier.clone())),
+            ..RoleAlteration::default()
+        };
+        for debug in [format!("{role:?}"), format!("{alter:?}")] {
+            assert!(
+                !debug.contains(&verifier) && debug.contains("***"),
+                "{debug}"
+            );
+        }
     }
 
     #[test]
