@@ -577,6 +577,23 @@ mod tests {
     }
 
     #[test]
+    fn several_changes_commit_together_or_not_at_all() {
+        let m = warehouse();
+        let drop = |name: &str| Change::DropRole {
+            name: name.into(),
+            if_exists: false,
+        };
+        let both = Change::Several(vec![drop("other"), drop("nobody")]);
+        assert!(matches!(m.apply(&both), Err(crate::Error::RoleNotFound(_))));
+        let next = m
+            .apply(&Change::Several(vec![drop("other"), drop("reader")]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(next.version, m.version + 1);
+        assert!(next.role("other").is_none() && next.role("reader").is_none());
+    }
+
+    #[test]
     fn debug_forms_leave_verifiers_out() {
         let verifier = crate::ScramVerifier::new("pw").to_text();
         let role = RoleEntry {

@@ -247,6 +247,9 @@ pub enum Change {
         /// Grant (true) or revoke.
         grant: bool,
     },
+    /// Changes that commit together, in order, as one version (a statement that names several
+    /// roles or tables applies to all of them or to none).
+    Several(Vec<Change>),
     /// Grant or revoke privileges (`GRANT SELECT ON t TO r`, `ALTER DEFAULT PRIVILEGES`…).
     Privileges {
         /// What they are on.
@@ -305,6 +308,18 @@ impl Manifest {
     /// Applies a change. `Ok(None)` means the change is a no-op (an `IF [NOT] EXISTS` that held), so
     /// nothing needs committing.
     pub fn apply(&self, change: &Change) -> Result<Option<Manifest>> {
+        if let Change::Several(changes) = change {
+            let mut current: Option<Manifest> = None;
+            for change in changes {
+                if let Some(next) = current.as_ref().unwrap_or(self).apply(change)? {
+                    current = Some(next);
+                }
+            }
+            return Ok(current.map(|mut next| {
+                next.version = self.version + 1;
+                next
+            }));
+        }
         let mut next = self.clone();
         let now = chrono::Utc::now().to_rfc3339();
         let drop_folder = |next: &mut Manifest, entry: &TableEntry| {
@@ -478,6 +493,7 @@ impl Manifest {
                 roles,
                 grant,
             } => apply::privileges(&mut next, on, privileges, roles, *grant)?,
+            Change::Several(_) => unreachable!("applied above"),
         }
         next.version = self.version + 1;
         next.committed_at = now;

@@ -102,6 +102,11 @@ impl<'a> Relation<'a> {
         self.entry.kind()
     }
 
+    /// The role that owns it; `None` for one made before roles were in use.
+    pub fn owner(&self) -> Option<&'a str> {
+        self.entry.acl.owner.as_deref()
+    }
+
     /// Its columns, partition columns last.
     pub fn columns(&self) -> &'a Schema {
         &self.entry.schema

@@ -10,6 +10,8 @@ async fn main() -> std::process::ExitCode {
     };
     let Command::Serve(config) = cli.command;
     init_logging(&config.log);
+    let superuser = config.security.superuser.clone();
+    let tls = config.security.tls_cert.is_some();
     let server = match start(config).await {
         Ok(server) => server,
         Err(e) => {
@@ -27,9 +29,11 @@ async fn main() -> std::process::ExitCode {
         }
     };
     println!(
-        "Hangar is ready: psql -h {} -p {} -U hangar hangar; Flight SQL at grpc://{}",
+        "Hangar is ready: psql -h {} -p {} -U {} hangar; Flight SQL at {}://{}",
         server.pg_addr.ip(),
         server.pg_addr.port(),
+        superuser,
+        if tls { "grpc+tls" } else { "grpc" },
         server.flight_addr
     );
     let result = server.run_until_signal(signals).await;

@@ -53,7 +53,7 @@ def secure(tmp_path_factory):
             stdout=subprocess.PIPE, stderr=log, text=True,
         )
         ready = proc.stdout.readline()
-        match = re.search(r"-p (\d+) .*grpc://[\d.]+:(\d+)", ready)
+        match = re.search(r"-p (\d+) .*grpc\+tls://[\d.]+:(\d+)", ready)
         assert match, f"hangar did not start: {ready!r}"
         server = {"pg_port": int(match.group(1)), "flight_port": int(match.group(2)), "ca": ca}
         admin = psycopg.connect(**dsn(server, "hangar", SUPERUSER_PASSWORD), autocommit=True)

@@ -215,6 +215,19 @@ async fn roles_show_in_pg_catalog_without_their_passwords() {
     assert_eq!(refused(&admin, "CREATE ROLE carol").await, "42710");
     assert_eq!(refused(&admin, "CREATE ROLE public").await, "42939");
     assert_eq!(refused(&admin, "CREATE ROLE x CREATEDB").await, "42601");
+    // A statement naming several roles applies to all of them or to none.
+    assert_eq!(refused(&admin, "DROP ROLE carol, nobody").await, "42704");
+    assert_eq!(
+        text_rows(&admin, "SELECT 1 FROM pg_roles WHERE rolname = 'carol'")
+            .await
+            .len(),
+        1
+    );
+    // What psql's \password asks before it hashes the new password.
+    assert_eq!(
+        text_rows(&admin, "SHOW password_encryption").await,
+        vec![vec![Some("scram-sha-256".into())]]
+    );
 }
 
 /// `alice` (a user) and table `public.t` that only the superuser may read so far.
@@ -321,8 +334,14 @@ async fn owners_own_what_they_create_and_views_refresh_with_their_owners_rights(
         refused(&bob, "DROP MATERIALIZED VIEW work.v").await,
         "42501"
     );
+    let views = "SELECT matviewname, matviewowner FROM pg_matviews";
+    assert!(text_rows(&bob, views).await.is_empty());
     // The owner grants.
     run(&alice, "GRANT SELECT ON work.v TO bob").await;
+    assert_eq!(
+        text_rows(&bob, views).await,
+        vec![vec![Some("v".into()), Some("alice".into())]]
+    );
     assert_eq!(
         text_rows(&bob, "SELECT n FROM work.v").await,
         vec![vec![Some("2".into())]]

@@ -67,6 +67,7 @@ pub(crate) fn register(
             inner,
             catalog: Arc::clone(catalog),
             relations: Arc::clone(&relations),
+            identity: Arc::clone(identity),
         }),
     )?;
     super::pg_functions::register(ctx, catalog, &relations, identity);
@@ -80,6 +81,8 @@ struct PgCatalog {
     inner: Arc<dyn SchemaProvider>,
     catalog: Arc<Catalog>,
     relations: Arc<Relations>,
+    /// Who the session acts as: `pg_matviews` lists what it may see.
+    identity: Arc<Identity>,
 }
 
 #[async_trait]
@@ -141,6 +144,7 @@ impl SchemaProvider for PgCatalog {
             })),
             "pg_matviews" => Ok(Some(Arc::new(ComputedTable(PgMatviews {
                 catalog: Arc::clone(&self.catalog),
+                identity: Arc::clone(&self.identity),
             })))),
             _ => self.inner.table(name).await,
         }
@@ -457,6 +461,7 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> DfResult<&'a ArrayRef> {
 #[derive(Debug)]
 struct PgMatviews {
     catalog: Arc<Catalog>,
+    identity: Arc<Identity>,
 }
 
 fn pg_matviews_schema() -> SchemaRef {
@@ -479,7 +484,7 @@ fn pg_matviews_rows(metadata: &CatalogMetadata) -> DfResult<RecordBatch> {
     let columns = vec![
         strings(&|view| Some(view.schema.to_string())),
         strings(&|view| Some(view.name.to_string())),
-        strings(&|_| Some(OWNER.to_string())),
+        strings(&|view| Some(view.owner().unwrap_or(OWNER).to_string())),
         strings(&|_| None),
         Arc::new(BooleanArray::from(vec![false; views.len()])) as ArrayRef,
         Arc::new(
@@ -500,6 +505,8 @@ impl ComputedRows for PgMatviews {
     }
 
     async fn rows(&self, _state: &dyn DfSession) -> DfResult<RecordBatch> {
-        pg_matviews_rows(&CatalogMetadata::of(&self.catalog))
+        let metadata =
+            CatalogMetadata::seen_by(self.catalog.snapshot(), Arc::clone(&self.identity));
+        pg_matviews_rows(&metadata)
     }
 }

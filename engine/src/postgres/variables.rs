@@ -38,6 +38,8 @@ fn defaults() -> BTreeMap<String, String> {
         ("lc_collate", "C.UTF-8"),
         ("lc_ctype", "C.UTF-8"),
         ("max_identifier_length", "63"),
+        // What psql's \password reads to hash a new password before sending it.
+        ("password_encryption", "scram-sha-256"),
         ("search_path", "\"$user\", public"),
         ("server_encoding", "UTF8"),
         ("server_version", SERVER_VERSION),

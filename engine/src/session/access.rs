@@ -124,9 +124,11 @@ impl Session {
                 (tag, changes)
             }
         };
-        for change in &changes {
-            self.shared.catalog.commit(change).await?;
-        }
+        let change = match changes.len() {
+            1 => changes.into_iter().next().expect("one change"),
+            _ => Change::Several(changes),
+        };
+        self.shared.catalog.commit(&change).await?;
         audit::access_change(identity.current_role().as_str(), tag, statement);
         Ok(Output::command(tag))
     }

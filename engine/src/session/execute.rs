@@ -41,6 +41,7 @@ impl Session {
                     Ok(Output::Command { tag, rows: None })
                 }
                 Kind::Declare { cursor, hold, plan } => {
+                    self.authorize(plan)?;
                     let rows = self
                         .stream(bind(plan, params)?, Some(plan_key(plan)))
                         .await?;
@@ -72,12 +73,15 @@ impl Session {
                         rows: None,
                     })
                 }
-                Kind::CopyOut { plan, format } => Ok(Output::Copy {
-                    rows: self
-                        .stream(bind(plan, params)?, Some(plan_key(plan)))
-                        .await?,
-                    format: format.clone(),
-                }),
+                Kind::CopyOut { plan, format } => {
+                    self.authorize(plan)?;
+                    Ok(Output::Copy {
+                        rows: self
+                            .stream(bind(plan, params)?, Some(plan_key(plan)))
+                            .await?,
+                        format: format.clone(),
+                    })
+                }
                 Kind::View(command) => command.execute(self).await,
                 Kind::Reset(name) => {
                     self.variables.reset(name.as_deref(), &self.ctx)?;

@@ -14,13 +14,25 @@ use super::Session;
 use super::prepared::{Kind, Prepared, returns_rows};
 use super::views::ViewStatement;
 use crate::access::Need;
+use crate::audit;
 use crate::cursor::Count;
 use crate::statement::{Parsed, Statement};
 use crate::{Error, Result};
 
 impl Session {
-    /// Plans one statement against the catalog as the server knows it now.
+    /// Plans one statement against the catalog as the server knows it now. A statement refused
+    /// here (bad SQL, a missing table, a privilege it lacks) is audited as it fails.
     pub async fn plan(&self, statement: Statement) -> Result<Prepared> {
+        let started = std::time::Instant::now();
+        let planned = self.plan_statement(statement).await;
+        if let Err(error) = &planned {
+            let user = self.identity.current_role();
+            audit::statement(&self.client, &user, "", "", started, Some(error.sqlstate()));
+        }
+        planned
+    }
+
+    async fn plan_statement(&self, statement: Statement) -> Result<Prepared> {
         self.shared.catalog.refresh_if_stale().await?;
         let statement = match statement.0 {
             Parsed::Sql(statement) => statement,
