@@ -2,11 +2,12 @@
 """Runs Hangar's benchmarks side by side with their references, on the same TPC-H data in one run,
 and writes reports with plots to docs/benchmarks/.
 
-    python3 benchmarks/run.py [tpch] [transfer] [concurrency] [settings] [--scale 1] [--runs 3]
-                              [--warmup 3] [--duration 15] [--set name=value …]
+    python3 benchmarks/run.py [tpch] [transfer] [concurrency] [settings] [security] [--scale 1]
+                              [--runs 3] [--warmup 3] [--duration 15] [--set name=value …]
     python3 benchmarks/run.py ab --baseline OLD_BINARY --binary NEW_BINARY [--rounds 3] [--runs 3]
 
-With no benchmark named, the first four run; `ab` compares two builds and runs alone. See
+With no benchmark named, the first four run (`security` starts servers of its own, with and
+without authentication and TLS, and a PostgreSQL); `ab` compares two builds and runs alone. See
 docs/benchmarks.md."""
 
 import argparse
@@ -16,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hangar_bench import ab, concurrency, report, server, settings, tpch, transfer
+from hangar_bench import ab, concurrency, report, security, server, settings, tpch, transfer
 
 REPO = Path(__file__).resolve().parents[1]
-BENCHMARKS = ["tpch", "transfer", "concurrency", "settings"]
+BENCHMARKS = ["tpch", "transfer", "concurrency", "settings", "security"]
 
 
 def main() -> None:
@@ -44,7 +45,7 @@ def main() -> None:
     overrides = dict(pair.split("=", 1) for pair in args.set)
     if unknown := set(args.benchmarks) - set(BENCHMARKS) - {"ab"}:
         parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)} or ab")
-    chosen = args.benchmarks or BENCHMARKS
+    chosen = args.benchmarks or BENCHMARKS[:4]
     context = report.Run(
         command="python3 benchmarks/run.py " + shlex.join(sys.argv[1:]), scale=args.scale, note=args.note
     )
@@ -56,6 +57,11 @@ def main() -> None:
 
     binary = args.binary or server.build_dist()
     warehouse = args.data / f"sf{args.scale:g}"
+    clients = [int(c) for c in args.clients.split(",")]
+    if chosen == ["security"]:
+        print("Security", flush=True)
+        print(security.run(binary, warehouse, args.scale, args.runs, clients, args.warmup, args.duration, context))
+        return
     print(f"Starting hangar on {warehouse} (TPC-H SF {args.scale:g} is generated on first use)", flush=True)
     hangar = server.start(binary, warehouse, args.scale)
     try:
@@ -67,13 +73,15 @@ def main() -> None:
             print(transfer.run(hangar, args.runs, context))
         if "concurrency" in chosen:
             print("Concurrency", flush=True)
-            clients = [int(c) for c in args.clients.split(",")]
             print(concurrency.run(hangar, clients, args.warmup, args.duration, context))
         if "settings" in chosen:
             print("Settings", flush=True)
             print(settings.run(hangar, args.runs, overrides, context))
     finally:
         hangar.stop()
+    if "security" in chosen:
+        print("Security", flush=True)
+        print(security.run(binary, warehouse, args.scale, args.runs, clients, args.warmup, args.duration, context))
 
 
 def run_ab(args: argparse.Namespace, context: report.Run) -> None:

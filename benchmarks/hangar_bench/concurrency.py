@@ -124,8 +124,9 @@ def run(hangar: Hangar, clients: list[int], warmup: float, duration: float, cont
     return f"Report: {path}"
 
 
-async def _level(dsn: str, mix: list[Query], clients: int, warmup: float, duration: float) -> Level:
-    connections = await asyncio.gather(*(asyncpg.connect(dsn) for _ in range(clients)))
+async def _level(dsn: str, mix: list[Query], clients: int, warmup: float, duration: float,
+                 ssl=None) -> Level:
+    connections = await asyncio.gather(*(asyncpg.connect(dsn, ssl=ssl) for _ in range(clients)))
     try:
         for query in mix:  # a check that every query runs
             await connections[0].fetch(query.sql, *query.parameters(random.Random(0)))

@@ -64,8 +64,9 @@ class Hangar:
             raise RuntimeError("hangar did not stop cleanly")
 
 
-def start(binary: Path, warehouse: Path, scale: float) -> Hangar:
-    """Starts the server, generating TPC-H at `scale` into `warehouse` on first use.
+def start(binary: Path, warehouse: Path, scale: float, extra: list[str] = ()) -> Hangar:
+    """Starts the server, generating TPC-H at `scale` into `warehouse` on first use; `extra` are
+    further flags.
 
     The server logs each demo table it starts generating; those log lines drive a progress bar,
     and every other log line is passed through to our stderr."""
@@ -74,7 +75,7 @@ def start(binary: Path, warehouse: Path, scale: float) -> Hangar:
         [
             str(binary), "serve", "--demo", "--demo-scale", str(scale), "--data-dir", str(warehouse),
             "--pg-listen", "127.0.0.1:0", "--flight-listen", "127.0.0.1:0",
-            "--log-level", "warn,hangar_server::demo=info", "--log-format", "json",
+            "--log-level", "warn,hangar_server::demo=info", "--log-format", "json", *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -84,11 +85,11 @@ def start(binary: Path, warehouse: Path, scale: float) -> Hangar:
     threading.Thread(target=_follow_log, args=(process.stderr, progress), daemon=True).start()
     ready = process.stdout.readline()
     progress.finish()
-    match = re.search(r"-p (\d+) .*grpc://([\d.]+:\d+)", ready)
+    match = re.search(r"-p (\d+) .*(grpc(?:\+tls)?)://([\d.]+:\d+)", ready)
     if not match:
         process.kill()
         raise RuntimeError(f"hangar did not start: {ready!r}")
-    return Hangar(process, int(match.group(1)), f"grpc://{match.group(2)}", warehouse)
+    return Hangar(process, int(match.group(1)), f"{match.group(2)}://{match.group(3)}", warehouse)
 
 
 def _follow_log(stderr, progress: "_GenerationProgress") -> None:
