@@ -710,6 +710,39 @@ async fn tls_on_both_listeners_with_a_ca_the_clients_verify() {
     // A plaintext gRPC client gets nowhere.
     let mut plain = flight_client(s.flight_addr).await;
     assert!(plain.handshake("hangar", SUPER_PASSWORD).await.is_err());
+    drop(s);
+
+    // Cleartext passwords, when asked for, only over TLS.
+    let other = tempfile::tempdir().unwrap();
+    let s = secure_server(
+        other.path(),
+        &[
+            "--tls-cert",
+            cert,
+            "--tls-key",
+            key,
+            "--pg-auth",
+            "password",
+        ],
+    )
+    .await;
+    let e = login(s.pg_addr, "hangar", SUPER_PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&e), "28000", "{e}");
+    let conninfo = format!(
+        "host=localhost port={} user=hangar dbname=hangar sslmode=verify-full sslrootcert={}",
+        s.pg_addr.port(),
+        ca.display()
+    );
+    let (ok, out, err) = psql(&conninfo, SUPER_PASSWORD, "SELECT current_user").await;
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "hangar");
+    let (ok, _, err) = psql(&conninfo, "wrong", "SELECT 1").await;
+    assert!(
+        !ok && err.contains("password authentication failed"),
+        "{err}"
+    );
 }
 
 /// Sends raw bytes to the Postgres listener and reads what comes back until it closes (or 5 s):
