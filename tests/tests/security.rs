@@ -376,6 +376,8 @@ async fn what_touches_the_server_as_a_whole_is_for_superusers() {
             location.display()
         ),
         "SET datafusion.runtime.memory_limit = '1G'".to_string(),
+        "SELECT set_config('datafusion.execution.sort_spill_reservation_bytes', '1', false)"
+            .to_string(),
         "CREATE ROLE eve".to_string(),
         "DROP ROLE hangar".to_string(),
         "GRANT hangar TO alice".to_string(),

@@ -9,7 +9,7 @@ pub(crate) mod statements;
 mod throttle;
 
 pub use login::Login;
-pub(crate) use needs::{Need, plan_needs};
+pub(crate) use needs::{Need, is_server_setting, plan_needs};
 pub(crate) use throttle::LoginThrottle;
 
 use std::sync::RwLock;

@@ -3,7 +3,7 @@
 
 use datafusion::common::TableReference;
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::logical_expr::{DdlStatement, LogicalPlan, Statement, WriteOp};
+use datafusion::logical_expr::{DdlStatement, LogicalPlan, WriteOp};
 use hangar_catalog::{Manifest, Privilege, RelationKind};
 
 use crate::DATABASE;
@@ -51,8 +51,9 @@ impl Need {
     }
 }
 
-/// The settings only a superuser may change: those of the server as a whole.
-fn is_server_setting(name: &str) -> bool {
+/// The settings only a superuser may change: those of the server as a whole. The session's
+/// settings refuse the others' changes (`crate::postgres::Variables`), whichever way they come.
+pub(crate) fn is_server_setting(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     name.starts_with("datafusion.runtime.") || name.contains("memory") || name.contains("spill")
 }
@@ -106,11 +107,6 @@ pub(crate) fn plan_needs(plan: &LogicalPlan, default_schema: &str) -> Vec<Need> 
                 }
                 _ => None,
             },
-            LogicalPlan::Statement(Statement::SetVariable(set))
-                if is_server_setting(&set.variable) =>
-            {
-                Some(Need::Superuser("change server-wide settings"))
-            }
             _ => None,
         };
         needs.extend(need);

@@ -43,7 +43,7 @@ pub use variables::SERVER_VERSION;
 pub(crate) use variables::Variables;
 
 use crate::Result;
-use crate::access::Identity;
+use crate::access::{Identity, Need, is_server_setting};
 use hangar_catalog::Catalog;
 
 /// How Postgres SQL becomes statements DataFusion plans. Built once per engine: building the
@@ -155,7 +155,17 @@ pub(crate) fn register(
 ) -> Result<Arc<Variables>> {
     pg_catalog::register(ctx, catalog, identity)?;
     information_schema::register(ctx)?;
-    let variables = Arc::new(Variables::new(ctx));
+    let guard = {
+        let (catalog, identity) = (Arc::clone(catalog), Arc::clone(identity));
+        Arc::new(move |name: &str| {
+            if !is_server_setting(name) {
+                return Ok(());
+            }
+            let need = Need::Superuser("change server-wide settings");
+            identity.require(&catalog.snapshot(), &need)
+        })
+    };
+    let variables = Arc::new(Variables::new(ctx, guard));
     variables.register_functions(ctx);
     Ok(variables)
 }

@@ -56,12 +56,25 @@ fn defaults() -> BTreeMap<String, String> {
 }
 
 /// The settings of one session.
-#[derive(Debug)]
 pub(crate) struct Variables {
     values: Arc<RwLock<BTreeMap<String, String>>>,
     /// The DataFusion settings the session started with, which `RESET` restores.
     initial: ConfigOptions,
+    /// Says whether the session may change a setting, whichever way it tries (`SET`,
+    /// `set_config`, a startup parameter).
+    guard: SettingGuard,
 }
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Variables")
+            .field("values", &self.values)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Refuses a change of the named setting that the session may not make.
+pub(crate) type SettingGuard = Arc<dyn Fn(&str) -> Result<()> + Send + Sync>;
 
 fn normalize(name: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
@@ -74,15 +87,17 @@ fn normalize(name: &str) -> String {
 
 impl Variables {
     /// The settings of a session that starts with `ctx`'s DataFusion settings.
-    pub(crate) fn new(ctx: &SessionContext) -> Self {
+    pub(crate) fn new(ctx: &SessionContext, guard: SettingGuard) -> Self {
         Self {
             values: Arc::new(RwLock::new(defaults())),
             initial: ctx.state().config().options().as_ref().clone(),
+            guard,
         }
     }
 
     /// Applies `SET name = value`.
     pub(crate) fn set(&self, name: &str, value: &str, ctx: &SessionContext) -> Result<()> {
+        (self.guard)(name)?;
         set(&self.values, &ctx.state_ref(), name, value)
     }
 
@@ -240,6 +255,7 @@ impl Variables {
     /// commit one by one, so a transaction-local setting lasts the session, as a `SET` does.
     fn set_config(&self, ctx: &SessionContext) -> datafusion::logical_expr::ScalarUDF {
         let values = Arc::clone(&self.values);
+        let guard = Arc::clone(&self.guard);
         let state = ctx.state_weak_ref();
         create_udf(
             "set_config",
@@ -255,9 +271,10 @@ impl Variables {
                     let (Some(name), Some(value)) = (name, value) else {
                         return Ok(None);
                     };
-                    set(&values, &state, name, value)
+                    guard(name)
+                        .and_then(|()| set(&values, &state, name, value))
                         .map(|()| Some(value.to_string()))
-                        .map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string()))
+                        .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))
                 };
                 let out = as_string_array(&arrays[0])?
                     .iter()
