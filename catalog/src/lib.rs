@@ -17,6 +17,7 @@ mod manifest;
 mod password;
 mod refreshes;
 mod relation_kind;
+mod rules;
 mod store;
 
 pub use access::{Acl, PUBLIC, Privilege, RoleAlteration, RoleEntry, Securable};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use arrow_schema::Schema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Acl, Privilege, RoleAlteration, RoleEntry, Securable, apply};
+use crate::access::{Acl, Privilege, RoleAlteration, RoleEntry, Securable};
 use crate::relation_kind::RelationKind;
 use crate::{Error, Result};
 
@@ -475,10 +475,10 @@ impl Manifest {
                     return Ok(None);
                 }
             }
-            Change::CreateRole { name, role } => apply::create_role(&mut next, name, role)?,
-            Change::AlterRole { name, alter } => apply::alter_role(&mut next, name, alter)?,
+            Change::CreateRole { name, role } => next.create_role(name, role)?,
+            Change::AlterRole { name, alter } => next.alter_role(name, alter)?,
             Change::DropRole { name, if_exists } => {
-                if !apply::drop_role(&mut next, name, *if_exists)? {
+                if !next.drop_role(name, *if_exists)? {
                     return Ok(None);
                 }
             }
@@ -486,13 +486,13 @@ impl Manifest {
                 group,
                 member,
                 grant,
-            } => apply::membership(&mut next, group, member, *grant)?,
+            } => next.membership(group, member, *grant)?,
             Change::Privileges {
                 on,
                 privileges,
                 roles,
                 grant,
-            } => apply::privileges(&mut next, on, privileges, roles, *grant)?,
+            } => next.privileges(on, privileges, roles, *grant)?,
             Change::Several(_) => unreachable!("applied above"),
         }
         next.version = self.version + 1;

@@ -217,9 +217,15 @@ async fn roles_show_in_pg_catalog_without_their_passwords() {
     );
     let (ok, out, err) = psql(&conninfo, SUPER_PASSWORD, "\\du").await;
     assert!(ok, "{err}");
-    let carol = out.lines().find(|l| l.starts_with("carol|")).unwrap_or_else(|| panic!("{out}"));
+    let carol = out
+        .lines()
+        .find(|l| l.starts_with("carol|"))
+        .unwrap_or_else(|| panic!("{out}"));
     assert!(carol.ends_with("|{analysts}"), "{carol}");
-    assert!(out.lines().any(|l| l.starts_with("hangar|Superuser")), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("hangar|Superuser")),
+        "{out}"
+    );
     // Names are checked: unknown roles, taken names, reserved names.
     assert_eq!(refused(&admin, "GRANT nobody TO carol").await, "42704");
     assert_eq!(refused(&admin, "CREATE ROLE carol").await, "42710");
