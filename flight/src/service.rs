@@ -1,5 +1,6 @@
 //! The Flight SQL service: statements, updates, metadata and the handshake, over engine sessions.
 
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -80,15 +81,16 @@ impl HangarFlightSql {
 
     /// A session for the caller of `request` (Flight calls carry no session state of their own).
     async fn session<T>(&self, request: &Request<T>) -> Result<Session, Status> {
-        self.session_of(&self.tokens.user(request.metadata()).await?)
+        let user = self.tokens.user(request.metadata()).await?;
+        self.session_of(&user, request.remote_addr())
     }
 
-    /// A session for `user`.
-    fn session_of(&self, user: &str) -> Result<Session, Status> {
+    /// A session for `user`, calling from `address`.
+    fn session_of(&self, user: &str, address: Option<SocketAddr>) -> Result<Session, Status> {
         let session = self.engine.session(user).map_err(|e| status(&e))?;
         Ok(session.with_client(audit::Client {
             protocol: "flight",
-            address: None,
+            address,
         }))
     }
 
@@ -131,11 +133,16 @@ impl HangarFlightSql {
 
     /// The plan of a prepared statement: the one this server kept from the statement's last call,
     /// or a new one.
-    async fn prepared_plan(&self, user: &str, sql: &str) -> Result<Plan, Status> {
+    async fn prepared_plan(
+        &self,
+        user: &str,
+        address: Option<SocketAddr>,
+        sql: &str,
+    ) -> Result<Plan, Status> {
         if let Some(plan) = self.planned.take(user, &prepared_key(sql)) {
             return Ok(plan);
         }
-        let session = self.session_of(user)?;
+        let session = self.session_of(user, address)?;
         let prepared = plan_one(&session, sql).await?;
         Ok(Arc::new((session, prepared)))
     }
@@ -337,7 +344,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let user = self.tokens.user(request.metadata()).await?;
-        let session = self.session_of(&user)?;
+        let session = self.session_of(&user, request.remote_addr())?;
         let prepared = plan_one(&session, &query.query).await?;
         let info = if prepared.returns_rows() {
             // A fresh id in front of the SQL makes each ticket name one execution, for cancel.
@@ -379,7 +386,7 @@ impl FlightSqlService for HangarFlightSql {
         let plan = match self.planned.take(&user, &ticket.statement_handle) {
             Some(plan) => plan,
             None => {
-                let session = self.session_of(&user)?;
+                let session = self.session_of(&user, request.remote_addr())?;
                 let prepared = plan_one(&session, sql).await?;
                 Arc::new((session, prepared))
             }
@@ -411,7 +418,7 @@ impl FlightSqlService for HangarFlightSql {
         request: Request<Action>,
     ) -> Result<ActionCreatePreparedStatementResult, Status> {
         let user = self.tokens.user(request.metadata()).await?;
-        let session = self.session_of(&user)?;
+        let session = self.session_of(&user, request.remote_addr())?;
         let prepared = plan_one(&session, &query.query).await?;
         let result = ActionCreatePreparedStatementResult {
             prepared_statement_handle: Handle {
@@ -465,7 +472,9 @@ impl FlightSqlService for HangarFlightSql {
     ) -> Result<Response<FlightInfo>, Status> {
         let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let plan = self
+            .prepared_plan(&user, request.remote_addr(), &handle.sql)
+            .await?;
         let (session, prepared) = plan.as_ref();
         let info = if prepared.returns_rows() {
             let info = flight_info(
@@ -493,7 +502,9 @@ impl FlightSqlService for HangarFlightSql {
     ) -> Result<Response<DoGetStream>, Status> {
         let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let plan = self
+            .prepared_plan(&user, request.remote_addr(), &handle.sql)
+            .await?;
         let (session, prepared) = plan.as_ref();
         let params = handle
             .params
@@ -517,7 +528,9 @@ impl FlightSqlService for HangarFlightSql {
     ) -> Result<i64, Status> {
         let user = self.tokens.user(request.metadata()).await?;
         let handle = Handle::decode(&query.prepared_statement_handle)?;
-        let plan = self.prepared_plan(&user, &handle.sql).await?;
+        let plan = self
+            .prepared_plan(&user, request.remote_addr(), &handle.sql)
+            .await?;
         let (session, prepared) = plan.as_ref();
         let params = read_parameters(request.into_inner())
             .await?

@@ -73,8 +73,11 @@ def secure(tmp_path_factory):
         for role in json.loads(manifest.read_text()).get("roles", {}).values():
             if role.get("password"):
                 secrets.append(role["password"])
-    text = log_path.read_text()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log_path.read_text())
     assert "hangar::audit" in text, "the audit events are in the log"
+    for protocol in ("postgres", "flight"):
+        assert re.search(rf'event="statement" protocol="{protocol}" client="127\.0\.0\.1:\d+" user="analyst"', text), \
+            f"a {protocol} statement's audit event names its client"
     for secret in secrets:
         assert secret not in text, f"a password or verifier appears in the server log: {secret[:12]}…"
 
