@@ -112,20 +112,30 @@ impl Acl {
         roles: &[String],
         grant: bool,
     ) {
-        for role in roles {
-            let held = self.grants.entry(role.clone()).or_default();
-            if grant {
-                held.extend(privileges);
-            } else {
-                held.retain(|p| !privileges.contains(p));
-            }
-        }
-        self.grants.retain(|_, held| !held.is_empty());
+        change_grants(&mut self.grants, privileges, roles, grant);
     }
 
     pub(crate) fn forget(&mut self, role: &str) {
         self.grants.remove(role);
     }
+}
+
+/// Grants `privileges` to `roles` in `grants`, or revokes them; a role left with none is removed.
+pub(crate) fn change_grants(
+    grants: &mut BTreeMap<String, BTreeSet<Privilege>>,
+    privileges: &BTreeSet<Privilege>,
+    roles: &[String],
+    grant: bool,
+) {
+    for role in roles {
+        let held = grants.entry(role.clone()).or_default();
+        if grant {
+            held.extend(privileges);
+        } else {
+            held.retain(|p| !privileges.contains(p));
+        }
+    }
+    grants.retain(|_, held| !held.is_empty());
 }
 
 /// What a `GRANT`/`REVOKE` of privileges is about.

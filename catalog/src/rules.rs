@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::access::{Acl, PUBLIC, Privilege, RoleAlteration, RoleEntry, Securable};
+use crate::access::{Acl, PUBLIC, Privilege, RoleAlteration, RoleEntry, Securable, change_grants};
 use crate::manifest::{DEFAULT_SCHEMA, Manifest};
 use crate::{Error, Result};
 
@@ -232,15 +232,7 @@ impl Manifest {
             }
             Securable::Schema(_) => schema.acl.change(privileges, roles, grant),
             Securable::FutureTablesInSchema(_) => {
-                for role in roles {
-                    let held = schema.future_grants.entry(role.clone()).or_default();
-                    if grant {
-                        held.extend(privileges);
-                    } else {
-                        held.retain(|p| !privileges.contains(p));
-                    }
-                }
-                schema.future_grants.retain(|_, held| !held.is_empty());
+                change_grants(&mut schema.future_grants, privileges, roles, grant)
             }
         }
         Ok(())

@@ -44,6 +44,19 @@ impl Moto {
         moto
     }
 
+    /// A Hangar config file in `dir` whose warehouse options reach this server, with `extra`
+    /// options after them.
+    fn config_file(&self, dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+        let path = dir.join("hangar.toml");
+        let options = format!(
+            "[warehouse_options]\naws_endpoint = \"{}\"\naws_allow_http = \"true\"\naws_region = \"us-east-1\"\n\
+             aws_access_key_id = \"test\"\naws_secret_access_key = \"test\"\n{extra}",
+            self.endpoint
+        );
+        std::fs::write(&path, options).unwrap();
+        path
+    }
+
     /// A Python boto3 client of this server, as source text.
     fn boto3(&self) -> String {
         format!(
@@ -105,16 +118,7 @@ async fn warehouse_on_s3_survives_restart() {
     let moto = Moto::start();
     moto.create_bucket("lake");
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("hangar.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[warehouse_options]\naws_endpoint = \"{}\"\naws_allow_http = \"true\"\naws_region = \"us-east-1\"\n\
-             aws_access_key_id = \"test\"\naws_secret_access_key = \"test\"\n",
-            moto.endpoint
-        ),
-    )
-    .unwrap();
+    let config = moto.config_file(dir.path(), "");
     let flags = [
         "--warehouse",
         "s3://lake/warehouse",
@@ -159,17 +163,7 @@ async fn server_side_encryption_reaches_every_write() {
     let moto = Moto::start();
     moto.create_bucket("vault");
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("hangar.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[warehouse_options]\naws_endpoint = \"{}\"\naws_allow_http = \"true\"\naws_region = \"us-east-1\"\n\
-             aws_access_key_id = \"test\"\naws_secret_access_key = \"test\"\n\
-             aws_server_side_encryption = \"AES256\"\n",
-            moto.endpoint
-        ),
-    )
-    .unwrap();
+    let config = moto.config_file(dir.path(), "aws_server_side_encryption = \"AES256\"\n");
     let password = dir.path().join("password");
     std::fs::write(&password, "pw\n").unwrap();
     let flags = [

@@ -49,6 +49,11 @@ impl Identity {
         self.current.read().expect("identity lock").clone()
     }
 
+    /// Whether this session's privileges are checked.
+    pub(crate) fn enforced(&self) -> bool {
+        self.enforced
+    }
+
     /// The owner of what this session creates: its current role, when roles are enforced.
     pub(crate) fn owner(&self) -> Option<String> {
         self.enforced.then(|| self.current_role())
