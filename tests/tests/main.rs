@@ -12,6 +12,7 @@ mod s3;
 mod sandbox;
 mod scheduler;
 mod security;
+mod semantics;
 mod subqueries;
 mod tpch;
 mod types;

@@ -1,0 +1,203 @@
+-- Data type formatting functions (PostgreSQL 15 docs, section 9.8)
+
+-- to_char on integers
+SELECT to_char(125, '999');
+SELECT to_char(-125, '999');
+SELECT to_char(0, '999');
+SELECT to_char(0, '990');
+SELECT to_char(7, '000');
+SELECT to_char(12345, '9999');
+SELECT to_char(485, '999');
+SELECT to_char(-485, '999');
+SELECT to_char(485, '9 9 9');
+SELECT to_char(1485, '9,999');
+SELECT to_char(1485, '9G999');
+SELECT to_char(1234567, 'FM9,999,999');
+SELECT to_char(-485, '999S');
+SELECT to_char(485, 'S999');
+SELECT to_char(-485, 'S999');
+SELECT to_char(-485, '999MI');
+SELECT to_char(485, '999MI');
+SELECT to_char(485, 'PL999');
+SELECT to_char(-485, 'SG999');
+SELECT to_char(485, 'SG999');
+SELECT to_char(-485, '999PR');
+SELECT to_char(485, '999PR');
+SELECT to_char(-485, 'FMPL999');
+SELECT to_char(485, 'RN');
+SELECT to_char(485, 'FMRN');
+SELECT to_char(5, 'FMrn');
+SELECT to_char(3999, 'FMRN');
+SELECT to_char(1, 'FMRN') AS one, to_char(4, 'FMRN') AS four, to_char(1994, 'FMRN') AS y1994;
+SELECT to_char(482, '999th');
+SELECT to_char(1, 'FM9TH') AS a, to_char(2, 'FM9TH') AS b, to_char(3, 'FM9TH') AS c, to_char(11, 'FM99TH') AS d, to_char(22, 'FM99th') AS e;
+SELECT to_char(12, '99V999');
+SELECT to_char(-0.1, '99.99');
+SELECT to_char(123, 'FM0000');
+SELECT to_char(2147483647, '9999999999');
+SELECT to_char(9223372036854775807, 'FM9999999999999999999');
+SELECT to_char(1234, '"Total: "9999');
+SELECT to_char(12, '99 "items"');
+
+-- to_char on numerics and floats
+SELECT to_char(0.1, '0.9');
+SELECT to_char(-0.1, 'FM9.99');
+SELECT to_char(-0.1, 'FM90.99');
+SELECT to_char(12, '9990999.9');
+SELECT to_char(12, 'FM9990999.9');
+SELECT to_char(-12.8, '999D9');
+SELECT to_char(148.5, '999.999');
+SELECT to_char(148.5, 'FM999.999');
+SELECT to_char(148.5, '999.990');
+SELECT to_char(3148.5, '9G999D999');
+SELECT to_char(12.45, '99V9');
+SELECT to_char(0.0004859, '9.99EEEE');
+SELECT to_char(12345.678, '9.999EEEE');
+SELECT to_char(-12345.678, '9.99EEEE');
+SELECT to_char(2.5, '9');
+SELECT to_char(3.5, '9');
+SELECT to_char(-2.5, '9');
+SELECT to_char(0.125, '0.99');
+SELECT to_char(1.005, '9.99');
+SELECT to_char(99.99, '99.9');
+SELECT to_char(999.9, '99');
+SELECT to_char(1234.5::float8, '9999.99');
+SELECT to_char(0.5::float8, 'FM0.00');
+SELECT to_char(-1234.5678::float4, 'FM9999.99');
+SELECT to_char(1.5e10::float8, '9.99EEEE');
+SELECT to_char(12.5::numeric, 'FM999999990.00');
+SELECT to_char(NULL::numeric, '999') IS NULL AS null_num;
+SELECT to_char(sum(o_totalprice), 'FM999,999,999,999.00') AS total FROM orders;
+SELECT to_char(avg(l_extendedprice), '999G999D99') AS avg_price FROM lineitem;
+SELECT r_name, to_char(sum(c_acctbal), 'FM999,999,990.00PR') AS bal FROM customer JOIN nation ON c_nationkey = n_nationkey JOIN region ON n_regionkey = r_regionkey GROUP BY r_name ORDER BY r_name;
+SELECT s_suppkey, to_char(s_acctbal, 'S99990.00') AS bal FROM supplier WHERE s_suppkey <= 6 ORDER BY s_suppkey;
+SELECT to_char(min(l_discount), '0.00') AS mn, to_char(max(l_discount), '0.00') AS mx FROM lineitem;
+
+-- to_char on dates
+SELECT to_char(DATE '2024-02-29', 'YYYY-MM-DD');
+SELECT to_char(DATE '2024-02-29', 'DD/MM/YY');
+SELECT to_char(DATE '2024-02-29', 'Month DD, YYYY');
+SELECT to_char(DATE '2024-02-29', 'FMMonth DD, YYYY');
+SELECT to_char(DATE '2024-02-29', 'FMMonth FMDD, YYYY');
+SELECT to_char(DATE '2024-03-05', 'Mon DD YYYY');
+SELECT to_char(DATE '2024-03-05', 'MON mon Mon');
+SELECT to_char(DATE '2024-03-05', 'MONTH|month|Month');
+SELECT to_char(DATE '2024-03-05', 'Day Dy DAY dy');
+SELECT to_char(DATE '2024-03-05', 'FMDay, FMDD FMMonth YYYY');
+SELECT to_char(DATE '2024-12-31', 'DDD');
+SELECT to_char(DATE '2024-01-07', 'D ID');
+SELECT to_char(DATE '2024-01-01', 'IYYY-IW-ID');
+SELECT to_char(DATE '2021-01-03', 'IYYY-IW') AS iso_week, to_char(DATE '2021-01-03', 'YYYY-WW') AS week;
+SELECT to_char(DATE '2024-12-30', 'IYYY IW IDDD');
+SELECT to_char(DATE '2024-08-15', 'Q');
+SELECT to_char(DATE '2024-08-15', 'YYYY"Q"Q');
+SELECT to_char(DATE '2024-08-15', 'WW W');
+SELECT to_char(DATE '2024-08-15', 'J');
+SELECT to_char(DATE '2000-01-01', 'J');
+SELECT to_char(DATE '2024-08-15', 'CC');
+SELECT to_char(DATE '2024-08-15', 'Y,YYY YYY YY Y');
+SELECT to_char(DATE '2024-03-01', 'DDth "of" Month');
+SELECT to_char(DATE '2024-03-02', 'FMDDth');
+SELECT to_char(DATE '2024-03-03', 'FMDDTH');
+SELECT to_char(DATE '2024-03-11', 'FMDDth');
+SELECT to_char(DATE '2024-03-22', 'FMDDth');
+SELECT to_char(DATE '2024-08-15', '"Year:" YYYY, "day" DDD');
+SELECT to_char(DATE '0044-03-15', 'YYYY BC');
+SELECT to_char(DATE '2024-08-15', 'AD A.D.');
+SELECT to_char(NULL::date, 'YYYY') IS NULL AS null_date;
+SELECT to_char(o_orderdate, 'YYYY-Q') AS yq, count(*) FROM orders GROUP BY 1 ORDER BY 1 LIMIT 8;
+SELECT to_char(o_orderdate, 'Mon') AS mon, count(*) FROM orders WHERE o_orderdate < DATE '1993-01-01' GROUP BY to_char(o_orderdate, 'MM'), 1 ORDER BY to_char(o_orderdate, 'MM');
+SELECT to_char(o_orderdate, 'FMDay') AS dow, count(*) FROM orders GROUP BY to_char(o_orderdate, 'ID'), 1 ORDER BY to_char(o_orderdate, 'ID');
+SELECT o_orderkey, to_char(o_orderdate, 'DD Mon YYYY') AS d, to_char(o_orderdate, 'IYYY-"W"IW') AS isoweek FROM orders WHERE o_orderkey <= 5 ORDER BY o_orderkey;
+
+-- to_char on timestamps and timestamptz
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'YYYY-MM-DD HH24:MI:SS');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'HH12:MI:SS AM');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'HH:MI pm');
+SELECT to_char(TIMESTAMP '2024-02-29 00:05:09', 'HH12 AM HH24');
+SELECT to_char(TIMESTAMP '2024-02-29 12:00:00', 'HH12 a.m. HH24');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09.123456', 'SS.MS');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09.123456', 'SS.US');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09.123456', 'FF1 FF3 FF6');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'SSSS');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'FMHH12:MI');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'Day, DD HH12:MI:SS');
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', '"Quarter" Q, "week" WW');
+SELECT to_char(TIMESTAMPTZ '2024-02-29 13:05:09+00', 'YYYY-MM-DD HH24:MI:SS TZ');
+SELECT to_char(TIMESTAMPTZ '2024-02-29 13:05:09+00', 'YYYY-MM-DD HH24:MI:SS tz OF');
+SELECT to_char(TIMESTAMPTZ '2024-07-01 12:00:00+02', 'YYYY-MM-DD HH24:MI TZH:TZM');
+SET TIME ZONE 'America/New_York';
+SELECT to_char(TIMESTAMPTZ '2024-07-01 12:00:00+00', 'YYYY-MM-DD HH24:MI TZ OF');
+SELECT to_char(TIMESTAMPTZ '2024-01-15 12:00:00+00', 'YYYY-MM-DD HH24:MI TZ OF');
+RESET TIME ZONE;
+SELECT to_char(TIMESTAMP '2024-02-29 13:05:09', 'FXYYYY-MM-DD');
+SELECT to_char(NULL::timestamp, 'YYYY') IS NULL AS null_ts;
+
+-- to_char on intervals
+SELECT to_char(INTERVAL '15h 2m 12s', 'HH24:MI:SS');
+SELECT to_char(INTERVAL '15h 2m 12s', 'HH12:MI:SS');
+SELECT to_char(INTERVAL '3 days 04:05:06', 'DD "days" HH24:MI:SS');
+SELECT to_char(INTERVAL '1 year 2 months', 'YYYY-MM');
+SELECT to_char(INTERVAL '100 hours', 'HH24');
+SELECT to_char(INTERVAL '-2 hours -30 minutes', 'HH24:MI');
+SELECT to_char(INTERVAL '1.5 seconds', 'SS.MS');
+
+-- to_date
+SELECT to_date('05 Dec 2000', 'DD Mon YYYY');
+SELECT to_date('2024-02-29', 'YYYY-MM-DD');
+SELECT to_date('20240229', 'YYYYMMDD');
+SELECT to_date('29/02/2024', 'DD/MM/YYYY');
+SELECT to_date('December 25, 2023', 'Month DD, YYYY');
+SELECT to_date('2000   JUN', 'YYYY MON');
+SELECT to_date('2000 JUN', 'FXYYYY MON');
+SELECT to_date('2011 12  18', 'YYYY MM DD');
+SELECT to_date('2024 060', 'YYYY DDD');
+SELECT to_date('2024-10', 'IYYY-IW');
+SELECT to_date('2451545', 'J');
+SELECT to_date('99-01-15', 'YY-MM-DD');
+SELECT to_date('70-01-15', 'YY-MM-DD');
+SELECT to_date('1st March 2024', 'DDth Month YYYY');
+SELECT to_date('2024-Q3', 'YYYY-"Q"Q');
+SELECT to_date(NULL, 'YYYY') IS NULL AS null_to_date;
+SELECT count(*) FROM orders WHERE o_orderdate >= to_date('1995-06-01', 'YYYY-MM-DD') AND o_orderdate < to_date('1995-07-01', 'YYYY-MM-DD');
+
+-- to_timestamp(text, template)
+SELECT to_timestamp('05 Dec 2000', 'DD Mon YYYY');
+SELECT to_timestamp('2024-02-29 13:05:09', 'YYYY-MM-DD HH24:MI:SS');
+SELECT to_timestamp('2024-02-29 01:05:09 PM', 'YYYY-MM-DD HH12:MI:SS AM');
+SELECT to_timestamp('2024-02-29 01:05:09 AM', 'YYYY-MM-DD HH:MI:SS AM');
+SELECT to_timestamp('2024-02-29 13:05:09.123', 'YYYY-MM-DD HH24:MI:SS.MS');
+SELECT to_timestamp('2024-02-29 13:05:09.123456', 'YYYY-MM-DD HH24:MI:SS.US');
+SELECT to_timestamp('2024-02-29 13:05:09 +02', 'YYYY-MM-DD HH24:MI:SS TZH');
+SELECT to_timestamp('2024-02-29 13:05:09 -05:30', 'YYYY-MM-DD HH24:MI:SS TZH:TZM');
+SELECT to_timestamp('2000JUN', 'YYYYMON');
+SELECT to_timestamp('97/2/16 8:14:30', 'FMYYYY/FMMM/FMDD FMHH:FMMI:FMSS');
+SELECT to_timestamp('2011-12-18 11:38 PM', 'YYYY-MM-DD HH12:MI PM');
+SELECT to_timestamp('15:12:02.020.001230', 'HH24:MI:SS.MS.US');
+SELECT to_timestamp('1,582nd VIII 21', 'Y,YYYth FMRM DD');
+SELECT pg_typeof(to_timestamp('2024-01-01', 'YYYY-MM-DD'));
+
+-- to_timestamp(double precision)
+SELECT to_timestamp(0);
+SELECT to_timestamp(1284352323);
+SELECT to_timestamp(1284352323.5);
+SELECT to_timestamp(-86400);
+SELECT to_timestamp(1709164800) AS leap_day;
+SET TIME ZONE 'Asia/Tokyo';
+SELECT to_timestamp(0) AS epoch_tokyo;
+RESET TIME ZONE;
+
+-- to_number
+SELECT to_number('12,454.8-', '99G999D9S');
+SELECT to_number('12,454.8-', '99,999.9S');
+SELECT to_number('-12,454.8', 'S99G999D9');
+SELECT to_number('$1,234.56', 'L9,999.99');
+SELECT to_number('1234.56', '9999.99');
+SELECT to_number('1234.567', '9999.99');
+SELECT to_number('  42', '9999');
+SELECT to_number('<123>', '999PR');
+SELECT to_number('123-', '999MI');
+SELECT to_number('0012', '0000');
+SELECT to_number('12345', '99999') + 1 AS plus_one;
+SELECT to_number(NULL, '999') IS NULL AS null_to_number;
+SELECT sum(to_number(split_part(c_phone, '-', 1), '99')) FROM customer WHERE c_custkey <= 10;
