@@ -4,6 +4,7 @@
 //! - **Parsing**: the Postgres-compatibility parser of `datafusion-pg-catalog` first, DataFusion's
 //!   own for its statements (`CREATE EXTERNAL TABLE`, `COPY … TO 'file'`), then Hangar's rewrites
 //!   of what DataFusion cannot plan as clients write it ([`Dialect`]).
+//! - **Result column names** as Postgres gives them ([`column_names`]).
 //! - **Planning fallbacks** for what DataFusion refuses only once it plans: result columns that
 //!   share a name ([`duplicate_names`]), correlated subqueries over catalog tables that are always
 //!   empty here ([`scalar_subquery`]).
@@ -16,6 +17,7 @@
 
 mod array_subquery;
 mod boolean_literals;
+mod column_names;
 pub(crate) mod duplicate_names;
 mod from_functions;
 mod generate_subscripts;
@@ -122,6 +124,8 @@ fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
 /// Hangar's own rewrites of a statement, after the Postgres-compatibility parser's: what
 /// DataFusion cannot plan as clients write it.
 fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
+    // First, while the select lists are as the client wrote them.
+    let statement = column_names::name_columns(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
