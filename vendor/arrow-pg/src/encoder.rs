@@ -570,6 +570,43 @@ impl ToSql for DecimalText {
     postgres_types::to_sql_checked!();
 }
 
+/// A timestamp value with the local time and offset it prints with (Hangar patch 5): a
+/// `timestamptz` in its array's time zone.
+fn iso_timestamp(
+    arr: &Arc<dyn Array>,
+    idx: usize,
+    unit: &TimeUnit,
+    timezone: Option<&str>,
+) -> PgWireResult<crate::pg_text::IsoTimestamp> {
+    use chrono::{Offset, TimeZone};
+    if arr.is_null(idx) {
+        return Ok(crate::pg_text::IsoTimestamp(None));
+    }
+    let utc = match unit {
+        TimeUnit::Second => arr.as_primitive::<TimestampSecondType>().value_as_datetime(idx),
+        TimeUnit::Millisecond => {
+            arr.as_primitive::<TimestampMillisecondType>().value_as_datetime(idx)
+        }
+        TimeUnit::Microsecond => {
+            arr.as_primitive::<TimestampMicrosecondType>().value_as_datetime(idx)
+        }
+        TimeUnit::Nanosecond => {
+            arr.as_primitive::<TimestampNanosecondType>().value_as_datetime(idx)
+        }
+    };
+    let Some(utc) = utc else {
+        return Err(PgWireError::ApiError(ToSqlError::from("timestamp out of range")));
+    };
+    Ok(crate::pg_text::IsoTimestamp(Some(match timezone {
+        None => (utc, None),
+        Some(tz) => {
+            let tz = Tz::from_str(tz).map_err(ToSqlError::from)?;
+            let local = tz.from_utc_datetime(&utc);
+            (local.naive_local(), Some(local.offset().fix().local_minus_utc()))
+        }
+    })))
+}
+
 pub fn encode_value<T: Encoder>(
     encoder: &mut T,
     arr: &Arc<dyn Array>,
@@ -664,6 +701,15 @@ pub(crate) fn encode_value_styled<T: Encoder>(
             encoder.encode_field(&get_u32_value(arr, idx).map(|x| x as i64), pg_field)?
         }
         DataType::UInt64 => encoder.encode_field(&get_u64_as_decimal_value(arr, idx), pg_field)?,
+        // Hangar patch 5 (PATCHED.md): floats in text as Postgres prints them.
+        DataType::Float32 if pg_field.format() == FieldFormat::Text => encoder.encode_field(
+            &crate::pg_text::PgFloat::Single(get_f32_value(arr, idx)),
+            pg_field,
+        )?,
+        DataType::Float64 if pg_field.format() == FieldFormat::Text => encoder.encode_field(
+            &crate::pg_text::PgFloat::Double(get_f64_value(arr, idx)),
+            pg_field,
+        )?,
         DataType::Float32 => encoder.encode_field(&get_f32_value(arr, idx), pg_field)?,
         DataType::Float64 => encoder.encode_field(&get_f64_value(arr, idx), pg_field)?,
         // Hangar patch 3 (PATCHED.md): decimals in text from their integer and scale.
@@ -696,6 +742,19 @@ pub(crate) fn encode_value_styled<T: Encoder>(
             }
             _ => {}
         },
+        // Hangar patch 5 (PATCHED.md): times in text as Postgres prints them.
+        DataType::Time64(TimeUnit::Microsecond) if pg_field.format() == FieldFormat::Text => {
+            encoder.encode_field(
+                &crate::pg_text::PgTime(get_time64_microsecond_value(arr, idx)),
+                pg_field,
+            )?
+        }
+        DataType::Time64(TimeUnit::Nanosecond) if pg_field.format() == FieldFormat::Text => {
+            encoder.encode_field(
+                &crate::pg_text::PgTime(get_time64_nanosecond_value(arr, idx)),
+                pg_field,
+            )?
+        }
         DataType::Time64(unit) => match unit {
             TimeUnit::Microsecond => {
                 encoder.encode_field(&get_time64_microsecond_value(arr, idx), pg_field)?
@@ -705,6 +764,10 @@ pub(crate) fn encode_value_styled<T: Encoder>(
             }
             _ => {}
         },
+        // Hangar patch 5 (PATCHED.md): ISO timestamps in text as Postgres prints them.
+        DataType::Timestamp(unit, timezone) if iso_dates => {
+            encoder.encode_field(&iso_timestamp(arr, idx, unit, timezone.as_deref())?, pg_field)?
+        }
         DataType::Timestamp(unit, timezone) => match unit {
             TimeUnit::Second => {
                 if arr.is_null(idx) {
