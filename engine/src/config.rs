@@ -84,5 +84,8 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     //   core a query left the cores idle part of the time: q3, q6 and q14 in a loop kept 1.60 of
     //   the 2 cores busy, 1.73 with four partitions. TPC-H geometric mean 0.93x over 21 queries.
     options.execution.target_partitions *= 2;
+    // Postgres semantics (tests/tests/semantics): a literal with a decimal point is an exact
+    // `numeric`, as in Postgres (`0.1 + 0.2 = 0.3`, `2.5::int` is 3), not a binary float.
+    options.sql_parser.parse_float_as_decimal = true;
     config
 }

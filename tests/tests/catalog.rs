@@ -23,7 +23,8 @@ async fn restart_keeps_schemas_and_tables() {
     assert_eq!(
         rows,
         vec![
-            vec![Some("1".into()), Some("10.5".into())],
+            // Decimal literals are exact decimals; a column holds one scale (docs/compatibility.md).
+            vec![Some("1".into()), Some("10.50".into())],
             vec![Some("2".into()), Some("20.25".into())]
         ]
     );

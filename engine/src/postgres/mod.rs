@@ -20,14 +20,18 @@ mod boolean_literals;
 mod column_names;
 pub(crate) mod duplicate_names;
 mod from_functions;
+mod functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
+mod integer_casts;
+mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
 mod regtype_text;
 pub(crate) mod scalar_subquery;
+mod similar_to;
 mod user_keyword;
 mod variables;
 
@@ -128,6 +132,8 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = column_names::name_columns(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
+    let statement = similar_to::rewrite_similar_to(statement);
+    let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -136,17 +142,20 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     ))
 }
 
-/// DataFusion's analyzer rules, after the Postgres ones that must run before its type coercion.
+/// DataFusion's analyzer rules, between the Postgres ones that must run before its type coercion
+/// and those that must run after it.
 pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> =
         vec![Arc::new(boolean_literals::BooleanLiterals)];
     rules.extend(Analyzer::new().rules);
+    rules.push(Arc::new(integer_casts::IntegerCasts));
     rules
 }
 
 /// Installs what does not depend on a session (`pg_catalog`'s functions and the Postgres type
 /// names) into the template every session is cloned from.
 pub(crate) fn install(template: &SessionContext) -> Result<()> {
+    functions::install(template);
     pg_catalog::install(template)
 }
 

@@ -1,0 +1,186 @@
+//! Postgres functions analysts call that DataFusion lacks: `pg_typeof` and `similar_to_escape`
+//! (what `SIMILAR TO` runs, [`super::similar_to`]).
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::common::cast::as_string_array;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+/// Registers the functions in the template every session is cloned from.
+pub(crate) fn install(ctx: &SessionContext) {
+    ctx.register_udf(pg_typeof());
+    ctx.register_udf(similar_to_escape());
+}
+
+/// `pg_typeof(x)`: the name of `x`'s type as Postgres prints a `regtype`: `integer`, `numeric`,
+/// `timestamp with time zone`, `text[]`.
+fn pg_typeof() -> ScalarUDF {
+    let name = |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
+        let name = arrow_pg::datatypes::into_pg_type(&args[0].data_type())
+            .map(|t| regtype_name(&t))
+            .unwrap_or_else(|_| "unknown".into());
+        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name))))
+    };
+    ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "pg_typeof",
+        Signature::any(1, Volatility::Immutable),
+        DataType::Utf8,
+        Arc::new(name),
+    ))
+}
+
+/// A type's name as `regtype` prints it: the SQL standard's names where Postgres uses them.
+fn regtype_name(pg_type: &postgres_types::Type) -> String {
+    if let postgres_types::Kind::Array(element) = pg_type.kind() {
+        return format!("{}[]", regtype_name(element));
+    }
+    match pg_type.name() {
+        "int2" => "smallint",
+        "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" => "double precision",
+        "bool" => "boolean",
+        "varchar" => "character varying",
+        "bpchar" => "character",
+        "timestamp" => "timestamp without time zone",
+        "timestamptz" => "timestamp with time zone",
+        "time" => "time without time zone",
+        "timetz" => "time with time zone",
+        other => other,
+    }
+    .to_string()
+}
+
+/// `similar_to_escape(pattern [, escape])`: the POSIX regular expression a `SIMILAR TO` pattern
+/// means, as Postgres builds it: anchored, `%` as `.*`, `_` as `.`, `.`, `^`, `$` and `\` taken
+/// literally, brackets copied as they are, the escape character (`\` by default) quoting the next
+/// one.
+fn similar_to_escape() -> ScalarUDF {
+    let translate = |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
+        let escape = match args.get(1) {
+            None => Some('\\'),
+            Some(ColumnarValue::Scalar(value)) => match value.try_as_str().flatten() {
+                None => return Ok(ColumnarValue::Scalar(ScalarValue::Utf8(None))),
+                Some("") => None,
+                Some(text) => {
+                    let mut chars = text.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => Some(c),
+                        _ => {
+                            return Err(DataFusionError::Execution(
+                                "invalid escape string: escape string must be empty or one character"
+                                    .into(),
+                            ));
+                        }
+                    }
+                }
+            },
+            Some(ColumnarValue::Array(_)) => {
+                return Err(DataFusionError::NotImplemented(
+                    "SIMILAR TO with an escape character that varies by row".into(),
+                ));
+            }
+        };
+        match &args[0] {
+            ColumnarValue::Scalar(pattern) => Ok(ColumnarValue::Scalar(ScalarValue::Utf8(
+                pattern
+                    .try_as_str()
+                    .flatten()
+                    .map(|p| similar_to_regex(p, escape)),
+            ))),
+            ColumnarValue::Array(patterns) => {
+                let patterns = cast(patterns, &DataType::Utf8)?;
+                let regexes: StringArray = as_string_array(&patterns)?
+                    .iter()
+                    .map(|p| p.map(|p| similar_to_regex(p, escape)))
+                    .collect();
+                Ok(ColumnarValue::Array(Arc::new(regexes) as Arc<dyn Array>))
+            }
+        }
+    };
+    ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "similar_to_escape",
+        Signature::one_of(
+            vec![
+                TypeSignature::Exact(vec![DataType::Utf8]),
+                TypeSignature::Exact(vec![DataType::Utf8, DataType::Utf8]),
+            ],
+            Volatility::Immutable,
+        ),
+        DataType::Utf8,
+        Arc::new(translate),
+    ))
+}
+
+/// The regular expression of a `SIMILAR TO` pattern (Postgres' `similar_escape_internal`).
+fn similar_to_regex(pattern: &str, escape: Option<char>) -> String {
+    let mut regex = String::from("^(?:");
+    let mut escaped = false;
+    let mut bracket_depth = 0usize;
+    for c in pattern.chars() {
+        if escaped {
+            // An escaped character stands for itself.
+            regex.push('\\');
+            regex.push(c);
+            escaped = false;
+        } else if Some(c) == escape {
+            escaped = true;
+        } else if bracket_depth > 0 {
+            if c == ']' {
+                bracket_depth -= 1;
+            } else if c == '\\' {
+                regex.push('\\');
+            }
+            regex.push(c);
+        } else {
+            match c {
+                '[' => {
+                    bracket_depth += 1;
+                    regex.push('[');
+                }
+                '%' => regex.push_str(".*"),
+                '_' => regex.push('.'),
+                '(' => regex.push_str("(?:"),
+                '\\' | '.' | '^' | '$' => {
+                    regex.push('\\');
+                    regex.push(c);
+                }
+                other => regex.push(other),
+            }
+        }
+    }
+    regex.push_str(")$");
+    regex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_to_patterns_become_anchored_regexes() {
+        assert_eq!(similar_to_regex("%(b|d)%", Some('\\')), "^(?:.*(?:b|d).*)$");
+        assert_eq!(similar_to_regex("a_c.", Some('\\')), "^(?:a.c\\.)$");
+        assert_eq!(similar_to_regex("a\\%b", Some('\\')), "^(?:a\\%b)$");
+        assert_eq!(similar_to_regex("a#_b", Some('#')), "^(?:a\\_b)$");
+        assert_eq!(similar_to_regex("[a-c]+%", Some('\\')), "^(?:[a-c]+.*)$");
+    }
+
+    #[test]
+    fn types_are_named_as_regtype_prints_them() {
+        use postgres_types::Type;
+        assert_eq!(regtype_name(&Type::INT4), "integer");
+        assert_eq!(regtype_name(&Type::TIMESTAMPTZ), "timestamp with time zone");
+        assert_eq!(regtype_name(&Type::FLOAT8_ARRAY), "double precision[]");
+        assert_eq!(regtype_name(&Type::NUMERIC), "numeric");
+    }
+}
