@@ -4,6 +4,8 @@
 use datafusion::arrow::error::ArrowError;
 use datafusion::common::SchemaError;
 use datafusion::error::DataFusionError;
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use hangar_catalog::Error as CatalogError;
 use hangar_storage::Error as StorageError;
 
@@ -56,13 +58,24 @@ pub enum Error {
     /// The statement panicked while it ran; the server goes on.
     #[error("internal error: the statement panicked: {0}")]
     Panicked(String),
+    /// The SQL does not parse: Postgres' wording, and the 1-based character position it points at.
+    #[error("{message}")]
+    Syntax {
+        /// `syntax error at or near "x"`, `syntax error at end of input`, …
+        message: String,
+        /// Where in the statement's text, in characters from 1.
+        position: Option<usize>,
+    },
+    /// A query named a table or view that does not exist, as it named it.
+    #[error("relation \"{0}\" does not exist")]
+    UndefinedRelation(String),
 }
 
 /// Result alias of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl From<datafusion::sql::sqlparser::parser::ParserError> for Error {
-    fn from(e: datafusion::sql::sqlparser::parser::ParserError) -> Self {
+impl From<ParserError> for Error {
+    fn from(e: ParserError) -> Self {
         Error::DataFusion(DataFusionError::SQL(Box::new(e), None))
     }
 }
@@ -105,8 +118,205 @@ impl Error {
             Error::InvalidPassword(_) => "28P01",
             Error::LoginNotPermitted(_) | Error::LoginsThrottled(_) => "28000",
             Error::Panicked(_) => "XX000",
+            Error::Syntax { .. } => "42601",
+            Error::UndefinedRelation(_) => "42P01",
         }
     }
+
+    /// The message a client gets: Postgres' words for the mistakes Postgres users make
+    /// (`column "x" does not exist`, `division by zero`, `invalid input syntax for type integer:
+    /// "x"`), DataFusion's own message for the rest, without the wrapping that names its internals
+    /// (`Optimizer rule … failed`, `Arrow error:`), which the server logs instead.
+    pub fn message(&self) -> String {
+        match self {
+            Error::DataFusion(e) => {
+                let root = e.find_root();
+                postgres_message(root).unwrap_or_else(|| root.message().into_owned())
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The 1-based character position in `sql`, the text the statement came in, that the error
+    /// points at, as Postgres gives it: where the parser stopped, the missing relation or column,
+    /// the literal that is not valid input for its type.
+    pub fn position(&self, sql: &str) -> Option<usize> {
+        match self {
+            Error::Syntax { position, .. } => *position,
+            Error::UndefinedRelation(name) => find_word(sql, name),
+            Error::DataFusion(e) => match e.find_root() {
+                DataFusionError::SchemaError(e, _) => match e.as_ref() {
+                    SchemaError::FieldNotFound { field, .. } => match &field.relation {
+                        Some(relation) => find_word(sql, &format!("{relation}.{}", field.name)),
+                        None => find_word(sql, &field.name),
+                    },
+                    SchemaError::AmbiguousReference { field } => find_word(sql, &field.name),
+                    _ => None,
+                },
+                DataFusionError::ArrowError(e, _) => match e.as_ref() {
+                    ArrowError::CastError(text) | ArrowError::ParseError(text) => {
+                        let (value, _) = invalid_value(text)?;
+                        find_text(sql, &format!("'{value}'"))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A parse error of `sql` in Postgres' words, pointing at where the parser stopped: the SQL
+    /// parsers say `Expected: …, found: x`; Postgres says `syntax error at or near "x"`.
+    pub(crate) fn syntax(self, sql: &str) -> Error {
+        let Error::DataFusion(DataFusionError::SQL(parser_error, _)) = &self else {
+            return self;
+        };
+        let text = match parser_error.as_ref() {
+            ParserError::TokenizerError(text) | ParserError::ParserError(text) => text.clone(),
+            ParserError::RecursionLimitExceeded => return self,
+        };
+        // The Postgres-compatibility parser's errors carry no location; Postgres' grammar as
+        // sqlparser reads it says where it stopped.
+        let located = match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+            Err(ParserError::TokenizerError(t) | ParserError::ParserError(t)) => t,
+            _ => text,
+        };
+        let (message, location) = match located.rsplit_once(" at Line: ") {
+            Some((message, location)) => (message.to_string(), Some(location.to_string())),
+            None => (located, None),
+        };
+        let position = location.and_then(|l| {
+            let (line, column) = l.split_once(", Column: ")?;
+            char_position(sql, line.trim().parse().ok()?, column.trim().parse().ok()?)
+        });
+        if let Some(found) = message.split(", found: ").nth(1) {
+            return match found.trim() {
+                "EOF" => Error::Syntax {
+                    message: "syntax error at end of input".into(),
+                    position: Some(sql.trim_end().chars().count() + 1),
+                },
+                near => {
+                    // The location when it points at the token, else the token's first place.
+                    let at_token = position.filter(|p| {
+                        let rest: String = sql.chars().skip(p - 1).take(near.len()).collect();
+                        rest.eq_ignore_ascii_case(near)
+                    });
+                    Error::Syntax {
+                        message: format!("syntax error at or near \"{near}\""),
+                        position: at_token.or_else(|| find_word(sql, near)),
+                    }
+                }
+            };
+        }
+        if message.starts_with("Unterminated string literal") {
+            let near: String = position
+                .map(|p| sql.chars().skip(p - 1).collect())
+                .unwrap_or_default();
+            return Error::Syntax {
+                message: format!("unterminated quoted string at or near \"{near}\""),
+                position,
+            };
+        }
+        Error::Syntax { message, position }
+    }
+}
+
+/// The character offset (from 1) of a 1-based line and column of `sql`.
+fn char_position(sql: &str, line: usize, column: usize) -> Option<usize> {
+    let before: usize = sql
+        .split('\n')
+        .take(line.checked_sub(1)?)
+        .map(|l| l.chars().count() + 1)
+        .sum();
+    Some(before + column)
+}
+
+/// Postgres' message for a DataFusion error, where Hangar knows its wording.
+fn postgres_message(error: &DataFusionError) -> Option<String> {
+    match error {
+        DataFusionError::SchemaError(e, _) => match e.as_ref() {
+            SchemaError::FieldNotFound { field, .. } => Some(match &field.relation {
+                Some(relation) => format!("column {relation}.{} does not exist", field.name),
+                None => format!("column \"{}\" does not exist", field.name),
+            }),
+            SchemaError::AmbiguousReference { field } => {
+                Some(format!("column reference \"{}\" is ambiguous", field.name))
+            }
+            _ => None,
+        },
+        DataFusionError::ArrowError(e, _) => match e.as_ref() {
+            ArrowError::DivideByZero => Some("division by zero".into()),
+            ArrowError::CastError(text) | ArrowError::ParseError(text) => invalid_input(text),
+            _ => None,
+        },
+        DataFusionError::Execution(text)
+            if text.to_ascii_lowercase().contains("divide by zero") =>
+        {
+            Some("division by zero".into())
+        }
+        _ => None,
+    }
+}
+
+/// `invalid input syntax for type integer: "x"`, from Arrow's `Cannot cast string 'x' to value of
+/// Int32 type`.
+fn invalid_input(text: &str) -> Option<String> {
+    let (value, pg_type) = invalid_value(text)?;
+    Some(format!(
+        "invalid input syntax for type {pg_type}: \"{value}\""
+    ))
+}
+
+/// The text and the Postgres type of Arrow's `Cannot cast string 'x' to value of Int32 type`.
+fn invalid_value(text: &str) -> Option<(&str, &'static str)> {
+    let rest = text.strip_prefix("Cannot cast string '")?;
+    let (value, rest) = rest.rsplit_once("' to value of ")?;
+    let arrow_type = rest.strip_suffix(" type")?;
+    let pg_type = match arrow_type {
+        "Int16" => "smallint",
+        "Int32" => "integer",
+        "Int64" => "bigint",
+        "Float32" => "real",
+        "Float64" => "double precision",
+        "Boolean" => "boolean",
+        t if t.starts_with("Decimal") => "numeric",
+        _ => return None,
+    };
+    Some((value, pg_type))
+}
+
+/// The 1-based character position of the first occurrence of `text` in `sql`.
+fn find_text(sql: &str, text: &str) -> Option<usize> {
+    let at = sql.find(text)?;
+    Some(sql[..at].chars().count() + 1)
+}
+
+/// The 1-based character position of the first place `word` stands in `sql` as a token of its
+/// own (case-insensitive; a quoted identifier as quoted).
+fn find_word(sql: &str, word: &str) -> Option<usize> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let lower = sql.to_lowercase();
+    let quoted = format!("\"{word}\"");
+    if word.chars().any(char::is_uppercase)
+        && let Some(at) = find_text(sql, &quoted)
+    {
+        return Some(at);
+    }
+    let needle = word.to_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&needle) {
+        let start = from + found;
+        let end = start + needle.len();
+        let before = lower[..start].chars().next_back();
+        let after = lower[end..].chars().next();
+        let alone = |c: Option<char>| !c.is_some_and(is_ident) || !needle.starts_with(is_ident);
+        if alone(before) && (!after.is_some_and(is_ident) || !needle.ends_with(is_ident)) {
+            return Some(lower[..start].chars().count() + 1);
+        }
+        from = end;
+    }
+    None
 }
 
 /// The SQLSTATE of a DataFusion error (its root cause, for a wrapped one).
@@ -167,7 +377,6 @@ fn plan_sqlstate(message: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::sql::sqlparser::parser::ParserError;
 
     #[test]
     fn errors_map_to_their_sqlstate() {
@@ -255,5 +464,55 @@ mod tests {
         for (error, code) in cases {
             assert_eq!(error.sqlstate(), code, "{error}");
         }
+    }
+
+    #[test]
+    fn parse_errors_read_as_postgres_syntax_errors() {
+        let syntax = |sql: &str, found: &str| {
+            let error = Error::from(ParserError::ParserError(format!(
+                "Expected: an expression, found: {found}"
+            )))
+            .syntax(sql);
+            (error.message(), error.position(sql), error.sqlstate())
+        };
+        assert_eq!(
+            syntax("selec 1", "selec"),
+            ("syntax error at or near \"selec\"".into(), Some(1), "42601")
+        );
+        assert_eq!(
+            syntax("SELECT n_name, FROM nation", "FROM"),
+            ("syntax error at or near \"FROM\"".into(), Some(16), "42601")
+        );
+        assert_eq!(
+            syntax("SELECT * FROM", "EOF"),
+            ("syntax error at end of input".into(), Some(14), "42601")
+        );
+    }
+
+    #[test]
+    fn datafusion_errors_read_in_postgres_words() {
+        let arrow = |e: ArrowError| {
+            Error::DataFusion(DataFusionError::Context(
+                "Optimizer rule 'simplify_expressions' failed".into(),
+                Box::new(DataFusionError::ArrowError(Box::new(e), None)),
+            ))
+        };
+        let cast = arrow(ArrowError::CastError(
+            "Cannot cast string 'abc' to value of Int32 type".into(),
+        ));
+        assert_eq!(cast.message(), "invalid input syntax for type integer: \"abc\"");
+        assert_eq!(cast.position("SELECT 'abc'::integer"), Some(8));
+        assert_eq!(arrow(ArrowError::DivideByZero).message(), "division by zero");
+        let missing = Error::DataFusion(DataFusionError::SchemaError(
+            Box::new(SchemaError::FieldNotFound {
+                field: Box::new(datafusion::common::Column::from_name("n_nam")),
+                valid_fields: vec![],
+            }),
+            Box::new(None),
+        ));
+        assert_eq!(missing.message(), "column \"n_nam\" does not exist");
+        assert_eq!(missing.position("SELECT n_name, n_nam FROM nation"), Some(16));
+        let relation = Error::UndefinedRelation("nations".into());
+        assert_eq!(relation.position("SELECT * FROM nations"), Some(15));
     }
 }

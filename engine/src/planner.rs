@@ -57,24 +57,29 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
     Ok(plan)
 }
 
-/// The catalog's error for the first of `references` that names a schema or table that does not
-/// exist in Hangar's database, if one does.
+/// The error for the first of `references` that names a schema or table that does not exist in
+/// Hangar's database, if one does: a missing table named as the statement names it, as Postgres
+/// does (`relation "nations" does not exist`).
 fn missing_relation(state: &SessionState, references: Vec<TableReference>) -> Option<Error> {
     let defaults = &state.config().options().catalog;
     references.into_iter().find_map(|reference| {
+        let written_schema = reference.schema().map(str::to_string);
         let resolved = reference.resolve(&defaults.default_catalog, &defaults.default_schema);
         if *resolved.catalog != *DATABASE {
             return None; // another database: DataFusion's own error says so
         }
         let (schema, table) = (resolved.schema.to_string(), resolved.table.to_string());
-        let error = match state.schema_for_ref(resolved) {
-            Err(_) => CatalogError::SchemaNotFound(schema),
+        match state.schema_for_ref(resolved) {
+            Err(_) => Some(CatalogError::SchemaNotFound(schema).into()),
             Ok(provider) if !provider.table_exist(&table) => {
-                CatalogError::TableNotFound { schema, table }
+                let written = match written_schema {
+                    Some(schema) => format!("{schema}.{table}"),
+                    None => table,
+                };
+                Some(Error::UndefinedRelation(written))
             }
-            Ok(_) => return None,
-        };
-        Some(error.into())
+            Ok(_) => None,
+        }
     })
 }
 

@@ -27,7 +27,7 @@ pub fn status(error: &Error) -> Status {
     let sqlstate = error.sqlstate();
     Status::new(
         code_for_sqlstate(sqlstate),
-        format!("{error} (SQLSTATE {sqlstate})"),
+        format!("{} (SQLSTATE {sqlstate})", error.message()),
     )
 }
 

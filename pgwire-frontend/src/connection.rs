@@ -94,7 +94,9 @@ impl SimpleQueryHandler for Queries {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let session = self.0.session()?;
-        let statements = session.parse(query).map_err(engine_error)?;
+        let statements = session
+            .parse(query)
+            .map_err(|e| engine_error(e, Some(query)))?;
         if statements.is_empty() {
             return Ok(vec![Response::EmptyQuery]);
         }
@@ -111,7 +113,7 @@ impl SimpleQueryHandler for Queries {
                 }
                 Err(e) => {
                     // Like Postgres: earlier statements' results stand, the rest is skipped.
-                    responses.push(Response::Error(Box::new(error_info(&e))));
+                    responses.push(Response::Error(Box::new(error_info(&e, Some(query)))));
                     break;
                 }
             }
@@ -134,20 +136,23 @@ impl QueryParser for Queries {
         C: ClientInfo + Unpin + Send + Sync,
     {
         let session = self.0.session()?;
-        let mut statements = session.parse(sql).map_err(engine_error)?;
+        let mut statements = session.parse(sql).map_err(|e| engine_error(e, Some(sql)))?;
         if statements.len() > 1 {
             return Err(refusal(Refusal::MultipleCommands));
         }
         let Some(statement) = statements.pop() else {
             return Ok(None);
         };
-        let prepared = session.plan(statement).await.map_err(engine_error)?;
+        let prepared = session
+            .plan(statement)
+            .await
+            .map_err(|e| engine_error(e, Some(sql)))?;
         Ok(Some(Arc::new(prepared)))
     }
 
     fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
         stmt.parameter_types()
-            .map_err(engine_error)?
+            .map_err(|e| engine_error(e, None))?
             .iter()
             .map(|ty| match ty {
                 Some(ty) => arrow_pg::datatypes::into_pg_type(ty),
@@ -212,7 +217,9 @@ impl ExtendedQueryHandler for Queries {
     {
         let session = self.0.session()?;
         let prepared = &portal.statement.statement;
-        let types = prepared.parameter_types().map_err(engine_error)?;
+        let types = prepared
+            .parameter_types()
+            .map_err(|e| engine_error(e, None))?;
         let params = if types.is_empty() {
             None
         } else {
@@ -224,7 +231,7 @@ impl ExtendedQueryHandler for Queries {
         let output = session
             .execute(prepared, params.as_ref())
             .await
-            .map_err(engine_error)?;
+            .map_err(|e| engine_error(e, None))?;
         output_response(output, &portal.result_column_format, session)
     }
 }

@@ -5,9 +5,19 @@ use hangar_engine::Error;
 use pgwire::api::{ClientInfo, ErrorHandler};
 use pgwire::error::{ErrorInfo, PgWireError};
 
-/// The Postgres error for an engine error.
-pub fn error_info(error: &Error) -> ErrorInfo {
-    ErrorInfo::new("ERROR".into(), error.sqlstate().into(), error.to_string())
+/// The Postgres error for an engine error: Postgres' wording and, given the text the statement
+/// came in, the position it points at (psql draws its `LINE 1: … ^` marker from it); the engine's
+/// full error, which may name its internals, goes to the log.
+pub fn error_info(error: &Error, sql: Option<&str>) -> ErrorInfo {
+    let message = error.message();
+    if message != error.to_string() {
+        tracing::debug!(%error, "error as the engine gave it");
+    }
+    let mut info = ErrorInfo::new("ERROR".into(), error.sqlstate().into(), message);
+    info.position = sql
+        .and_then(|sql| error.position(sql))
+        .map(|p| p.to_string());
+    info
 }
 
 /// An engine error that ends the connection (a failed login).
@@ -19,9 +29,9 @@ pub(crate) fn fatal(error: &Error) -> PgWireError {
     )))
 }
 
-/// An engine error as the pgwire error the client receives.
-pub(crate) fn engine_error(error: Error) -> PgWireError {
-    PgWireError::UserError(Box::new(error_info(&error)))
+/// An engine error as the pgwire error the client receives, for a statement sent as `sql`.
+pub(crate) fn engine_error(error: Error, sql: Option<&str>) -> PgWireError {
+    PgWireError::UserError(Box::new(error_info(&error, sql)))
 }
 
 /// What the frontend refuses before a statement reaches the engine.
@@ -83,7 +93,7 @@ impl ErrorHandler for MapErrors {
     fn on_error<C: ClientInfo>(&self, _client: &C, error: &mut PgWireError) {
         if let PgWireError::ApiError(inner) = error {
             let info = match inner.downcast_ref::<Error>() {
-                Some(e) => error_info(e),
+                Some(e) => error_info(e, None),
                 // Not the engine's: pgwire's own, which Postgres would call internal.
                 None => ErrorInfo::new("ERROR".into(), INTERNAL.into(), inner.to_string()),
             };

@@ -164,10 +164,9 @@ fn type_name(data_type: &DataType) -> String {
         DataType::BigInt(_) | DataType::Int8(_) => "int8".into(),
         DataType::Real | DataType::Float4 => "float4".into(),
         DataType::Float(ExactNumberInfo::Precision(p)) if *p <= 24 => "float4".into(),
-        DataType::Float(_)
-        | DataType::Float8
-        | DataType::Double(_)
-        | DataType::DoublePrecision => "float8".into(),
+        DataType::Float(_) | DataType::Float8 | DataType::Double(_) | DataType::DoublePrecision => {
+            "float8".into()
+        }
         DataType::Numeric(_) | DataType::Decimal(_) | DataType::Dec(_) => "numeric".into(),
         DataType::Boolean | DataType::Bool => "bool".into(),
         DataType::Varchar(_) | DataType::CharacterVarying(_) | DataType::CharVarying(_) => {
@@ -223,11 +222,15 @@ mod tests {
             "SELECT count(*) AS \"count\", COUNT(x) AS \"count\", 1 + 1 AS \"?column?\", x, t.y, 2 AS two FROM t"
         );
         assert_eq!(
-            named("SELECT x::int, '1'::int, CAST(1 AS bigint), '1'::double precision, DATE '2024-01-01'"),
+            named(
+                "SELECT x::int, '1'::int, CAST(1 AS bigint), '1'::double precision, DATE '2024-01-01'"
+            ),
             "SELECT x::INT AS \"x\", '1'::INT AS \"int4\", CAST(1 AS BIGINT) AS \"int8\", '1'::DOUBLE PRECISION AS \"float8\", DATE '2024-01-01' AS \"date\""
         );
         assert_eq!(
-            named("SELECT CASE WHEN a THEN 1 END, coalesce(a, b), (SELECT max(x) FROM t), EXISTS (SELECT 1), trim(leading 'x' from s), extract(year from d)"),
+            named(
+                "SELECT CASE WHEN a THEN 1 END, coalesce(a, b), (SELECT max(x) FROM t), EXISTS (SELECT 1), trim(leading 'x' from s), extract(year from d)"
+            ),
             "SELECT CASE WHEN a THEN 1 END AS \"case\", coalesce(a, b) AS \"coalesce\", (SELECT max(x) AS \"max\" FROM t) AS \"max\", EXISTS (SELECT 1 AS \"?column?\") AS \"exists\", TRIM(LEADING 'x' FROM s) AS \"ltrim\", EXTRACT(YEAR FROM d) AS \"extract\""
         );
     }

@@ -16,8 +16,8 @@ use datafusion::error::DataFusionError;
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF,
-    ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
+    Signature, Volatility,
 };
 use datafusion::optimizer::AnalyzerRule;
 
@@ -41,11 +41,7 @@ impl AnalyzerRule for IntegerCasts {
 }
 
 /// A cast of a float or decimal to an integer type, with its operand rounded first.
-fn rounded(
-    mut expr: Expr,
-    schema: &DFSchema,
-    round: &Arc<ScalarUDF>,
-) -> Result<Transformed<Expr>> {
+fn rounded(mut expr: Expr, schema: &DFSchema, round: &Arc<ScalarUDF>) -> Result<Transformed<Expr>> {
     let (operand, target) = match &mut expr {
         Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field }) => {
             (expr, field.data_type())

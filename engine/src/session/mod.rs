@@ -192,15 +192,18 @@ impl Session {
     /// Splits SQL text into statements. Postgres syntax is accepted (and rewritten where DataFusion
     /// needs it), as are DataFusion's own statements such as `CREATE EXTERNAL TABLE`, and Hangar's
     /// (`REFRESH MATERIALIZED VIEW`…).
+    /// A statement that does not parse fails with Postgres' syntax error and its position.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
         let Some(pieces) = crate::statement::split_own(sql) else {
-            return self.parse_sql(sql);
+            return self.parse_sql(sql).map_err(|e| e.syntax(sql));
         };
         let mut statements = Vec::new();
-        for piece in pieces? {
+        for piece in pieces.map_err(|e| Error::from(e).syntax(sql))? {
             match piece {
                 Piece::Own(parsed) => statements.push(Statement(parsed)),
-                Piece::Sql(sql) => statements.extend(self.parse_sql(&sql)?),
+                Piece::Sql(sql) => {
+                    statements.extend(self.parse_sql(&sql).map_err(|e| e.syntax(&sql))?);
+                }
             }
         }
         Ok(statements)

@@ -55,7 +55,10 @@ impl Comparison {
             .zip(self.postgres.iter().zip(&self.hangar))
         {
             if pg != ours {
-                let _ = writeln!(text, "  {format} PostgreSQL: {pg}\n  {format} Hangar:     {ours}");
+                let _ = writeln!(
+                    text,
+                    "  {format} PostgreSQL: {pg}\n  {format} Hangar:     {ours}"
+                );
             }
         }
         text

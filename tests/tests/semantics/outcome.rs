@@ -152,10 +152,7 @@ fn hex(bytes: &[u8]) -> String {
 struct Raw(Vec<u8>);
 
 impl<'a> FromSql<'a> for Raw {
-    fn from_sql(
-        _: &Type,
-        raw: &'a [u8],
-    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(Raw(raw.to_vec()))
     }
 

@@ -41,18 +41,30 @@ impl Postgres {
     /// `postgres` user, which owns the folder.
     pub(super) async fn start() -> Postgres {
         let bin = newest_server().unwrap_or_else(|| {
-            panic!("PostgreSQL server not found under /usr/lib/postgresql: apt-get install postgresql")
+            panic!(
+                "PostgreSQL server not found under /usr/lib/postgresql: apt-get install postgresql"
+            )
         });
         let folder = tempfile::Builder::new()
             .prefix("hangar-pg-")
             .tempdir()
             .expect("temporary folder");
         if is_root() {
-            run(Command::new("chown").arg("postgres:postgres").arg(folder.path()));
+            run(Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(folder.path()));
         }
         let data = folder.path().join("data");
         run(as_owner(&bin.join("initdb"))
-            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "-D"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "-D",
+            ])
             .arg(&data));
         let mut options = format!(
             "-c listen_addresses='' -c unix_socket_directories={} -c fsync=off",
@@ -174,7 +186,10 @@ fn copy_text(batch: &datafusion::arrow::record_batch::RecordBatch) -> String {
                 text.push('\t');
             }
             let value = formatter.value(row).to_string();
-            assert!(!value.contains(['\t', '\n', '\\']), "plain value: {value:?}");
+            assert!(
+                !value.contains(['\t', '\n', '\\']),
+                "plain value: {value:?}"
+            );
             text.push_str(&value);
         }
         text.push('\n');
