@@ -500,9 +500,15 @@ mod tests {
         let cast = arrow(ArrowError::CastError(
             "Cannot cast string 'abc' to value of Int32 type".into(),
         ));
-        assert_eq!(cast.message(), "invalid input syntax for type integer: \"abc\"");
+        assert_eq!(
+            cast.message(),
+            "invalid input syntax for type integer: \"abc\""
+        );
         assert_eq!(cast.position("SELECT 'abc'::integer"), Some(8));
-        assert_eq!(arrow(ArrowError::DivideByZero).message(), "division by zero");
+        assert_eq!(
+            arrow(ArrowError::DivideByZero).message(),
+            "division by zero"
+        );
         let missing = Error::DataFusion(DataFusionError::SchemaError(
             Box::new(SchemaError::FieldNotFound {
                 field: Box::new(datafusion::common::Column::from_name("n_nam")),
@@ -511,7 +517,10 @@ mod tests {
             Box::new(None),
         ));
         assert_eq!(missing.message(), "column \"n_nam\" does not exist");
-        assert_eq!(missing.position("SELECT n_name, n_nam FROM nation"), Some(16));
+        assert_eq!(
+            missing.position("SELECT n_name, n_nam FROM nation"),
+            Some(16)
+        );
         let relation = Error::UndefinedRelation("nations".into());
         assert_eq!(relation.position("SELECT * FROM nations"), Some(15));
     }

@@ -1,5 +1,6 @@
-//! Postgres functions analysts call that DataFusion lacks: `pg_typeof` and `similar_to_escape`
-//! (what `SIMILAR TO` runs, [`super::similar_to`]).
+//! Postgres functions analysts call that DataFusion lacks: `pg_typeof`, `similar_to_escape`
+//! (what `SIMILAR TO` runs, [`super::similar_to`]), and Postgres' names of DataFusion's functions
+//! (`ceiling`, `sign`, `every`, `variance`).
 
 use std::sync::Arc;
 
@@ -9,15 +10,27 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::cast::as_string_array;
 use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
 };
 use datafusion::prelude::SessionContext;
 
-/// Registers the functions in the template every session is cloned from.
+/// Registers the functions in the template every session is cloned from, and Postgres' names for
+/// DataFusion's functions that Postgres calls otherwise.
 pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(pg_typeof());
     ctx.register_udf(similar_to_escape());
+    for (postgres, datafusion) in [("ceiling", "ceil"), ("sign", "signum")] {
+        if let Ok(function) = ctx.udf(datafusion) {
+            ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));
+        }
+    }
+    for (postgres, datafusion) in [("every", "bool_and"), ("variance", "var_samp")] {
+        if let Ok(function) = ctx.udaf(datafusion) {
+            ctx.register_udaf(function.as_ref().clone().with_aliases([postgres]));
+        }
+    }
 }
 
 /// `pg_typeof(x)`: the name of `x`'s type as Postgres prints a `regtype`: `integer`, `numeric`,

@@ -18,18 +18,19 @@
 mod array_subquery;
 mod boolean_literals;
 mod column_names;
+mod date_parts;
 pub(crate) mod duplicate_names;
 mod from_functions;
 mod functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
-mod integer_casts;
 mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
 mod regtype_text;
+mod rounding;
 pub(crate) mod scalar_subquery;
 mod similar_to;
 mod user_keyword;
@@ -134,6 +135,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = similar_to::rewrite_similar_to(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
+    let statement = date_parts::rewrite_date_parts(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -148,7 +150,7 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> =
         vec![Arc::new(boolean_literals::BooleanLiterals)];
     rules.extend(Analyzer::new().rules);
-    rules.push(Arc::new(integer_casts::IntegerCasts));
+    rules.push(Arc::new(rounding::Rounding));
     rules
 }
 

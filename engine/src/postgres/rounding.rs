@@ -1,8 +1,9 @@
-//! Casts to integer types round as Postgres rounds: a `numeric` half away from zero
-//! (`2.5::int` is 3, `-2.5::int` is -3), a float to the nearest even on a tie (`2.5::float8::int`
-//! is 2, `3.5` is 4). DataFusion truncates (`2.6::int` was 2). This analyzer rule runs after
-//! DataFusion's type coercion, so the casts it adds (an `INSERT` of decimals into an integer
-//! column) round too: the cast's operand is rounded by `hangar_round_for_cast` first.
+//! Rounding to integers as Postgres rounds: a `numeric` half away from zero (`2.5::int` is 3,
+//! `-2.5::int` is -3), a float to the nearest even on a tie (`2.5::float8::int` is 2, `3.5` is 4,
+//! `round(2.5::float8)` is 2). DataFusion truncated casts (`2.6::int` was 2) and rounded floats'
+//! ties away from zero. This analyzer rule runs after DataFusion's type coercion, so the casts it
+//! adds (an `INSERT` of decimals into an integer column) round too: the cast's operand, and
+//! `round`'s float argument, go through `hangar_round_for_cast` first.
 
 use std::sync::Arc;
 
@@ -23,11 +24,11 @@ use datafusion::optimizer::AnalyzerRule;
 
 /// The analyzer rule; see the module.
 #[derive(Debug)]
-pub(crate) struct IntegerCasts;
+pub(crate) struct Rounding;
 
-impl AnalyzerRule for IntegerCasts {
+impl AnalyzerRule for Rounding {
     fn name(&self) -> &str {
-        "hangar_integer_casts"
+        "hangar_rounding"
     }
 
     fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
@@ -40,8 +41,22 @@ impl AnalyzerRule for IntegerCasts {
     }
 }
 
-/// A cast of a float or decimal to an integer type, with its operand rounded first.
+/// A cast of a float or decimal to an integer type, with its operand rounded first; `round(x)` of
+/// a float, rounded so.
 fn rounded(mut expr: Expr, schema: &DFSchema, round: &Arc<ScalarUDF>) -> Result<Transformed<Expr>> {
+    if let Expr::ScalarFunction(call) = &expr
+        && call.name() == "round"
+        && let [argument] = call.args.as_slice()
+        && matches!(
+            argument.get_type(schema),
+            Ok(DataType::Float32 | DataType::Float64)
+        )
+    {
+        let argument = argument.clone();
+        return Ok(Transformed::yes(Expr::ScalarFunction(
+            ScalarFunction::new_udf(Arc::clone(round), vec![argument]),
+        )));
+    }
     let (operand, target) = match &mut expr {
         Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field }) => {
             (expr, field.data_type())
