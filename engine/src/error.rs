@@ -66,6 +66,9 @@ pub enum Error {
         /// Where in the statement's text, in characters from 1.
         position: Option<usize>,
     },
+    /// A scalar subquery returned more than one row.
+    #[error("more than one row returned by a subquery used as an expression")]
+    SubqueryRows,
     /// A query named a table or view that does not exist, as it named it.
     #[error("relation \"{0}\" does not exist")]
     UndefinedRelation(String),
@@ -120,6 +123,7 @@ impl Error {
             Error::Panicked(_) => "XX000",
             Error::Syntax { .. } => "42601",
             Error::UndefinedRelation(_) => "42P01",
+            Error::SubqueryRows => "21000",
         }
     }
 

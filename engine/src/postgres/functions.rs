@@ -1,18 +1,21 @@
 //! Postgres functions analysts call that DataFusion lacks: `pg_typeof`, `similar_to_escape`
 //! (what `SIMILAR TO` runs, [`super::similar_to`]), and Postgres' names of DataFusion's functions
-//! (`ceiling`, `sign`, `every`, `variance`).
+//! (`ceiling`, `sign`, `every`, `variance`); and `hangar_subquery_value`, the one value of a scalar
+//! subquery ([`super::scalar_subquery`]).
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, UInt64Type};
 use datafusion::common::ScalarValue;
 use datafusion::common::cast::as_string_array;
 use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::execution::FunctionRegistry;
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, ScalarUDF, Signature,
+    SimpleScalarUDF, TypeSignature, Volatility,
 };
 use datafusion::prelude::SessionContext;
 
@@ -21,6 +24,7 @@ use datafusion::prelude::SessionContext;
 pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(pg_typeof());
     ctx.register_udf(similar_to_escape());
+    ctx.register_udaf(AggregateUDF::new_from_impl(SubqueryValue::new()));
     for (postgres, datafusion) in [("ceiling", "ceil"), ("sign", "signum")] {
         if let Ok(function) = ctx.udf(datafusion) {
             ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));
@@ -173,6 +177,107 @@ fn similar_to_regex(pattern: &str, escape: Option<char>) -> String {
     }
     regex.push_str(")$");
     regex
+}
+
+/// `hangar_subquery_value(x)`: the one value a scalar subquery returns, NULL for none, and
+/// Postgres' error (`21000`) for more than one row.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SubqueryValue {
+    signature: Signature,
+}
+
+impl SubqueryValue {
+    fn new() -> Self {
+        Self {
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+}
+
+impl AggregateUDFImpl for SubqueryValue {
+    fn name(&self) -> &str {
+        "hangar_subquery_value"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> DfResult<DataType> {
+        Ok(args[0].clone())
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs) -> DfResult<Box<dyn Accumulator>> {
+        Ok(Box::new(OneValue {
+            value: ScalarValue::try_from(args.return_field.data_type())?,
+            rows: 0,
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> DfResult<Vec<FieldRef>> {
+        Ok(vec![
+            Arc::new(Field::new(
+                "value",
+                args.return_field.data_type().clone(),
+                true,
+            )),
+            Arc::new(Field::new("rows", DataType::UInt64, false)),
+        ])
+    }
+}
+
+/// The value seen so far and how many rows carried it.
+#[derive(Debug)]
+struct OneValue {
+    value: ScalarValue,
+    rows: u64,
+}
+
+impl OneValue {
+    fn add(&mut self, values: &ArrayRef, rows: u64) -> DfResult<()> {
+        self.rows += rows;
+        if self.rows > 1 {
+            return Err(DataFusionError::External(Box::new(
+                crate::Error::SubqueryRows,
+            )));
+        }
+        if rows > 0 && !values.is_empty() {
+            self.value = ScalarValue::try_from_array(values, 0)?;
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for OneValue {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        self.add(&values[0], values[0].len() as u64)
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        let rows = states[1].as_primitive::<UInt64Type>();
+        for i in 0..rows.len() {
+            let count = rows.value(i);
+            if count > 0 {
+                self.add(&states[0].slice(i, 1), count)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![
+            self.value.clone(),
+            ScalarValue::UInt64(Some(self.rows)),
+        ])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        Ok(self.value.clone())
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.value.size()
+    }
 }
 
 #[cfg(test)]

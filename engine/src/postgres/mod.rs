@@ -15,6 +15,7 @@
 //! ([`crate::metadata`]), never through the engine's shared state, and knows nothing of
 //! materialized views' refreshes or of wire protocols.
 
+mod any_all;
 mod array_subquery;
 mod boolean_literals;
 mod column_names;
@@ -136,6 +137,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = similar_to::rewrite_similar_to(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
+    let statement = any_all::rewrite_any_all(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));

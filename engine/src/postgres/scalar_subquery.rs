@@ -2,8 +2,8 @@
 //! - Subqueries that pick one row without aggregating. Npgsql's type loading has
 //!   `(SELECT rngtypid FROM pg_range WHERE rngmultitypid = typ.oid)`. Postgres runs such a
 //!   subquery and fails only if it returns more than one row; DataFusion refuses to plan a
-//!   correlated one that does not aggregate. They are rewritten to aggregate with `first_value`,
-//!   which gives Postgres's answer whenever Postgres gives one.
+//!   correlated one that does not aggregate. They are rewritten to aggregate with
+//!   `hangar_subquery_value`, which gives Postgres's answer, or its error for more than one row.
 //! - Subqueries over a catalog table that is always empty in Hangar, such as `pg_attrdef` (column
 //!   defaults) in psql's `\d` and SQLAlchemy's column inspection. Their correlation (a condition on
 //!   the outer row alone, the outer row in the select list, all under `CASE`) is more than
@@ -15,17 +15,19 @@
 //! decorrelate: their correlated subqueries over `pg_catalog` read as NULL. That loses catalog
 //! details, never a user table's data.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
-    Value, visit_expressions,
+    Value, VisitMut, VisitorMut, visit_expressions,
 };
 
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Functions that aggregate: a subquery of one of them already returns one row.
-const AGGREGATES: [&str; 15] = [
+const AGGREGATES: [&str; 16] = [
+    "hangar_subquery_value",
     "count",
     "sum",
     "min",
@@ -58,16 +60,43 @@ pub const EMPTY_CATALOG_TABLES: [&str; 8] = [
 ];
 
 /// Rewrites the scalar subqueries of `statement` that DataFusion cannot plan (see the module).
-pub(crate) fn rewrite_scalar_subqueries(statement: Statement) -> Statement {
-    rewrite_expressions(statement, |expr| {
-        if let Expr::Subquery(query) = expr {
+pub(crate) fn rewrite_scalar_subqueries(mut statement: Statement) -> Statement {
+    let _ = statement.visit(&mut ScalarSubqueries::default());
+    statement
+}
+
+/// Walks a statement's expressions, rewriting scalar subqueries; a subquery compared with
+/// `ANY`/`ALL` is a set of rows, not a scalar, and is left as it is.
+#[derive(Default)]
+struct ScalarSubqueries {
+    /// The subqueries under `ANY`/`ALL` met so far, by address (stable while the walk lasts).
+    sets: HashSet<*const Query>,
+}
+
+impl VisitorMut for ScalarSubqueries {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } = expr
+            && let Expr::Subquery(query) = right.as_ref()
+        {
+            self.sets.insert(&**query as *const Query);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Subquery(query) = expr
+            && !self.sets.contains(&(&**query as *const Query))
+        {
             if reads_an_empty_catalog_table(query) {
                 *expr = Expr::Value(Value::Null.into());
             } else if let Some(pick) = one_row_pick(query) {
                 aggregate(pick);
             }
         }
-    })
+        ControlFlow::Continue(())
+    }
 }
 
 /// The one output of a subquery that neither aggregates, groups, orders, limits nor deduplicates,
@@ -214,9 +243,9 @@ fn correlated(query: &Query) -> bool {
     .is_break()
 }
 
-/// Wraps a subquery's one output in `first_value(…)`.
+/// Wraps a subquery's one output in `hangar_subquery_value(…)`.
 fn aggregate(expr: &mut Expr) {
-    if let Some(wrapped) = parse_expr(&format!("first_value({expr})")) {
+    if let Some(wrapped) = parse_expr(&format!("hangar_subquery_value({expr})")) {
         *expr = wrapped;
     }
 }
@@ -246,10 +275,20 @@ mod tests {
     }
 
     #[test]
+    fn subqueries_under_any_or_all_are_sets() {
+        assert_eq!(
+            rewrite(
+                "SELECT a FROM t WHERE a >= ALL (SELECT d.x FROM d) AND a = ANY (SELECT d.y FROM d)"
+            ),
+            "SELECT a FROM t WHERE a >= ALL(SELECT d.x FROM d) AND a = ANY(SELECT d.y FROM d)"
+        );
+    }
+
+    #[test]
     fn picks_of_one_row_aggregate() {
         assert_eq!(
             rewrite("SELECT a, (SELECT d.x AS y FROM d WHERE d.k = t.k) FROM t"),
-            "SELECT a, (SELECT first_value(d.x) AS y FROM d WHERE d.k = t.k) FROM t"
+            "SELECT a, (SELECT hangar_subquery_value(d.x) AS y FROM d WHERE d.k = t.k) FROM t"
         );
     }
 

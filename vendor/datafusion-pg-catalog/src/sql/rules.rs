@@ -395,6 +395,12 @@ impl VisitorMut for RewriteArrayAnyAllOperationVisitor {
     type Break = ();
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
+        // Hangar patch 8 (PATCHED.md): a subquery is not an array; Hangar rewrites those itself.
+        if let Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } = expr
+            && matches!(right.as_ref(), Expr::Subquery(_))
+        {
+            return ControlFlow::Continue(());
+        }
         match expr {
             Expr::AnyOp {
                 left,
