@@ -25,6 +25,7 @@ pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(pg_typeof());
     ctx.register_udf(similar_to_escape());
     ctx.register_udaf(AggregateUDF::new_from_impl(SubqueryValue::new()));
+    super::formatting::install(ctx);
     for (postgres, datafusion) in [("ceiling", "ceil"), ("sign", "signum")] {
         if let Ok(function) = ctx.udf(datafusion) {
             ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));
@@ -41,9 +42,7 @@ pub(crate) fn install(ctx: &SessionContext) {
 /// `timestamp with time zone`, `text[]`.
 fn pg_typeof() -> ScalarUDF {
     let name = |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
-        let name = arrow_pg::datatypes::into_pg_type(&args[0].data_type())
-            .map(|t| regtype_name(&t))
-            .unwrap_or_else(|_| "unknown".into());
+        let name = regtype_of(&args[0].data_type());
         Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name))))
     };
     ScalarUDF::from(SimpleScalarUDF::new_with_signature(
@@ -52,6 +51,13 @@ fn pg_typeof() -> ScalarUDF {
         DataType::Utf8,
         Arc::new(name),
     ))
+}
+
+/// The name of the Postgres type of an Arrow type, as `regtype` prints it.
+pub(super) fn regtype_of(data_type: &DataType) -> String {
+    arrow_pg::datatypes::into_pg_type(data_type)
+        .map(|t| regtype_name(&t))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// A type's name as `regtype` prints it: the SQL standard's names where Postgres uses them.

@@ -21,6 +21,7 @@ mod boolean_literals;
 mod column_names;
 mod date_parts;
 pub(crate) mod duplicate_names;
+mod formatting;
 mod from_functions;
 mod functions;
 mod generate_subscripts;
@@ -34,6 +35,7 @@ mod regtype_text;
 mod rounding;
 pub(crate) mod scalar_subquery;
 mod similar_to;
+mod templates;
 mod user_keyword;
 mod variables;
 
@@ -159,8 +161,10 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
 /// Installs what does not depend on a session (`pg_catalog`'s functions and the Postgres type
 /// names) into the template every session is cloned from.
 pub(crate) fn install(template: &SessionContext) -> Result<()> {
+    pg_catalog::install(template)?;
+    // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
-    pg_catalog::install(template)
+    Ok(())
 }
 
 /// Sets up a session of `user`: its `pg_catalog` and `information_schema` over `catalog`,

@@ -1,0 +1,346 @@
+//! Postgres' data type formatting functions over Arrow values, with Postgres' template patterns
+//! ([`super::templates`]): `to_char` of dates, timestamps, intervals and numbers, `to_date`,
+//! `to_timestamp` (of text and a template, or of seconds since 1970) and `to_number`. They replace
+//! DataFusion's functions of the same names, which read chrono's `%Y` patterns: `to_char(d,
+//! 'YYYY-MM')` answered `YYYY-MM`.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Date32Array, Decimal128Array, StringArray, TimestampMicrosecondArray,
+};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, Field, FieldRef, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
+};
+use datafusion::arrow::temporal_conversions::as_datetime_with_timezone;
+use datafusion::common::{ScalarValue, exec_err};
+use datafusion::error::{DataFusionError, Result};
+use datafusion::logical_expr::{
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+use super::templates;
+
+/// Registers the functions in the template every session is cloned from, over DataFusion's.
+pub(crate) fn install(ctx: &SessionContext) {
+    for function in [
+        Function::Char,
+        Function::Date,
+        Function::Timestamp,
+        Function::Number,
+    ] {
+        ctx.register_udf(ScalarUDF::new_from_impl(Formatting {
+            function,
+            signature: Signature::variadic_any(Volatility::Immutable),
+        }));
+    }
+}
+
+/// Which of the functions: `to_char`, `to_date`, `to_timestamp`, `to_number`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Function {
+    Char,
+    Date,
+    Timestamp,
+    Number,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Formatting {
+    function: Function,
+    signature: Signature,
+}
+
+/// The scale `to_number` gives when its template is not a literal.
+const DEFAULT_SCALE: i8 = 10;
+
+impl ScalarUDFImpl for Formatting {
+    fn name(&self) -> &str {
+        match self.function {
+            Function::Char => "to_char",
+            Function::Date => "to_date",
+            Function::Timestamp => "to_timestamp",
+            Function::Number => "to_number",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Err(DataFusionError::Internal("return_field_from_args".into()))
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let arity = args.arg_fields.len();
+        let expected = match self.function {
+            Function::Timestamp => arity == 1 || arity == 2,
+            _ => arity == 2,
+        };
+        if !expected {
+            return Err(DataFusionError::Plan(format!(
+                "function {}() does not exist with {arity} arguments",
+                self.name()
+            )));
+        }
+        let data_type = match self.function {
+            Function::Char => DataType::Utf8,
+            Function::Date => DataType::Date32,
+            Function::Timestamp => {
+                DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into()))
+            }
+            Function::Number => {
+                let template = args.scalar_arguments[1].and_then(|t| t.try_as_str().flatten());
+                DataType::Decimal128(38, template.map_or(DEFAULT_SCALE, number_scale))
+            }
+        };
+        Ok(Arc::new(Field::new(self.name(), data_type, true)))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let result: ArrayRef = match (self.function, arrays.as_slice()) {
+            (Function::Char, [value, template]) => to_char(value, &text(template)?)?,
+            (Function::Date, [value, template]) => {
+                let parsed = parse_each(&text(value)?, &text(template)?)?;
+                Arc::new(
+                    parsed
+                        .iter()
+                        .map(|t| t.map(|t| Date32Type::from_naive_date(t.date())))
+                        .collect::<Date32Array>(),
+                )
+            }
+            (Function::Timestamp, [value, template]) => {
+                let parsed = parse_each(&text(value)?, &text(template)?)?;
+                Arc::new(
+                    parsed
+                        .iter()
+                        .map(|t| t.map(|t| t.and_utc().timestamp_micros()))
+                        .collect::<TimestampMicrosecondArray>()
+                        .with_timezone("+00:00"),
+                )
+            }
+            (Function::Timestamp, [seconds]) => {
+                let seconds = cast(seconds, &DataType::Float64)?;
+                Arc::new(
+                    seconds
+                        .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                        .iter()
+                        .map(|s| s.map(|s| (s * 1_000_000.0).round() as i64))
+                        .collect::<TimestampMicrosecondArray>()
+                        .with_timezone("+00:00"),
+                )
+            }
+            (Function::Number, [value, template]) => {
+                let DataType::Decimal128(_, scale) = args.return_field.data_type() else {
+                    return exec_err!("to_number returns a decimal");
+                };
+                to_number(&text(value)?, &text(template)?, *scale)?
+            }
+            _ => return exec_err!("{} called with {} arguments", self.name(), arrays.len()),
+        };
+        Ok(if scalar {
+            ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?)
+        } else {
+            ColumnarValue::Array(result)
+        })
+    }
+}
+
+/// An argument as text.
+fn text(array: &ArrayRef) -> Result<StringArray> {
+    Ok(cast(array, &DataType::Utf8)?.as_string::<i32>().clone())
+}
+
+/// `to_char(value, template)` for each row.
+fn to_char(values: &ArrayRef, templates: &StringArray) -> Result<ArrayRef> {
+    let template = |row: usize| (!templates.is_null(row)).then(|| templates.value(row));
+    let texts: StringArray = match values.data_type() {
+        DataType::Date32 => {
+            let dates = values.as_primitive::<Date32Type>();
+            (0..values.len())
+                .map(|row| {
+                    let date = dates.value_as_date(row).filter(|_| dates.is_valid(row))?;
+                    let midnight = date.and_hms_opt(0, 0, 0)?;
+                    Some(templates::format_datetime(
+                        midnight,
+                        None,
+                        None,
+                        template(row)?,
+                    ))
+                })
+                .collect()
+        }
+        DataType::Timestamp(_, zone) => {
+            let micros = cast(values, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
+            let micros =
+                micros.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
+            let zone = zone.as_deref().map(Tz::from_str).transpose()?;
+            (0..values.len())
+                .map(|row| {
+                    if micros.is_null(row) {
+                        return None;
+                    }
+                    let utc = micros.value_as_datetime(row)?;
+                    let template = template(row)?;
+                    Some(match zone {
+                        None => templates::format_datetime(utc, None, None, template),
+                        Some(zone) => {
+                            let local = as_datetime_with_timezone::<
+                                datafusion::arrow::datatypes::TimestampMicrosecondType,
+                            >(micros.value(row), zone)?;
+                            let offset = chrono::Offset::fix(local.offset()).local_minus_utc();
+                            let name = (offset == 0).then_some("UTC");
+                            templates::format_datetime(
+                                local.naive_local(),
+                                Some(offset),
+                                name,
+                                template,
+                            )
+                        }
+                    })
+                })
+                .collect()
+        }
+        DataType::Interval(IntervalUnit::MonthDayNano) => {
+            let intervals = values.as_primitive::<IntervalMonthDayNanoType>();
+            (0..values.len())
+                .map(|row| {
+                    if intervals.is_null(row) {
+                        return None;
+                    }
+                    let v = intervals.value(row);
+                    Some(templates::format_interval(
+                        v.months,
+                        v.days,
+                        v.nanoseconds / 1000,
+                        template(row)?,
+                    ))
+                })
+                .collect()
+        }
+        data_type if data_type.is_numeric() => {
+            let digits = match data_type {
+                DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                    let floats = cast(values, &DataType::Float64)?;
+                    floats
+                        .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                        .iter()
+                        .map(|f| f.filter(|f| f.is_finite()).map(|f| f.to_string()))
+                        .collect::<StringArray>()
+                }
+                _ => text(values)?,
+            };
+            (0..values.len())
+                .map(|row| {
+                    if digits.is_null(row) {
+                        return None;
+                    }
+                    Some(templates::format_number(digits.value(row), template(row)?))
+                })
+                .collect()
+        }
+        other => {
+            return Err(DataFusionError::Plan(format!(
+                "function to_char({}, text) does not exist",
+                super::functions::regtype_of(other)
+            )));
+        }
+    };
+    Ok(Arc::new(texts))
+}
+
+/// `parse_datetime` of each row, failing with Postgres' message on the first that does not parse.
+fn parse_each(
+    values: &StringArray,
+    templates: &StringArray,
+) -> Result<Vec<Option<chrono::NaiveDateTime>>> {
+    (0..values.len())
+        .map(|row| {
+            if values.is_null(row) || templates.is_null(row) {
+                return Ok(None);
+            }
+            templates::parse_datetime(values.value(row), templates.value(row))
+                .map(Some)
+                .map_err(DataFusionError::Execution)
+        })
+        .collect()
+}
+
+/// `to_number(value, template)` of each row as a decimal of `scale` digits after the point.
+fn to_number(values: &StringArray, templates: &StringArray, scale: i8) -> Result<ArrayRef> {
+    let numbers = (0..values.len())
+        .map(|row| {
+            if values.is_null(row) || templates.is_null(row) {
+                return Ok(None);
+            }
+            match templates::parse_number(values.value(row), templates.value(row)) {
+                Ok(digits) => Ok(Some(scaled(&digits, scale)?)),
+                Err(message) if message.is_empty() => Ok(None),
+                Err(message) => Err(DataFusionError::Execution(message)),
+            }
+        })
+        .collect::<Result<Decimal128Array>>()?;
+    Ok(Arc::new(numbers.with_precision_and_scale(38, scale)?))
+}
+
+/// Decimal text (`-12454.8`) as an integer of `scale` decimals, rounded half away from zero.
+fn scaled(digits: &str, scale: i8) -> Result<i128> {
+    let (negative, digits) = match digits.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, digits),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let scale = scale.max(0) as usize;
+    let mut kept: String = fraction.chars().take(scale).collect();
+    kept.extend(std::iter::repeat_n('0', scale - kept.len()));
+    let overflow = || DataFusionError::Execution("numeric field overflow".into());
+    let joined = format!("{whole}{kept}");
+    let mut value: i128 = match joined.is_empty() {
+        true => 0,
+        false => joined.parse().map_err(|_| overflow())?,
+    };
+    if fraction.chars().nth(scale).is_some_and(|d| d >= '5') {
+        value = value.checked_add(1).ok_or_else(overflow)?;
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// The digits after the decimal point a `to_number` template reads (`999.99` → 2).
+fn number_scale(template: &str) -> i8 {
+    let upper = template.to_ascii_uppercase();
+    let Some(point) = upper.find(['.', 'D']) else {
+        return 0;
+    };
+    upper[point + 1..]
+        .chars()
+        .filter(|c| matches!(c, '9' | '0'))
+        .count()
+        .min(38) as i8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_number_scales() {
+        assert_eq!(number_scale("99G999D9S"), 1);
+        assert_eq!(number_scale("999"), 0);
+        assert_eq!(number_scale("9.999"), 3);
+        assert_eq!(scaled("-12454.8", 1).unwrap(), -124548);
+        assert_eq!(scaled("1.25", 1).unwrap(), 13);
+        assert_eq!(scaled("0.5", 0).unwrap(), 1);
+        assert_eq!(scaled("7", 2).unwrap(), 700);
+    }
+}
