@@ -203,7 +203,11 @@ impl Error {
                 near => {
                     // The location when it points at the token, else the token's first place.
                     let at_token = position.filter(|p| {
-                        let rest: String = sql.chars().skip(p - 1).take(near.len()).collect();
+                        let rest: String = sql
+                            .chars()
+                            .skip(p.saturating_sub(1))
+                            .take(near.len())
+                            .collect();
                         rest.eq_ignore_ascii_case(near)
                     });
                     Error::Syntax {
@@ -215,7 +219,7 @@ impl Error {
         }
         if message.starts_with("Unterminated string literal") {
             let near: String = position
-                .map(|p| sql.chars().skip(p - 1).collect())
+                .map(|p| sql.chars().skip(p.saturating_sub(1)).collect())
                 .unwrap_or_default();
             return Error::Syntax {
                 message: format!("unterminated quoted string at or near \"{near}\""),

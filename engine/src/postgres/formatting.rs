@@ -26,7 +26,8 @@ use datafusion::prelude::SessionContext;
 
 use super::templates;
 
-/// Registers the functions in the template every session is cloned from, over DataFusion's.
+/// Registers the functions in the template every session is cloned from, over DataFusion's (so
+/// after DataFusion's are registered).
 pub(crate) fn install(ctx: &SessionContext) {
     for function in [
         Function::Char,

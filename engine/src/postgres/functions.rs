@@ -25,7 +25,6 @@ pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(pg_typeof());
     ctx.register_udf(similar_to_escape());
     ctx.register_udaf(AggregateUDF::new_from_impl(SubqueryValue::new()));
-    super::formatting::install(ctx);
     for (postgres, datafusion) in [("ceiling", "ceil"), ("sign", "signum")] {
         if let Ok(function) = ctx.udf(datafusion) {
             ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));

@@ -164,6 +164,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     pg_catalog::install(template)?;
     // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
+    formatting::install(template);
     Ok(())
 }
 
