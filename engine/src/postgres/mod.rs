@@ -35,6 +35,7 @@ mod regtype_text;
 mod rounding;
 pub(crate) mod scalar_subquery;
 mod similar_to;
+mod strings;
 mod templates;
 mod user_keyword;
 mod variables;
@@ -165,6 +166,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
     formatting::install(template);
+    strings::install(template);
     Ok(())
 }
 
