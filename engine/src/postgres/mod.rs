@@ -20,6 +20,7 @@ mod array_subquery;
 mod boolean_literals;
 mod column_names;
 mod date_parts;
+mod datetime_literals;
 pub(crate) mod duplicate_names;
 mod formatting;
 mod from_functions;
@@ -140,6 +141,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = similar_to::rewrite_similar_to(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
+    let statement = datetime_literals::rewrite_datetime_literals(statement);
     let statement = any_all::rewrite_any_all(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
