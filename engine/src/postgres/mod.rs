@@ -22,6 +22,7 @@ mod column_names;
 mod date_parts;
 mod datetime_literals;
 pub(crate) mod duplicate_names;
+mod fetch_first;
 mod formatting;
 mod from_functions;
 mod functions;
@@ -143,6 +144,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = date_parts::rewrite_date_parts(statement);
     let statement = datetime_literals::rewrite_datetime_literals(statement);
     let statement = any_all::rewrite_any_all(statement);
+    let statement = fetch_first::rewrite_fetch_first(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
