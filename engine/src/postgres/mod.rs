@@ -29,6 +29,7 @@ mod functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
+mod intervals;
 mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
@@ -171,6 +172,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     functions::install(template);
     formatting::install(template);
     strings::install(template);
+    intervals::install(template);
     Ok(())
 }
 
