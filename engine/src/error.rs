@@ -251,6 +251,9 @@ fn postgres_message(error: &DataFusionError) -> Option<String> {
             SchemaError::AmbiguousReference { field } => {
                 Some(format!("column reference \"{}\" is ambiguous", field.name))
             }
+            SchemaError::DuplicateUnqualifiedField { name } => {
+                Some(format!("column \"{name}\" specified more than once"))
+            }
             _ => None,
         },
         DataFusionError::ArrowError(e, _) => match e.as_ref() {

@@ -338,3 +338,22 @@ async fn another_server_removes_what_a_stopped_one_left() {
     assert_eq!(rows(&c, "SELECT x FROM w").await, ["1"]);
     second.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_view_whose_columns_share_a_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server(dir.path(), &[]).await;
+    let client = connect(&s).await;
+    // Postgres names both columns `sum`, and refuses such a view.
+    let error = client
+        .batch_execute(
+            "CREATE MATERIALIZED VIEW twice AS SELECT sum(x), sum(y) FROM (VALUES (1, 2)) AS t(x, y)",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "42701");
+    assert_eq!(
+        error.as_db_error().map(|e| e.message()),
+        Some("column \"sum\" specified more than once")
+    );
+}

@@ -1,7 +1,11 @@
 //! A view's query: planned in a session through the engine's one way in to planning, as psql's
 //! query would be, and the schema its versions are written with.
 
+use std::collections::HashSet;
+
 use datafusion::arrow::datatypes::Schema;
+use datafusion::common::SchemaError;
+use datafusion::error::DataFusionError;
 use datafusion::logical_expr::LogicalPlan;
 use hangar_engine::{Error, Result, Session};
 
@@ -18,7 +22,24 @@ pub(crate) async fn plan_query(session: &Session, query: &str) -> Result<Logical
             "a materialized view is defined by a SELECT query".into(),
         ));
     }
-    session.plan_logical(statement).await
+    let plan = session.plan_logical(statement).await?;
+    // Postgres refuses a view whose columns share a name (`SELECT sum(a), sum(b)`): its table could
+    // not tell them apart.
+    let mut names = HashSet::new();
+    if let Some(field) = plan
+        .schema()
+        .fields()
+        .iter()
+        .find(|f| !names.insert(f.name()))
+    {
+        return Err(Error::DataFusion(DataFusionError::SchemaError(
+            Box::new(SchemaError::DuplicateUnqualifiedField {
+                name: field.name().clone(),
+            }),
+            Box::new(None),
+        )));
+    }
+    Ok(plan)
 }
 
 /// The schema with the partition columns moved last, as listing tables expect them.
