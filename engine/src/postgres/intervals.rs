@@ -72,57 +72,55 @@ fn map(value: &ColumnarValue, f: impl Fn(&ArrayRef) -> ArrayRef) -> Result<Colum
 
 /// Whole 30-day periods as months, the sign of days made to agree with the months'.
 fn justify_days(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
-    let (mut months, mut days) = (v.months + v.days / MONTH, v.days % MONTH);
-    if months > 0 && days < 0 {
-        days += MONTH;
-        months -= 1;
-    } else if months < 0 && days > 0 {
-        days -= MONTH;
-        months += 1;
-    }
-    IntervalMonthDayNano::new(months, days, v.nanoseconds)
+    let (months, days) = (v.months + v.days / MONTH, v.days % MONTH);
+    let (months, days) = agree(
+        months.into(),
+        days.into(),
+        days.signum().into(),
+        MONTH.into(),
+    );
+    IntervalMonthDayNano::new(months as i32, days as i32, v.nanoseconds)
 }
 
 /// Whole 24-hour periods as days, the sign of the time made to agree with the days'.
 fn justify_hours(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
-    let mut days = v.days + (v.nanoseconds / DAY) as i32;
-    let mut time = v.nanoseconds % DAY;
-    if days > 0 && time < 0 {
-        time += DAY;
-        days -= 1;
-    } else if days < 0 && time > 0 {
-        time -= DAY;
-        days += 1;
-    }
-    IntervalMonthDayNano::new(v.months, days, time)
+    let days = i64::from(v.days) + v.nanoseconds / DAY;
+    let (days, time) = agree(days, v.nanoseconds % DAY, v.nanoseconds.signum(), DAY);
+    IntervalMonthDayNano::new(v.months, days as i32, time)
 }
 
 /// Both justifications, every part's sign made to agree (Postgres' `justify_interval`).
 fn justify_interval(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
-    let (mut months, mut days, mut time) = (v.months, v.days, v.nanoseconds);
-    if (days > 0 && time > 0) || (days < 0 && time < 0) {
-        months += days / MONTH;
-        days %= MONTH;
+    let (mut months, mut days, time) = (i64::from(v.months), i64::from(v.days), v.nanoseconds);
+    if days.signum() * time.signum() > 0 {
+        months += days / i64::from(MONTH);
+        days %= i64::from(MONTH);
     }
-    days += (time / DAY) as i32;
-    time %= DAY;
-    months += days / MONTH;
-    days %= MONTH;
-    if months > 0 && (days < 0 || (days == 0 && time < 0)) {
-        days += MONTH;
-        months -= 1;
-    } else if months < 0 && (days > 0 || (days == 0 && time > 0)) {
-        days -= MONTH;
-        months += 1;
+    days += time / DAY;
+    let time = time % DAY;
+    months += days / i64::from(MONTH);
+    days %= i64::from(MONTH);
+    // The days' sign is the time's when there are none.
+    let sign = if days != 0 {
+        days.signum()
+    } else {
+        time.signum()
+    };
+    let (months, days) = agree(months, days, sign, MONTH.into());
+    let (days, time) = agree(days, time, time.signum(), DAY);
+    IntervalMonthDayNano::new(months as i32, days as i32, time)
+}
+
+/// A larger unit and a smaller one (`unit` of them make one larger) with the smaller's sign
+/// (`sign`) made to agree with the larger's, one larger unit moved across where they disagree.
+fn agree(larger: i64, smaller: i64, sign: i64, unit: i64) -> (i64, i64) {
+    if larger > 0 && sign < 0 {
+        (larger - 1, smaller + unit)
+    } else if larger < 0 && sign > 0 {
+        (larger + 1, smaller - unit)
+    } else {
+        (larger, smaller)
     }
-    if days > 0 && time < 0 {
-        time += DAY;
-        days -= 1;
-    } else if days < 0 && time > 0 {
-        time -= DAY;
-        days += 1;
-    }
-    IntervalMonthDayNano::new(months, days, time)
 }
 
 #[cfg(test)]
