@@ -258,7 +258,13 @@ fn postgres_message(error: &DataFusionError) -> Option<String> {
         },
         DataFusionError::ArrowError(e, _) => match e.as_ref() {
             ArrowError::DivideByZero => Some("division by zero".into()),
-            ArrowError::CastError(text) | ArrowError::ParseError(text) => invalid_input(text),
+            // Hangar's checked integer operators say it as Postgres does.
+            ArrowError::ArithmeticOverflow(text) if text.ends_with(" out of range") => {
+                Some(text.clone())
+            }
+            ArrowError::CastError(text) | ArrowError::ParseError(text) => {
+                out_of_range(text).or_else(|| invalid_input(text))
+            }
             _ => None,
         },
         DataFusionError::Execution(text)
@@ -268,6 +274,27 @@ fn postgres_message(error: &DataFusionError) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Postgres' words for an integer that does not fit its type: `value "3000000000" is out of range
+/// for type integer` for text, `smallint out of range` for a number (Arrow's `Can't cast value
+/// 40000 to type Int16`).
+fn out_of_range(text: &str) -> Option<String> {
+    if let Some((value, pg_type)) = invalid_value(text) {
+        let is_integer = matches!(pg_type, "smallint" | "integer" | "bigint");
+        return (is_integer && value.trim().parse::<i128>().is_ok()).then(|| {
+            format!(
+                "value \"{}\" is out of range for type {pg_type}",
+                value.trim()
+            )
+        });
+    }
+    let arrow_type = text
+        .strip_prefix("Can't cast value ")?
+        .rsplit_once(" to type ")?
+        .1;
+    let pg_type = pg_type_name(arrow_type)?;
+    matches!(pg_type, "smallint" | "integer" | "bigint").then(|| format!("{pg_type} out of range"))
 }
 
 /// `invalid input syntax for type integer: "x"`, from Arrow's `Cannot cast string 'x' to value of
@@ -283,8 +310,12 @@ fn invalid_input(text: &str) -> Option<String> {
 fn invalid_value(text: &str) -> Option<(&str, &'static str)> {
     let rest = text.strip_prefix("Cannot cast string '")?;
     let (value, rest) = rest.rsplit_once("' to value of ")?;
-    let arrow_type = rest.strip_suffix(" type")?;
-    let pg_type = match arrow_type {
+    Some((value, pg_type_name(rest.strip_suffix(" type")?)?))
+}
+
+/// The Postgres name of an Arrow type as Arrow's cast errors write it (`Int32`).
+fn pg_type_name(arrow_type: &str) -> Option<&'static str> {
+    Some(match arrow_type {
         "Int16" => "smallint",
         "Int32" => "integer",
         "Int64" => "bigint",
@@ -293,8 +324,7 @@ fn invalid_value(text: &str) -> Option<(&str, &'static str)> {
         "Boolean" => "boolean",
         t if t.starts_with("Decimal") => "numeric",
         _ => return None,
-    };
-    Some((value, pg_type))
+    })
 }
 
 /// The 1-based character position of the first occurrence of `text` in `sql`.
@@ -346,6 +376,11 @@ pub(crate) fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
         DataFusionError::ArrowError(e, _) => match e.as_ref() {
             ArrowError::DivideByZero => "22012",
             ArrowError::ArithmeticOverflow(_) => "22003",
+            ArrowError::CastError(text) | ArrowError::ParseError(text)
+                if out_of_range(text).is_some() =>
+            {
+                "22003"
+            }
             ArrowError::CastError(_) | ArrowError::ParseError(_) => "22P02",
             ArrowError::MemoryError(_) => "53200",
             ArrowError::IoError(..) => "58030",

@@ -436,7 +436,7 @@ async fn tpch_through_flight_equals_the_postgres_wire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prepared_statements_bind_parameters() {
-    use datafusion::arrow::array::Int64Array;
+    use datafusion::arrow::array::Int32Array;
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use std::sync::Arc;
 
@@ -456,12 +456,13 @@ async fn prepared_statements_bind_parameters() {
         .unwrap();
     let params = stmt.parameter_schema().unwrap().clone();
     assert_eq!(params.fields().len(), 1);
-    assert_eq!(params.field(0).data_type(), &DataType::Int64);
+    // `VALUES (1)` is an integer column, as in Postgres.
+    assert_eq!(params.field(0).data_type(), &DataType::Int32);
     assert_eq!(stmt.dataset_schema().unwrap().field(0).name(), "n");
-    let bind = |v: i64| {
+    let bind = |v: i32| {
         RecordBatch::try_new(
-            Arc::new(Schema::new(vec![Field::new("$1", DataType::Int64, true)])),
-            vec![Arc::new(Int64Array::from(vec![v]))],
+            Arc::new(Schema::new(vec![Field::new("$1", DataType::Int32, true)])),
+            vec![Arc::new(Int32Array::from(vec![v]))],
         )
         .unwrap()
     };

@@ -34,11 +34,11 @@ async fn simple_and_extended_protocol_agree() {
     );
     // Extended protocol, binary results, a parameter whose type is inferred from the column.
     let rows = client
-        .query("SELECT n, s FROM t WHERE n >= $1 ORDER BY n", &[&2i64])
+        .query("SELECT n, s FROM t WHERE n >= $1 ORDER BY n", &[&2i32])
         .await
         .unwrap();
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].get::<_, i64>(0), 2);
+    assert_eq!(rows[0].get::<_, i32>(0), 2);
     assert_eq!(rows[1].get::<_, Option<String>>(1), None);
     // A prepared statement runs many times with different parameters.
     let stmt = client
@@ -47,7 +47,7 @@ async fn simple_and_extended_protocol_agree() {
         .unwrap();
     assert_eq!(
         client
-            .query_one(&stmt, &[&2i64])
+            .query_one(&stmt, &[&2i32])
             .await
             .unwrap()
             .get::<_, i64>(0),
@@ -55,7 +55,7 @@ async fn simple_and_extended_protocol_agree() {
     );
     assert_eq!(
         client
-            .query_one(&stmt, &[&10i64])
+            .query_one(&stmt, &[&10i32])
             .await
             .unwrap()
             .get::<_, i64>(0),
@@ -414,7 +414,7 @@ async fn result_columns_may_share_a_name() {
         .unwrap();
     let names: Vec<&str> = rows[0].columns().iter().map(|c| c.name()).collect();
     assert_eq!(names, ["a", "a", "name", "name"]);
-    let values: Vec<(i64, i64, String)> = rows
+    let values: Vec<(i32, i32, String)> = rows
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(3)))
         .collect();

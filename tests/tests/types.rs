@@ -88,7 +88,7 @@ async fn every_type_round_trips_in_text_and_binary() {
         Utc.with_ymd_and_hms(2024, 2, 29, 1, 2, 3).unwrap()
     );
     assert_eq!(r.get::<_, Vec<u8>>("bin"), vec![0xde, 0xad, 0xbe, 0xef]);
-    assert_eq!(r.get::<_, Vec<i64>>("arr"), vec![1, 2, 3]);
+    assert_eq!(r.get::<_, Vec<i32>>("arr"), vec![1, 2, 3]);
     let n = &rows[1];
     assert_eq!(n.get::<_, Option<i16>>("i16"), None);
     assert_eq!(n.get::<_, Option<i64>>("i64"), None);
@@ -99,7 +99,7 @@ async fn every_type_round_trips_in_text_and_binary() {
     assert_eq!(n.get::<_, Option<NaiveDate>>("d"), None);
     assert_eq!(n.get::<_, Option<chrono::DateTime<Utc>>>("tstz"), None);
     assert_eq!(n.get::<_, Option<Vec<u8>>>("bin"), None);
-    assert_eq!(n.get::<_, Option<Vec<i64>>>("arr"), None);
+    assert_eq!(n.get::<_, Option<Vec<i32>>>("arr"), None);
     // Decimal and interval columns carry their Postgres types.
     assert_eq!(
         r.columns()[5].type_(),

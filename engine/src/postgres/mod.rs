@@ -18,6 +18,7 @@
 mod any_all;
 mod array_subquery;
 mod boolean_literals;
+mod checked_arithmetic;
 mod column_names;
 mod date_parts;
 mod datetime_literals;
@@ -29,6 +30,7 @@ mod functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
+mod integer_literals;
 mod intervals;
 mod numeric_literals;
 mod pg_catalog;
@@ -146,6 +148,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = datetime_literals::rewrite_datetime_literals(statement);
     let statement = any_all::rewrite_any_all(statement);
     let statement = fetch_first::rewrite_fetch_first(statement);
+    let statement = integer_literals::rewrite_integer_literals(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -161,6 +164,7 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
         vec![Arc::new(boolean_literals::BooleanLiterals)];
     rules.extend(Analyzer::new().rules);
     rules.push(Arc::new(rounding::Rounding));
+    rules.push(Arc::new(checked_arithmetic::CheckedArithmetic));
     rules
 }
 
