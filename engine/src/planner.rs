@@ -63,6 +63,10 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
 fn missing_relation(state: &SessionState, references: Vec<TableReference>) -> Option<Error> {
     let defaults = &state.config().options().catalog;
     references.into_iter().find_map(|reference| {
+        // `generate_series(…)` in `FROM` is a function, not a relation.
+        if reference.schema().is_none() && state.table_functions().contains_key(reference.table()) {
+            return None;
+        }
         let written_schema = reference.schema().map(str::to_string);
         let resolved = reference.resolve(&defaults.default_catalog, &defaults.default_schema);
         if *resolved.catalog != *DATABASE {

@@ -193,7 +193,7 @@ fn sigkill_during_refreshes_never_shows_a_partial_view() {
     // t holds 1..n, so a complete version of v has sum(x) = n(n+1)/2; a partial one does not.
     psql(
         port,
-        "CREATE TABLE t AS SELECT value AS x FROM generate_series(1, 50000)",
+        "CREATE TABLE t AS SELECT value AS x FROM generate_series(1, 50000) AS value",
     );
     psql(port, "CREATE MATERIALIZED VIEW v AS SELECT x FROM t");
 
@@ -224,7 +224,7 @@ fn sigkill_during_refreshes_never_shows_a_partial_view() {
         psql(
             port,
             &format!(
-                "INSERT INTO t SELECT value FROM generate_series({}, {})",
+                "INSERT INTO t SELECT value FROM generate_series({}, {}) AS value",
                 n + 1,
                 n + 50_000
             ),

@@ -180,7 +180,7 @@ async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
         .batch_execute(
             "CREATE TABLE numbers AS SELECT value AS n, \
              CASE WHEN value % 10 = 0 THEN NULL ELSE value % 7 END AS m \
-             FROM generate_series(1, 100000)",
+             FROM generate_series(1, 100000) AS value",
         )
         .await
         .unwrap();
@@ -188,9 +188,11 @@ async fn a_filter_of_several_terms_keeps_the_rows_all_of_them_keep() {
     // evaluated on those rows only (optimizer/src/narrowing_filters.rs); with 50, on every row. A
     // NULL `m` drops its row.
     let query = "SELECT count(*), sum(n) FROM numbers WHERE n % 100 < $1 AND m > $2 AND n % 3 = 1";
-    for (below, above) in [(5i64, 2i64), (50, 0), (0, 0)] {
+    for (below, above) in [(5i32, 2i32), (50, 0), (0, 0)] {
         let expected: Vec<i64> = (1..=100_000i64)
-            .filter(|n| n % 100 < below && n % 10 != 0 && n % 7 > above && n % 3 == 1)
+            .filter(|n| {
+                n % 100 < i64::from(below) && n % 10 != 0 && n % 7 > i64::from(above) && n % 3 == 1
+            })
             .collect();
         let row = client.query_one(query, &[&below, &above]).await.unwrap();
         assert_eq!(
@@ -221,7 +223,7 @@ async fn decimal_arithmetic_is_exact_and_overflow_is_an_error() {
                ELSE CAST(concat('0.0', value % 10) AS DECIMAL(15, 2)) END AS discount, \
              CAST(concat('0.0', value % 8) AS DECIMAL(15, 2)) AS tax, \
              CAST('10000000000000000000000000000000000000' AS DECIMAL(38, 0)) + value AS big \
-             FROM generate_series(1, 50000)",
+             FROM generate_series(1, 50000) AS value",
         )
         .await
         .unwrap();
@@ -293,8 +295,8 @@ async fn parquet_settings_apply_to_the_session() {
     client
         .batch_execute(
             "SET datafusion.execution.parquet.max_row_group_size = 1000; \
-             CREATE TABLE numbers AS SELECT value AS n FROM generate_series(1, 10000); \
-             INSERT INTO numbers SELECT value FROM generate_series(10001, 12000)",
+             CREATE TABLE numbers AS SELECT value AS n FROM generate_series(1, 10000) AS value; \
+             INSERT INTO numbers SELECT value FROM generate_series(10001, 12000) AS value",
         )
         .await
         .unwrap();

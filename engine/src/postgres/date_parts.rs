@@ -1,44 +1,76 @@
-//! Seconds as Postgres extracts them: with their fraction. `EXTRACT(SECOND FROM ts)` is a
-//! `numeric` with six decimals (`40.500000`) and `date_part('second', ts)` a `float8` (`40.5`);
-//! DataFusion's `date_part` returns whole seconds as integers, so `40.5` seconds read as 40. Both
-//! are computed from the microseconds field (the seconds times a million, fraction included),
-//! which DataFusion returns exactly.
+//! Date parts as Postgres extracts them. `EXTRACT(field FROM x)` is a `numeric` (Postgres 14 on):
+//! whole for most fields (`2001`), with six decimals for seconds (`40.500000`) and the epoch of a
+//! timestamp, three for milliseconds (`28500.000`); `date_part('field', x)` is the same value as a
+//! `float8`. DataFusion's `date_part` returns integers (seconds without their fraction, so 40.5
+//! seconds read as 40), a float epoch, and knows no century, decade or millennium. Each is
+//! computed here from what DataFusion returns exactly: the field as an integer, the seconds as
+//! microseconds, the year; the epoch by `hangar_epoch`, exact to the microsecond.
 
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray, Decimal128Array};
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
+    IntervalYearMonthType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{
-    DateTimeField, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
 };
 
+use super::intervals::map;
 use crate::statement::{parse_expr, rewrite_expressions};
 
-/// Rewrites every extraction of seconds in `statement`.
+/// Rewrites every `EXTRACT` and `date_part` of a field Postgres computes differently.
 pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
         let replacement = match expr {
             Expr::Extract {
-                field: DateTimeField::Second | DateTimeField::Seconds,
+                field,
                 expr: source,
                 ..
-            } => parse_expr(&format!(
-                "(CAST(date_part('microsecond', {source}) AS DECIMAL(20, 0)) * 0.000001)"
-            )),
+            } => numeric_part(&field.to_string().to_ascii_lowercase(), source),
             Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_part") => {
-                match seconds_of(&call.args) {
-                    Some(source) => parse_expr(&format!(
-                        "(CAST(date_part('microsecond', {source}) AS DOUBLE PRECISION) / 1000000)"
-                    )),
-                    None => None,
-                }
+                part_of(&call.args)
+                    .and_then(|(field, source)| numeric_part(&field, source))
+                    .map(|numeric| format!("CAST({numeric} AS DOUBLE PRECISION)"))
             }
             _ => None,
         };
-        if let Some(replacement) = replacement {
+        if let Some(replacement) = replacement.and_then(|sql| parse_expr(&sql)) {
             *expr = replacement;
         }
     })
 }
 
-/// The source of `date_part('second', source)`.
-fn seconds_of(args: &FunctionArguments) -> Option<&Expr> {
+/// The SQL of `EXTRACT(field FROM source)` as Postgres computes it; `None` for a field left to
+/// DataFusion (and its error).
+fn numeric_part(field: &str, source: &Expr) -> Option<String> {
+    let whole = |part: &str| format!("CAST(date_part('{part}', {source}) AS DECIMAL(20, 0))");
+    let micros = whole("microsecond");
+    let year = format!("date_part('year', {source})");
+    Some(match field.trim_end_matches('s') {
+        "year" | "month" | "day" | "hour" | "minute" | "quarter" | "week" | "dow" | "doy"
+        | "isodow" | "isoyear" => whole(field.trim_end_matches('s')),
+        "second" => format!("({micros} * 0.000001)"),
+        "millisecond" => format!("({micros} * 0.001)"),
+        "microsecond" => micros,
+        "epoch" => format!("hangar_epoch({source})"),
+        // Of the years of the Christian era, which is what Hangar's dates hold.
+        "century" => format!("CAST(({year} + 99) / 100 AS DECIMAL(20, 0))"),
+        "decade" => format!("CAST({year} / 10 AS DECIMAL(20, 0))"),
+        "millennium" => format!("CAST(({year} + 999) / 1000 AS DECIMAL(20, 0))"),
+        _ => return None,
+    })
+}
+
+/// The field and the source of `date_part('field', source)`.
+fn part_of(args: &FunctionArguments) -> Option<(String, &Expr)> {
     let FunctionArguments::List(list) = args else {
         return None;
     };
@@ -52,7 +84,96 @@ fn seconds_of(args: &FunctionArguments) -> Option<&Expr> {
     let Value::SingleQuotedString(field) = &field.value else {
         return None;
     };
-    matches!(field.to_ascii_lowercase().as_str(), "second" | "seconds").then_some(source)
+    Some((field.to_ascii_lowercase(), source))
+}
+
+/// Registers `hangar_epoch`.
+pub(crate) fn install(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(Epoch {
+        signature: Signature::any(1, Volatility::Immutable),
+    }));
+}
+
+/// Microseconds in a day, and in Postgres' month (30 days) and year (365.25 days) of an interval.
+const DAY: i128 = 86_400_000_000;
+const MONTH: i128 = 30 * DAY;
+const YEAR: i128 = 365 * DAY + DAY / 4;
+
+/// `hangar_epoch(x)`: the seconds since 1970-01-01 of a date (whole), of a timestamp (six
+/// decimals), or in an interval (its years of 365.25 days, months of 30).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Epoch {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Epoch {
+    fn name(&self) -> &str {
+        "hangar_epoch"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        Ok(match &args[0] {
+            DataType::Date32 => DataType::Decimal128(38, 0),
+            _ => DataType::Decimal128(38, 6),
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let value = &args.args[0];
+        let data_type = value.data_type();
+        let return_type = args.return_field.data_type().clone();
+        let decimals =
+            |a: Decimal128Array| -> ArrayRef { Arc::new(a.with_data_type(return_type.clone())) };
+        macro_rules! epoch {
+            ($type:ty, $f:expr) => {
+                map(value, |a| decimals(a.as_primitive::<$type>().unary($f)))
+            };
+        }
+        match data_type {
+            DataType::Date32 => epoch!(Date32Type, |d| i128::from(d) * 86_400),
+            DataType::Timestamp(TimeUnit::Second, _) => {
+                epoch!(TimestampSecondType, |s| i128::from(s) * 1_000_000)
+            }
+            DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                epoch!(TimestampMillisecondType, |ms| i128::from(ms) * 1_000)
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                epoch!(TimestampMicrosecondType, i128::from)
+            }
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+                epoch!(TimestampNanosecondType, |ns| i128::from(ns)
+                    .div_euclid(1_000))
+            }
+            DataType::Interval(IntervalUnit::MonthDayNano) => {
+                epoch!(IntervalMonthDayNanoType, |v| interval(
+                    v.months,
+                    v.days,
+                    i128::from(v.nanoseconds) / 1_000
+                ))
+            }
+            DataType::Interval(IntervalUnit::DayTime) => {
+                epoch!(IntervalDayTimeType, |v| interval(
+                    0,
+                    v.days,
+                    i128::from(v.milliseconds) * 1_000
+                ))
+            }
+            DataType::Interval(IntervalUnit::YearMonth) => {
+                epoch!(IntervalYearMonthType, |months| interval(months, 0, 0))
+            }
+            other => exec_err!("EXTRACT(EPOCH FROM …) of {other}"),
+        }
+    }
+}
+
+/// The microseconds in an interval, as Postgres counts them for its epoch.
+fn interval(months: i32, days: i32, micros: i128) -> i128 {
+    let months = i128::from(months);
+    YEAR * (months / 12) + MONTH * (months % 12) + DAY * i128::from(days) + micros
 }
 
 #[cfg(test)]
@@ -61,15 +182,21 @@ mod tests {
     use crate::statement::rewritten;
 
     #[test]
-    fn seconds_keep_their_fraction() {
+    fn parts_are_numeric_and_date_part_a_float() {
         assert_eq!(
             rewritten(
-                "SELECT EXTRACT(SECOND FROM ts), date_part('second', ts), date_part('hour', ts) FROM t",
+                "SELECT EXTRACT(SECOND FROM ts), date_part('hour', ts), EXTRACT(EPOCH FROM ts) FROM t",
                 rewrite_date_parts
             ),
             "SELECT (CAST(date_part('microsecond', ts) AS DECIMAL(20,0)) * 0.000001), \
-             (CAST(date_part('microsecond', ts) AS DOUBLE PRECISION) / 1000000), \
-             date_part('hour', ts) FROM t"
+             CAST(CAST(date_part('hour', ts) AS DECIMAL(20,0)) AS DOUBLE PRECISION), \
+             hangar_epoch(ts) FROM t"
         );
+    }
+
+    #[test]
+    fn an_interval_counts_years_of_365_and_a_quarter_days() {
+        assert_eq!(interval(12, 0, 0), 31_557_600_000_000);
+        assert_eq!(interval(1, 1, 5), 2_592_000_000_000 + 86_400_000_000 + 5);
     }
 }

@@ -7,13 +7,16 @@
 //! - a function that is not a table function, `f(args) AS a`, becomes `(SELECT f(args) AS a) AS a`
 //!   (a column alias list, `AS a(c)`, names the column `c`);
 //! - a one-column series, `generate_series(args) AS a` or `range(args) AS a`, becomes
-//!   `generate_series(args) AS a(a)`.
+//!   `generate_series(args) AS a(a)`;
+//! - a series of `integer`s (`generate_series(1, 10)`: every argument an integer literal that fits
+//!   an int4) is a series of `integer`s, as in Postgres, where DataFusion's is of `bigint`s.
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Ident, ObjectName, Statement, TableAlias, TableAliasColumnDef, TableFactor, TableFunctionArgs,
-    VisitMut, VisitorMut,
+    Expr, FunctionArg, FunctionArgExpr, Ident, ObjectName, Statement, TableAlias,
+    TableAliasColumnDef, TableFactor, TableFunctionArgs, UnaryOperator, Value, VisitMut,
+    VisitorMut,
 };
 
 use crate::statement::parse_table_factor;
@@ -52,7 +55,14 @@ impl VisitorMut for Rewrite<'_> {
             return ControlFlow::Continue(());
         };
         if (self.is_table_function)(&function) {
-            if let Some(alias) = alias
+            if alias.as_ref().is_some_and(|a| a.name.value == TYPED_SERIES) {
+                // The series inside a typed series: already rewritten (a view's stored query is
+                // rewritten again each time it is read).
+            } else if function == "generate_series"
+                && let Some(series) = integer_series(name, args, alias.as_ref())
+            {
+                *factor = series;
+            } else if let Some(alias) = alias
                 && alias.columns.is_empty()
                 && SERIES.contains(&function.as_str())
             {
@@ -100,6 +110,47 @@ fn one_row_table(
     ))
 }
 
+/// The alias of the series inside a typed series.
+const TYPED_SERIES: &str = "hangar_series";
+
+/// `(SELECT CAST(value AS INT4) AS column FROM generate_series(args)) AS alias`: a series whose
+/// arguments are all integer literals that fit an int4, whose values are Postgres' `integer`s.
+fn integer_series(
+    name: &ObjectName,
+    args: &TableFunctionArgs,
+    alias: Option<&TableAlias>,
+) -> Option<TableFactor> {
+    let is_int4 = |arg: &FunctionArg| {
+        let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
+            return false;
+        };
+        let (negative, literal) = match expr {
+            Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => (true, expr.as_ref()),
+            other => (false, other),
+        };
+        matches!(literal, Expr::Value(v) if matches!(&v.value, Value::Number(n, false)
+            if format!("{}{n}", if negative { "-" } else { "" }).parse::<i32>().is_ok()))
+    };
+    if args.settings.is_some() || !args.args.iter().all(is_int4) {
+        return None;
+    }
+    let table = alias.map_or_else(|| Ident::new("generate_series"), |alias| alias.name.clone());
+    let column = match alias.map(|alias| alias.columns.as_slice()) {
+        Some([column]) => column.name.clone(),
+        Some([]) | None => table.clone(),
+        Some(_) => return None,
+    };
+    let args: Vec<String> = args.args.iter().map(ToString::to_string).collect();
+    parse_table_factor(&format!(
+        "(SELECT CAST({TYPED_SERIES}.value AS INT4) AS {column} \
+         FROM {name}({}) AS {TYPED_SERIES}) AS {table}",
+        args.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,15 +180,29 @@ mod tests {
     #[test]
     fn a_series_column_is_named_after_its_alias() {
         assert_eq!(
-            rewrite("SELECT i FROM generate_series(1, 3) AS i, range(2) r(x)"),
-            "SELECT i FROM generate_series(1, 3) AS i (i), range(2) r (x)"
+            rewrite("SELECT i FROM generate_series(1, 3000000000) AS i, range(2) r(x)"),
+            "SELECT i FROM generate_series(1, 3000000000) AS i (i), range(2) r (x)"
         );
+    }
+
+    #[test]
+    fn a_series_of_small_integers_is_of_integers() {
+        assert_eq!(
+            rewrite("SELECT * FROM generate_series(-3, 3) AS g, generate_series(1, 9, 2) s(n)"),
+            "SELECT * FROM (SELECT CAST(hangar_series.value AS INT4) AS g \
+             FROM generate_series(-3, 3) AS hangar_series) AS g, \
+             (SELECT CAST(hangar_series.value AS INT4) AS n \
+             FROM generate_series(1, 9, 2) AS hangar_series) AS s"
+        );
+        // Rewriting the rewritten statement (a view's stored query) changes nothing.
+        let once = rewrite("SELECT * FROM generate_series(1, 3)");
+        assert_eq!(rewrite(&once), once);
     }
 
     #[test]
     fn tables_and_other_table_functions_stay() {
         for sql in [
-            "SELECT * FROM t AS s, generate_series(1, 3)",
+            "SELECT * FROM t AS s, generate_series(1, x)",
             "SELECT * FROM pg_get_keywords() AS k",
         ] {
             assert_eq!(rewrite(sql), parse_statement(sql).to_string());

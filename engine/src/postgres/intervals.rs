@@ -60,7 +60,10 @@ pub(crate) fn install(ctx: &SessionContext) {
 }
 
 /// `f` over an argument, a scalar staying a scalar.
-fn map(value: &ColumnarValue, f: impl Fn(&ArrayRef) -> ArrayRef) -> Result<ColumnarValue> {
+pub(super) fn map(
+    value: &ColumnarValue,
+    f: impl Fn(&ArrayRef) -> ArrayRef,
+) -> Result<ColumnarValue> {
     Ok(match value {
         ColumnarValue::Array(array) => ColumnarValue::Array(f(array)),
         ColumnarValue::Scalar(scalar) => {

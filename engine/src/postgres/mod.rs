@@ -20,6 +20,7 @@ mod array_subquery;
 mod boolean_literals;
 mod checked_arithmetic;
 mod column_names;
+mod date_arithmetic;
 mod date_parts;
 mod datetime_literals;
 pub(crate) mod duplicate_names;
@@ -47,6 +48,12 @@ mod variables;
 
 use std::sync::Arc;
 
+use datafusion::common::DFSchema;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::execution::FunctionRegistry;
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::optimizer::{Analyzer, AnalyzerRule};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -168,6 +175,25 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     rules
 }
 
+/// `plan` with `rewrite` applied to each of its expressions' nodes, the innermost first, given the
+/// schema of the node's inputs. Each expression keeps its name, which the nodes above refer to it
+/// by: how Hangar's analyzer rules that replace an expression walk a plan.
+fn rewrite_plan_expressions(
+    plan: LogicalPlan,
+    rewrite: impl Fn(Expr, &DFSchema) -> datafusion::common::Result<Transformed<Expr>>,
+) -> datafusion::common::Result<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| {
+        let schema = merge_schema(&node.inputs());
+        let names = NamePreserver::new(&node);
+        node.map_expressions(|expr| {
+            let name = names.save(&expr);
+            expr.transform_up(|e| rewrite(e, &schema))
+                .map(|t| t.update_data(|e| name.restore(e)))
+        })
+    })
+    .map(|t| t.data)
+}
+
 /// Installs what does not depend on a session (`pg_catalog`'s functions and the Postgres type
 /// names) into the template every session is cloned from.
 pub(crate) fn install(template: &SessionContext) -> Result<()> {
@@ -177,6 +203,11 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     formatting::install(template);
     strings::install(template);
     intervals::install(template);
+    date_parts::install(template);
+    template
+        .state_ref()
+        .write()
+        .register_expr_planner(Arc::new(date_arithmetic::DateArithmetic))?;
     Ok(())
 }
 
