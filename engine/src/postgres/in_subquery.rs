@@ -1,12 +1,10 @@
 //! `x IN (subquery)` in a select list or an `ORDER BY`, as Grafana's table list writes it (`CASE
 //! WHEN quote_ident(table_schema) IN (SELECT … search path …) THEN … END`). DataFusion plans
 //! `IN (subquery)` only in conditions (`WHERE`, `HAVING`, `JOIN … ON`) and refuses it elsewhere.
-//! There it becomes a test of membership in the subquery's values gathered into an array, a
-//! scalar subquery that DataFusion plans, correlated or not:
-//! `COALESCE(array_has((SELECT array_agg(v) FROM …), x), false)`.
-//!
-//! Postgres answers NULL instead of false when `x` is NULL or when the subquery has a NULL and
-//! no `x`; in a `CASE` condition, where clients write it, the two read the same.
+//! There it becomes a test of membership in the subquery's values gathered into an array, with
+//! scalar subqueries that DataFusion plans, correlated or not, and Postgres' answer when NULLs
+//! are in play: false when the subquery has no rows; else NULL when `x` is NULL; true when `x` is
+//! among the values; else NULL when a value is NULL (it might be `x`), false when none is.
 
 use std::ops::ControlFlow;
 
@@ -56,11 +54,17 @@ fn membership_tests(expr: &mut Expr) {
             subquery,
             negated,
         } = e
-            && let Some(values) = gathered(subquery)
+            && let Some(values) = gathered(subquery, "array_agg({})")
+            && let Some(rows) = gathered(
+                subquery,
+                "CASE WHEN count(*) = 0 THEN 'none' WHEN bool_or({} IS NULL) THEN 'null' END",
+            )
         {
             let not = if *negated { "NOT " } else { "" };
             if let Some(test) = parse_expr(&format!(
-                "{not}COALESCE(array_has({values}, {value}), false)"
+                "{not}(CASE WHEN {rows} = 'none' THEN false WHEN {value} IS NULL THEN NULL \
+                 WHEN COALESCE(array_has({values}, {value}), false) THEN true \
+                 WHEN {rows} = 'null' THEN NULL ELSE false END)"
             )) {
                 *e = test;
             }
@@ -69,9 +73,9 @@ fn membership_tests(expr: &mut Expr) {
     });
 }
 
-/// `(SELECT array_agg(v) FROM …)` for a subquery `SELECT v FROM …` that neither groups, orders nor
-/// limits (a `DISTINCT` is dropped: it changes no membership).
-fn gathered(subquery: &Query) -> Option<Expr> {
+/// `(SELECT aggregate(v) FROM …)` for a subquery `SELECT v FROM …` that neither groups, orders nor
+/// limits (a `DISTINCT` is dropped: it changes no membership); `aggregate` has `{}` for `v`.
+fn gathered(subquery: &Query, aggregate: &str) -> Option<Expr> {
     if subquery.order_by.is_some() || subquery.limit_clause.is_some() || subquery.fetch.is_some() {
         return None;
     }
@@ -92,7 +96,7 @@ fn gathered(subquery: &Query) -> Option<Expr> {
     else {
         return None;
     };
-    *value = parse_expr(&format!("array_agg({value})"))?;
+    *value = parse_expr(&aggregate.replace("{}", &value.to_string()))?;
     Some(Expr::Subquery(Box::new(subquery)))
 }
 
@@ -112,9 +116,19 @@ mod tests {
                 "SELECT CASE WHEN s IN (SELECT DISTINCT trim(p) FROM paths) THEN t ELSE s || t END AS name \
                  FROM tables ORDER BY s NOT IN (SELECT p FROM paths WHERE p <> ''), name"
             ),
-            "SELECT CASE WHEN COALESCE(array_has((SELECT array_agg(TRIM(p)) FROM paths), s), false) \
+            "SELECT CASE WHEN (CASE WHEN (SELECT CASE WHEN count(*) = 0 THEN 'none' \
+             WHEN bool_or(TRIM(p) IS NULL) THEN 'null' END FROM paths) = 'none' THEN false \
+             WHEN s IS NULL THEN NULL \
+             WHEN COALESCE(array_has((SELECT array_agg(TRIM(p)) FROM paths), s), false) THEN true \
+             WHEN (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN bool_or(TRIM(p) IS NULL) \
+             THEN 'null' END FROM paths) = 'null' THEN NULL ELSE false END) \
              THEN t ELSE s || t END AS name FROM tables \
-             ORDER BY NOT COALESCE(array_has((SELECT array_agg(p) FROM paths WHERE p <> ''), s), false), name"
+             ORDER BY NOT (CASE WHEN (SELECT CASE WHEN count(*) = 0 THEN 'none' \
+             WHEN bool_or(p IS NULL) THEN 'null' END FROM paths WHERE p <> '') = 'none' \
+             THEN false WHEN s IS NULL THEN NULL \
+             WHEN COALESCE(array_has((SELECT array_agg(p) FROM paths WHERE p <> ''), s), false) \
+             THEN true WHEN (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN bool_or(p IS NULL) \
+             THEN 'null' END FROM paths WHERE p <> '') = 'null' THEN NULL ELSE false END), name"
         );
     }
 
