@@ -27,16 +27,19 @@ pub(crate) mod duplicate_names;
 mod fetch_first;
 mod formatting;
 mod from_functions;
+mod function_forms;
 mod functions;
 mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
 mod integer_literals;
 mod intervals;
+mod numbers;
 mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
+mod regex_split;
 mod regtype_text;
 mod rounding;
 pub(crate) mod scalar_subquery;
@@ -150,6 +153,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = similar_to::rewrite_similar_to(statement);
+    let statement = function_forms::rewrite_function_forms(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
     let statement = datetime_literals::rewrite_datetime_literals(statement);
@@ -204,6 +208,8 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     strings::install(template);
     intervals::install(template);
     date_parts::install(template);
+    numbers::install(template);
+    regex_split::install(template);
     template
         .state_ref()
         .write()

@@ -1,0 +1,163 @@
+//! Postgres' numeric functions that DataFusion lacks: `width_bucket(x, low, high, count)`, the
+//! bucket of `x` among `count` equal buckets between `low` and `high` (0 below them, `count + 1`
+//! above); `scale(x)`, the digits after a numeric's decimal point; and `min_scale(x)`, the fewest
+//! that show its value exactly.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, Volatility};
+use datafusion::prelude::SessionContext;
+
+/// Registers the functions in the template every session is cloned from.
+pub(crate) fn install(ctx: &SessionContext) {
+    let float = DataType::Float64;
+    ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "width_bucket",
+        Signature::exact(
+            vec![float.clone(), float.clone(), float, DataType::Int32],
+            Volatility::Immutable,
+        ),
+        DataType::Int32,
+        Arc::new(width_buckets),
+    )));
+    for (name, digits) in [
+        ("scale", scale as fn(i128, i8) -> i32),
+        ("min_scale", min_scale),
+    ] {
+        let invoke = move |args: &[ColumnarValue]| -> Result<ColumnarValue> {
+            rows(args, |arrays| {
+                let scale = match arrays[0].data_type() {
+                    DataType::Decimal128(_, scale) => *scale,
+                    t if t.is_integer() => 0,
+                    other => return exec_err!("{name}({other}) does not exist"),
+                };
+                let values = cast(&arrays[0], &DataType::Decimal128(38, scale))?;
+                let values = values.as_primitive::<Decimal128Type>();
+                Ok(Arc::new(values.unary::<_, Int32Type>(|v| digits(v, scale))) as ArrayRef)
+            })
+        };
+        ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+            name,
+            Signature::any(1, Volatility::Immutable),
+            DataType::Int32,
+            Arc::new(invoke),
+        )));
+    }
+}
+
+/// `f` over the arguments as arrays, a row of scalars staying a scalar.
+fn rows(
+    args: &[ColumnarValue],
+    f: impl Fn(&[ArrayRef]) -> Result<ArrayRef>,
+) -> Result<ColumnarValue> {
+    let len = args.iter().find_map(|a| match a {
+        ColumnarValue::Array(array) => Some(array.len()),
+        ColumnarValue::Scalar(_) => None,
+    });
+    let arrays = args
+        .iter()
+        .map(|a| a.to_array(len.unwrap_or(1)))
+        .collect::<Result<Vec<_>>>()?;
+    let result = f(&arrays)?;
+    Ok(match len {
+        Some(_) => ColumnarValue::Array(result),
+        None => ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?),
+    })
+}
+
+/// The digits after the decimal point of a decimal of `scale` (a negative scale shows none).
+fn scale(_: i128, scale: i8) -> i32 {
+    i32::from(scale.max(0))
+}
+
+/// The fewest digits after the decimal point that show `value` (of `scale`) exactly.
+fn min_scale(mut value: i128, scale: i8) -> i32 {
+    let mut digits = i32::from(scale.max(0));
+    while digits > 0 && value % 10 == 0 {
+        value /= 10;
+        digits -= 1;
+    }
+    digits
+}
+
+/// `width_bucket` over a batch of arguments.
+fn width_buckets(args: &[ColumnarValue]) -> Result<ColumnarValue> {
+    rows(args, |arrays| {
+        let floats = |i: usize| arrays[i].as_primitive::<Float64Type>();
+        let (x, low, high) = (floats(0), floats(1), floats(2));
+        let count = arrays[3].as_primitive::<Int32Type>();
+        let buckets = (0..x.len())
+            .map(|row| {
+                let null = [x.is_null(row), low.is_null(row), high.is_null(row)];
+                if null.contains(&true) || count.is_null(row) {
+                    return Ok(None);
+                }
+                bucket(
+                    x.value(row),
+                    low.value(row),
+                    high.value(row),
+                    count.value(row),
+                )
+                .map(Some)
+            })
+            .collect::<Result<Int32Array>>()?;
+        Ok(Arc::new(buckets) as ArrayRef)
+    })
+}
+
+/// The bucket of `x` as Postgres' `width_bucket` numbers it; `low` may be above `high`.
+fn bucket(x: f64, low: f64, high: f64, count: i32) -> Result<i32> {
+    let invalid = |message: &str| Err(DataFusionError::Execution(message.into()));
+    if count <= 0 {
+        return invalid("count must be greater than zero");
+    }
+    if low == high {
+        return invalid("lower bound cannot equal upper bound");
+    }
+    let (offset, width) = if low < high {
+        if x < low {
+            return Ok(0);
+        } else if x >= high {
+            return Ok(count.saturating_add(1));
+        }
+        (x - low, high - low)
+    } else {
+        if x > low {
+            return Ok(0);
+        } else if x <= high {
+            return Ok(count.saturating_add(1));
+        }
+        (low - x, low - high)
+    };
+    Ok((offset * f64::from(count) / width).floor() as i32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_as_postgres_numbers_them() {
+        assert_eq!(bucket(5.35, 0.024, 10.06, 5).unwrap(), 3);
+        assert_eq!(bucket(5.35, 10.06, 0.024, 5).unwrap(), 3);
+        let edges: Vec<i32> = [0.0, 10.0, -1.0, 11.0]
+            .iter()
+            .map(|x| bucket(*x, 0.0, 10.0, 5).unwrap())
+            .collect();
+        assert_eq!(edges, [1, 6, 0, 6]);
+        assert!(bucket(1.0, 2.0, 2.0, 5).is_err());
+    }
+
+    #[test]
+    fn scales_count_digits_after_the_point() {
+        // 8.4100
+        assert_eq!((scale(84100, 4), min_scale(84100, 4)), (4, 2));
+        assert_eq!((scale(0, 2), min_scale(0, 2)), (2, 0));
+        assert_eq!((scale(1, -3), min_scale(123, 0)), (0, 0));
+    }
+}

@@ -1,0 +1,143 @@
+//! `regexp_split_to_array(text, pattern [, flags])`, which DataFusion lacks: the pieces of the text
+//! between the matches of the pattern, as Postgres splits it. A match of no characters splits
+//! between characters, except at the start or the end of the text or right after another match
+//! (so `''` splits a text into its characters); the flag `i` matches regardless of case.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, ListBuilder, StringBuilder};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::cast::as_string_array;
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+use regex::{Regex, RegexBuilder};
+
+/// Registers the function in the template every session is cloned from.
+pub(crate) fn install(ctx: &SessionContext) {
+    let text = DataType::Utf8;
+    ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "regexp_split_to_array",
+        Signature::one_of(
+            vec![
+                TypeSignature::Exact(vec![text.clone(), text.clone()]),
+                TypeSignature::Exact(vec![text.clone(), text.clone(), text.clone()]),
+            ],
+            Volatility::Immutable,
+        ),
+        DataType::List(Arc::new(Field::new("item", text, true))),
+        Arc::new(split_rows),
+    )));
+}
+
+/// `regexp_split_to_array` over a batch of rows.
+fn split_rows(args: &[ColumnarValue]) -> Result<ColumnarValue> {
+    let len = args.iter().find_map(|a| match a {
+        ColumnarValue::Array(array) => Some(array.len()),
+        ColumnarValue::Scalar(_) => None,
+    });
+    let arrays = args
+        .iter()
+        .map(|a| Ok(cast(&a.to_array(len.unwrap_or(1))?, &DataType::Utf8)?))
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    let strings = arrays
+        .iter()
+        .map(|a| as_string_array(a))
+        .collect::<Result<Vec<_>>>()?;
+    let mut lists = ListBuilder::new(StringBuilder::new());
+    let mut compiled: Option<(String, String, Regex)> = None;
+    for row in 0..len.unwrap_or(1) {
+        let value = |i: usize| {
+            strings
+                .get(i)
+                .map(|s| s.is_valid(row).then(|| s.value(row)))
+        };
+        let (Some(Some(text)), Some(Some(pattern))) = (value(0), value(1)) else {
+            lists.append_null();
+            continue;
+        };
+        let flags = match value(2) {
+            Some(None) => {
+                lists.append_null();
+                continue;
+            }
+            Some(Some(flags)) => flags,
+            None => "",
+        };
+        let reuse = matches!(&compiled, Some((p, f, _)) if p == pattern && f == flags);
+        if !reuse {
+            compiled = Some((pattern.into(), flags.into(), regex(pattern, flags)?));
+        }
+        let (_, _, regex) = compiled.as_ref().expect("compiled above");
+        for piece in split(regex, text) {
+            lists.values().append_value(piece);
+        }
+        lists.append(true);
+    }
+    let lists: ArrayRef = Arc::new(lists.finish());
+    Ok(match len {
+        Some(_) => ColumnarValue::Array(lists),
+        None => ColumnarValue::Scalar(ScalarValue::try_from_array(&lists, 0)?),
+    })
+}
+
+/// The pattern compiled with Postgres' flags (`i`; `g` has no meaning for a split).
+fn regex(pattern: &str, flags: &str) -> Result<Regex> {
+    let mut builder = RegexBuilder::new(pattern);
+    for flag in flags.chars() {
+        match flag {
+            'i' => builder.case_insensitive(true),
+            'c' => builder.case_insensitive(false),
+            'g' => {
+                return exec_err!("regexp_split_to_array() does not support the \"global\" option");
+            }
+            other => return exec_err!("invalid regular expression option: \"{other}\""),
+        };
+    }
+    builder
+        .build()
+        .map_err(|e| DataFusionError::Execution(format!("invalid regular expression: {e}")))
+}
+
+/// The pieces of `text` between the matches of `regex`, as Postgres splits it.
+fn split<'t>(regex: &Regex, text: &'t str) -> Vec<&'t str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for found in regex.find_iter(text) {
+        let empty = found.start() == found.end();
+        if empty && (found.start() == 0 || found.start() == text.len() || found.start() == start) {
+            continue;
+        }
+        pieces.push(&text[start..found.start()]);
+        start = found.end();
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_split_as_postgres_splits_them() {
+        let cases = [
+            ("hello world", "\\s+", "", vec!["hello", "world"]),
+            ("a1b22c333d", "\\d+", "", vec!["a", "b", "c", "d"]),
+            ("abc", "", "", vec!["a", "b", "c"]),
+            ("a,B,c", "b", "i", vec!["a,", ",c"]),
+            ("", ",", "", vec![""]),
+        ];
+        for (text, pattern, flags, pieces) in cases {
+            assert_eq!(
+                split(&regex(pattern, flags).unwrap(), text),
+                pieces,
+                "{text}"
+            );
+        }
+    }
+}
