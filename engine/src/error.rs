@@ -55,6 +55,9 @@ pub enum Error {
     /// A `GRANT`/`REVOKE` named a privilege the object does not have.
     #[error("{0}")]
     InvalidGrant(String),
+    /// Two tables of one `FROM` go by the same name (`FROM nation n, region n`).
+    #[error("table name \"{0}\" specified more than once")]
+    DuplicateAlias(String),
     /// The statement panicked while it ran; the server goes on.
     #[error("internal error: the statement panicked: {0}")]
     Panicked(String),
@@ -124,6 +127,7 @@ impl Error {
             Error::Syntax { .. } => "42601",
             Error::UndefinedRelation(_) => "42P01",
             Error::SubqueryRows => "21000",
+            Error::DuplicateAlias(_) => "42712",
         }
     }
 

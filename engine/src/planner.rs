@@ -25,6 +25,9 @@ use crate::{DATABASE, Error, Result};
 /// always-empty catalog tables that DataFusion cannot decorrelate become NULL. A statement that
 /// names a missing table or schema fails with the catalog's own error.
 pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result<LogicalPlan> {
+    if let DfStatement::Statement(s) = &statement {
+        crate::postgres::check_table_names(s)?;
+    }
     // The relations it names, for a typed error if one is missing: DataFusion reports that as text.
     let references = state
         .resolve_table_references(&statement)

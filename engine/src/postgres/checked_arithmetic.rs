@@ -1,18 +1,20 @@
 //! Integer arithmetic checked as Postgres checks it: `2147483647 + 1` is an error, `integer out of
-//! range` (22003), where DataFusion's `+`, `-` and `*` wrap around to -2147483648 without a word.
-//! This analyzer rule runs after DataFusion's type coercion, when both operands of an integer
-//! operator have the one type the result has, and plans `+`, `-`, `*` and `/` of integers as
-//! `hangar_checked_*` functions over Arrow's checked kernels. They keep the operator's type, and
-//! each expression keeps its name.
+//! range` (22003), where DataFusion's `+`, `-` and `*` wrap around to -2147483648 without a word;
+//! and a float divided by zero is `division by zero` (22012), where DataFusion answers Infinity.
+//! This analyzer rule runs after DataFusion's type coercion, when both operands of an operator
+//! have the one type the result has, and plans `+`, `-`, `*` and `/` of integers, and `/` of
+//! floats, as `hangar_checked_*` functions over Arrow's checked kernels. They keep the operator's
+//! type, and each expression keeps its name.
 
 use std::sync::Arc;
 
+use datafusion::arrow::compute::kernels::cmp::eq;
 use datafusion::arrow::compute::kernels::numeric;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::error::ArrowError;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
-use datafusion::common::{DFSchema, Result};
+use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::error::DataFusionError;
 use datafusion::logical_expr::expr::{BinaryExpr, ScalarFunction};
 use datafusion::logical_expr::{
@@ -42,7 +44,8 @@ impl AnalyzerRule for CheckedArithmetic {
     }
 }
 
-/// `left op right` of two integers of one type as its checked function.
+/// `left op right` of two integers of one type (or `left / right` of floats) as its checked
+/// function.
 fn checked(
     expr: Expr,
     schema: &DFSchema,
@@ -54,11 +57,13 @@ fn checked(
     let Some((_, function)) = functions.iter().find(|(o, _)| o == op) else {
         return Ok(Transformed::no(expr));
     };
-    let integers = match (left.get_type(schema), right.get_type(schema)) {
-        (Ok(l), Ok(r)) => l == r && range_name(&l).is_some(),
+    let checked = match (left.get_type(schema), right.get_type(schema)) {
+        (Ok(l), Ok(r)) => {
+            l == r && (range_name(&l).is_some() || *op == Operator::Divide && l.is_floating())
+        }
         _ => false,
     };
-    if !integers {
+    if !checked {
         return Ok(Transformed::no(expr));
     }
     let args = vec![left.as_ref().clone(), right.as_ref().clone()];
@@ -128,6 +133,13 @@ impl ScalarUDFImpl for Checked {
             Operator::Multiply => numeric::mul,
             _ => numeric::div,
         };
+        if self.op == Operator::Divide && args.return_field.data_type().is_floating() {
+            let divisor = right.to_array(1)?;
+            let zero = ScalarValue::new_zero(divisor.data_type())?.to_scalar()?;
+            if eq(&divisor, &zero)?.true_count() > 0 {
+                return Err(ArrowError::DivideByZero.into());
+            }
+        }
         let result = match (left, right) {
             (ColumnarValue::Array(l), ColumnarValue::Array(r)) => kernel(l, r),
             (ColumnarValue::Array(l), ColumnarValue::Scalar(r)) => kernel(l, &r.to_scalar()?),

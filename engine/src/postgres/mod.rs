@@ -45,6 +45,7 @@ mod rounding;
 pub(crate) mod scalar_subquery;
 mod similar_to;
 mod strings;
+mod table_names;
 mod templates;
 mod user_keyword;
 mod variables;
@@ -65,6 +66,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
+pub(crate) use table_names::check_table_names;
 pub use variables::SERVER_VERSION;
 pub(crate) use variables::Variables;
 

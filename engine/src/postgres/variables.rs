@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{ArrayRef, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -315,6 +316,11 @@ fn set(
         } else {
             value.clone()
         };
+        if tz.parse::<Tz>().is_err() {
+            return Err(Error::InvalidParameter(format!(
+                "invalid value for parameter \"TimeZone\": \"{value}\""
+            )));
+        }
         state
             .write()
             .config_mut()
