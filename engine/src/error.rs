@@ -168,6 +168,10 @@ impl Error {
                     }
                     _ => None,
                 },
+                DataFusionError::Plan(text) => {
+                    let column = ungrouped_column(text)?;
+                    find_word(sql, column.rsplit('.').next()?)
+                }
                 _ => None,
             },
             _ => None,
@@ -267,7 +271,10 @@ fn postgres_message(error: &DataFusionError) -> Option<String> {
                 Some(text.clone())
             }
             ArrowError::CastError(text) | ArrowError::ParseError(text) => {
-                out_of_range(text).or_else(|| invalid_input(text))
+                bad_input(text).map(|(message, _)| message)
+            }
+            ArrowError::InvalidArgumentError(text) if is_numeric_overflow(text) => {
+                Some("numeric field overflow".into())
             }
             _ => None,
         },
@@ -276,43 +283,88 @@ fn postgres_message(error: &DataFusionError) -> Option<String> {
         {
             Some("division by zero".into())
         }
+        DataFusionError::Plan(text) => ungrouped_column(text).map(|column| {
+            format!(
+                "column \"{column}\" must appear in the GROUP BY clause or be used in an \
+                 aggregate function"
+            )
+        }),
         _ => None,
     }
 }
 
-/// Postgres' words for an integer that does not fit its type: `value "3000000000" is out of range
-/// for type integer` for text, `smallint out of range` for a number (Arrow's `Can't cast value
-/// 40000 to type Int16`).
-fn out_of_range(text: &str) -> Option<String> {
-    if let Some((value, pg_type)) = invalid_value(text) {
-        let is_integer = matches!(pg_type, "smallint" | "integer" | "bigint");
-        return (is_integer && value.trim().parse::<i128>().is_ok()).then(|| {
-            format!(
-                "value \"{}\" is out of range for type {pg_type}",
-                value.trim()
-            )
-        });
+/// The column DataFusion's `… column "nation.n_name" must appear in the GROUP BY clause …` names.
+fn ungrouped_column(text: &str) -> Option<&str> {
+    let (before, _) = text.split_once("\" must appear in the GROUP BY clause")?;
+    before.rsplit_once("column \"").map(|(_, column)| column)
+}
+
+/// Postgres' message and SQLSTATE for input its type refuses, from Arrow's cast and parse
+/// errors (`Cannot cast string 'x' to value of Int32 type`, `Can't cast value 40000 to type
+/// Int16`, `Error parsing timestamp from 'x': …`):
+/// - an integer that does not fit: `value "3000000000" is out of range for type integer` for
+///   text, `smallint out of range` for a number (22003);
+/// - a date or time well formed but not on the calendar or the clock: `date/time field value out
+///   of range: "2024-02-30"` (22008);
+/// - else `invalid input syntax for type date: "x"` (22007 for dates and times, else 22P02).
+fn bad_input(text: &str) -> Option<(String, &'static str)> {
+    if let Some(arrow_type) = text
+        .strip_prefix("Can't cast value ")
+        .and_then(|rest| rest.rsplit_once(" to type "))
+        .map(|(_, t)| t)
+    {
+        let pg_type = pg_type_name(arrow_type).filter(|t| is_integer(t))?;
+        return Some((format!("{pg_type} out of range"), "22003"));
     }
-    let arrow_type = text
-        .strip_prefix("Can't cast value ")?
-        .rsplit_once(" to type ")?
-        .1;
-    let pg_type = pg_type_name(arrow_type)?;
-    matches!(pg_type, "smallint" | "integer" | "bigint").then(|| format!("{pg_type} out of range"))
-}
-
-/// `invalid input syntax for type integer: "x"`, from Arrow's `Cannot cast string 'x' to value of
-/// Int32 type`.
-fn invalid_input(text: &str) -> Option<String> {
     let (value, pg_type) = invalid_value(text)?;
-    Some(format!(
-        "invalid input syntax for type {pg_type}: \"{value}\""
-    ))
+    let value = value.trim();
+    Some(if is_integer(pg_type) && value.parse::<i128>().is_ok() {
+        (
+            format!("value \"{value}\" is out of range for type {pg_type}"),
+            "22003",
+        )
+    } else if matches!(pg_type, "date" | "timestamp") && looks_like_date_time(value) {
+        (
+            format!("date/time field value out of range: \"{value}\""),
+            "22008",
+        )
+    } else {
+        let code = if matches!(pg_type, "date" | "timestamp") {
+            "22007"
+        } else {
+            "22P02"
+        };
+        (
+            format!("invalid input syntax for type {pg_type}: \"{value}\""),
+            code,
+        )
+    })
 }
 
-/// The text and the Postgres type of Arrow's `Cannot cast string 'x' to value of Int32 type`.
+fn is_integer(pg_type: &str) -> bool {
+    matches!(pg_type, "smallint" | "integer" | "bigint")
+}
+
+/// Whether `value` is written as a date (`2024-02-30`), perhaps with a time (`… 25:00:00`).
+fn looks_like_date_time(value: &str) -> bool {
+    let shape: String = value
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    let (date, time) = shape.split_once(' ').unwrap_or((&shape, ""));
+    date == "9999-99-99" && (time.is_empty() || time.starts_with("99:99"))
+}
+
+/// The text and the Postgres type of Arrow's cast and parse errors: `Cannot cast string 'x' to
+/// value of Int32 type`, `Cannot cast value 'x' to value of Boolean type`, `Error parsing
+/// timestamp from 'x': …`.
 fn invalid_value(text: &str) -> Option<(&str, &'static str)> {
-    let rest = text.strip_prefix("Cannot cast string '")?;
+    if let Some(rest) = text.strip_prefix("Error parsing timestamp from '") {
+        return Some((rest.rsplit_once("': ")?.0, "timestamp"));
+    }
+    let rest = text
+        .strip_prefix("Cannot cast string '")
+        .or_else(|| text.strip_prefix("Cannot cast value '"))?;
     let (value, rest) = rest.rsplit_once("' to value of ")?;
     Some((value, pg_type_name(rest.strip_suffix(" type")?)?))
 }
@@ -326,6 +378,7 @@ fn pg_type_name(arrow_type: &str) -> Option<&'static str> {
         "Float32" => "real",
         "Float64" => "double precision",
         "Boolean" => "boolean",
+        "Date32" => "date",
         t if t.starts_with("Decimal") => "numeric",
         _ => return None,
     })
@@ -380,12 +433,10 @@ pub(crate) fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
         DataFusionError::ArrowError(e, _) => match e.as_ref() {
             ArrowError::DivideByZero => "22012",
             ArrowError::ArithmeticOverflow(_) => "22003",
-            ArrowError::CastError(text) | ArrowError::ParseError(text)
-                if out_of_range(text).is_some() =>
-            {
-                "22003"
+            ArrowError::CastError(text) | ArrowError::ParseError(text) => {
+                bad_input(text).map_or("22P02", |(_, code)| code)
             }
-            ArrowError::CastError(_) | ArrowError::ParseError(_) => "22P02",
+            ArrowError::InvalidArgumentError(text) if is_numeric_overflow(text) => "22003",
             ArrowError::MemoryError(_) => "53200",
             ArrowError::IoError(..) => "58030",
             _ => "XX000",
@@ -407,10 +458,18 @@ pub(crate) fn datafusion_sqlstate(error: &DataFusionError) -> &'static str {
     }
 }
 
+/// Arrow's words for a decimal too large for its precision (`1000.00 is too large to store in a
+/// Decimal128 of precision 5`), which Postgres calls a numeric field overflow.
+fn is_numeric_overflow(text: &str) -> bool {
+    text.contains(" is too large to store in a Decimal")
+}
+
 /// DataFusion reports most semantic errors as plan errors; tell the common ones apart by message.
 fn plan_sqlstate(message: &str) -> &'static str {
     let m = message.to_ascii_lowercase();
-    if m.contains("table '") && m.contains("not found") {
+    if ungrouped_column(message).is_some() {
+        "42803"
+    } else if m.contains("table '") && m.contains("not found") {
         "42P01"
     } else if m.contains("invalid function")
         || m.contains("no function matches")

@@ -122,9 +122,17 @@ impl SimpleQueryHandler for Queries {
     }
 }
 
+/// A statement prepared over the extended protocol, with its text: an error it meets when it runs
+/// points into the text, as over the simple protocol.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    prepared: Prepared,
+    sql: String,
+}
+
 #[async_trait]
 impl QueryParser for Queries {
-    type Statement = Arc<Prepared>;
+    type Statement = Arc<Parsed>;
 
     async fn parse_sql<C>(
         &self,
@@ -147,11 +155,15 @@ impl QueryParser for Queries {
             .plan(statement)
             .await
             .map_err(|e| engine_error(e, Some(sql)))?;
-        Ok(Some(Arc::new(prepared)))
+        Ok(Some(Arc::new(Parsed {
+            prepared,
+            sql: sql.to_string(),
+        })))
     }
 
     fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
-        stmt.parameter_types()
+        stmt.prepared
+            .parameter_types()
             .map_err(|e| engine_error(e, None))?
             .iter()
             .map(|ty| match ty {
@@ -167,7 +179,7 @@ impl QueryParser for Queries {
         column_format: Option<&Format>,
     ) -> PgWireResult<Vec<FieldInfo>> {
         result_fields(
-            &stmt.schema(),
+            &stmt.prepared.schema(),
             column_format.unwrap_or(&Format::UnifiedText),
             None,
         )
@@ -176,7 +188,7 @@ impl QueryParser for Queries {
 
 #[async_trait]
 impl ExtendedQueryHandler for Queries {
-    type Statement = Arc<Prepared>;
+    type Statement = Arc<Parsed>;
     type QueryParser = Queries;
 
     fn query_parser(&self) -> Arc<Self::QueryParser> {
@@ -216,7 +228,7 @@ impl ExtendedQueryHandler for Queries {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let session = self.0.session()?;
-        let prepared = &portal.statement.statement;
+        let Parsed { prepared, sql } = portal.statement.statement.as_ref();
         let types = prepared
             .parameter_types()
             .map_err(|e| engine_error(e, None))?;
@@ -231,7 +243,7 @@ impl ExtendedQueryHandler for Queries {
         let output = session
             .execute(prepared, params.as_ref())
             .await
-            .map_err(|e| engine_error(e, None))?;
+            .map_err(|e| engine_error(e, Some(sql)))?;
         output_response(output, &portal.result_column_format, session)
     }
 }
