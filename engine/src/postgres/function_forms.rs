@@ -1,6 +1,7 @@
 //! Postgres functions that DataFusion has as operators or expressions: `mod(a, b)` is `a % b`;
 //! `num_nulls(…)` and `num_nonnulls(…)` count their NULL and non-NULL arguments, whatever their
-//! types (which a function's signature could not take).
+//! types (which a function's signature could not take). And `make_interval`'s named arguments
+//! (`make_interval(days => 10)`), put in their places with the others' defaults.
 
 use datafusion::sql::sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement,
@@ -18,6 +19,12 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
             return;
         };
         if list.duplicate_treatment.is_some() || !list.clauses.is_empty() || call.over.is_some() {
+            return;
+        }
+        if call.name.to_string().eq_ignore_ascii_case("make_interval") {
+            if let Some(replacement) = make_interval(&list.args).and_then(|sql| parse_expr(&sql)) {
+                *expr = replacement;
+            }
             return;
         }
         let args: Option<Vec<&Expr>> = list
@@ -53,6 +60,36 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
     })
 }
 
+/// The parameters of `make_interval`, in order; each defaults to 0.
+const INTERVAL_PARTS: [&str; 7] = ["years", "months", "weeks", "days", "hours", "mins", "secs"];
+
+/// `make_interval(…)` with every argument in its place (`days => 10` is the fourth), as Hangar's
+/// `make_interval` takes them.
+fn make_interval(args: &[FunctionArg]) -> Option<String> {
+    let mut parts = INTERVAL_PARTS.map(|_| "0".to_string());
+    for (position, arg) in args.iter().enumerate() {
+        let (at, value) = match arg {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(value)) => (position, value),
+            FunctionArg::Named {
+                name,
+                arg: FunctionArgExpr::Expr(value),
+                ..
+            }
+            | FunctionArg::ExprNamed {
+                name: Expr::Identifier(name),
+                arg: FunctionArgExpr::Expr(value),
+                ..
+            } => {
+                let name = name.value.to_ascii_lowercase();
+                (INTERVAL_PARTS.iter().position(|p| *p == name)?, value)
+            }
+            _ => return None,
+        };
+        *parts.get_mut(at)? = value.to_string();
+    }
+    Some(format!("make_interval({})", parts.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +105,14 @@ mod tests {
             "SELECT ((9) % (-4)), (CASE WHEN (1) IS NULL THEN 1 ELSE 0 END + \
              CASE WHEN (NULL) IS NULL THEN 1 ELSE 0 END), \
              (CASE WHEN (a) IS NOT NULL THEN 1 ELSE 0 END) FROM t"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT make_interval(days => 10), make_interval(1, 2), make_interval()",
+                rewrite_function_forms
+            ),
+            "SELECT make_interval(0, 0, 0, 10, 0, 0, 0), make_interval(1, 2, 0, 0, 0, 0, 0), \
+             make_interval(0, 0, 0, 0, 0, 0, 0)"
         );
     }
 }

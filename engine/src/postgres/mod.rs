@@ -34,6 +34,7 @@ mod in_subquery;
 mod information_schema;
 mod integer_literals;
 mod intervals;
+mod makers;
 mod numbers;
 mod numeric_literals;
 mod pg_catalog;
@@ -211,6 +212,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     intervals::install(template);
     date_parts::install(template);
     numbers::install(template);
+    makers::install(template);
     regex_split::install(template);
     template
         .state_ref()

@@ -860,8 +860,11 @@ pub(crate) fn encode_value_styled<T: Encoder>(
             IntervalUnit::DayTime => {
                 let interval_array = arr.as_any().downcast_ref::<IntervalDayTimeArray>().unwrap();
                 let (days, millis) = IntervalDayTimeType::to_parts(interval_array.value(idx));
-                encoder
-                    .encode_field(&PgInterval::new(0, days, millis as i64 * 1000i64), pg_field)?;
+                // Hangar patch 5 (PATCHED.md): the seconds' fraction without trailing zeros.
+                encoder.encode_field(
+                    &crate::pg_text::PgIntervalText(PgInterval::new(0, days, millis as i64 * 1000i64)),
+                    pg_field,
+                )?;
             }
             IntervalUnit::MonthDayNano => {
                 let interval_array = arr
@@ -872,7 +875,11 @@ pub(crate) fn encode_value_styled<T: Encoder>(
                     IntervalMonthDayNanoType::to_parts(interval_array.value(idx));
 
                 encoder.encode_field(
-                    &PgInterval::new(months, days, nanoseconds / 1000i64),
+                    &crate::pg_text::PgIntervalText(PgInterval::new(
+                        months,
+                        days,
+                        nanoseconds / 1000i64,
+                    )),
                     pg_field,
                 )?;
             }

@@ -3,7 +3,7 @@
 //! Floats: the shortest digits that read back to the same value (`extra_float_digits` ≥ 1, the
 //! default) or `%.{15|6 + extra}g` (≤ 0), in fixed notation when the decimal exponent is in
 //! [-4, 15) for `float8` and [-4, 6) for `float4`, else as `1.5e+20`; `Infinity`, `-Infinity`,
-//! `NaN`, `-0`. Times without trailing zeros in their fraction; timestamps under an ISO `DateStyle`: fractional seconds without trailing zeros
+//! `NaN`, `-0`. Times and intervals without trailing zeros in their fraction; timestamps under an ISO `DateStyle`: fractional seconds without trailing zeros
 //! (none when whole), `timestamptz` with its offset as `+00`, `+05:30`, `-03:30:45`, and years
 //! before 1 as `… BC`. The differential tests (`tests/tests/semantics`) compare these with
 //! PostgreSQL's own output.
@@ -239,6 +239,55 @@ impl ToSql for IsoTimestamp {
 
     fn accepts(ty: &Type) -> bool {
         matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ)
+    }
+
+    postgres_types::to_sql_checked!();
+}
+
+/// An `interval` to print as Postgres does: its seconds' fraction without trailing zeros
+/// (`05:06:07.5`, where `pg_interval` printed `05:06:07.500000`).
+#[derive(Debug)]
+pub(crate) struct PgIntervalText(pub(crate) pg_interval::Interval);
+
+impl ToSqlText for PgIntervalText {
+    fn to_sql_text(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+        format_options: &FormatOptions,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let mut text = BytesMut::new();
+        self.0.to_sql_text(ty, &mut text, format_options)?;
+        let text = String::from_utf8_lossy(&text);
+        let trimmed = match text.rsplit_once('.') {
+            Some((whole, fraction))
+                if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let fraction = fraction.trim_end_matches('0');
+                if fraction.is_empty() {
+                    whole.to_string()
+                } else {
+                    format!("{whole}.{fraction}")
+                }
+            }
+            _ => text.into_owned(),
+        };
+        out.extend_from_slice(trimmed.as_bytes());
+        Ok(IsNull::No)
+    }
+}
+
+impl ToSql for PgIntervalText {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        ToSql::to_sql(&self.0, ty, out)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::INTERVAL
     }
 
     postgres_types::to_sql_checked!();
