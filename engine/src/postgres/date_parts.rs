@@ -15,6 +15,7 @@ use datafusion::arrow::datatypes::{
     TimestampNanosecondType, TimestampSecondType,
 };
 use datafusion::common::{Result, exec_err};
+use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
@@ -23,7 +24,6 @@ use datafusion::sql::sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
 };
 
-use super::intervals::map;
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Rewrites every `EXTRACT` and `date_part` of a field Postgres computes differently.
@@ -123,50 +123,51 @@ impl ScalarUDFImpl for Epoch {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let value = &args.args[0];
-        let data_type = value.data_type();
         let return_type = args.return_field.data_type().clone();
-        let decimals =
-            |a: Decimal128Array| -> ArrayRef { Arc::new(a.with_data_type(return_type.clone())) };
-        macro_rules! epoch {
-            ($type:ty, $f:expr) => {
-                map(value, |a| decimals(a.as_primitive::<$type>().unary($f)))
-            };
-        }
-        match data_type {
-            DataType::Date32 => epoch!(Date32Type, |d| i128::from(d) * 86_400),
-            DataType::Timestamp(TimeUnit::Second, _) => {
-                epoch!(TimestampSecondType, |s| i128::from(s) * 1_000_000)
+        let epochs = |arrays: &[ArrayRef]| -> Result<ArrayRef> {
+            let value = &arrays[0];
+            macro_rules! epoch {
+                ($type:ty, $f:expr) => {{
+                    let seconds: Decimal128Array = value.as_primitive::<$type>().unary($f);
+                    Ok(Arc::new(seconds.with_data_type(return_type.clone())))
+                }};
             }
-            DataType::Timestamp(TimeUnit::Millisecond, _) => {
-                epoch!(TimestampMillisecondType, |ms| i128::from(ms) * 1_000)
+            match value.data_type() {
+                DataType::Date32 => epoch!(Date32Type, |d| i128::from(d) * 86_400),
+                DataType::Timestamp(TimeUnit::Second, _) => {
+                    epoch!(TimestampSecondType, |s| i128::from(s) * 1_000_000)
+                }
+                DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                    epoch!(TimestampMillisecondType, |ms| i128::from(ms) * 1_000)
+                }
+                DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                    epoch!(TimestampMicrosecondType, i128::from)
+                }
+                DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+                    epoch!(TimestampNanosecondType, |ns| i128::from(ns)
+                        .div_euclid(1_000))
+                }
+                DataType::Interval(IntervalUnit::MonthDayNano) => {
+                    epoch!(IntervalMonthDayNanoType, |v| interval(
+                        v.months,
+                        v.days,
+                        i128::from(v.nanoseconds) / 1_000
+                    ))
+                }
+                DataType::Interval(IntervalUnit::DayTime) => {
+                    epoch!(IntervalDayTimeType, |v| interval(
+                        0,
+                        v.days,
+                        i128::from(v.milliseconds) * 1_000
+                    ))
+                }
+                DataType::Interval(IntervalUnit::YearMonth) => {
+                    epoch!(IntervalYearMonthType, |months| interval(months, 0, 0))
+                }
+                other => exec_err!("EXTRACT(EPOCH FROM …) of {other}"),
             }
-            DataType::Timestamp(TimeUnit::Microsecond, _) => {
-                epoch!(TimestampMicrosecondType, i128::from)
-            }
-            DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-                epoch!(TimestampNanosecondType, |ns| i128::from(ns)
-                    .div_euclid(1_000))
-            }
-            DataType::Interval(IntervalUnit::MonthDayNano) => {
-                epoch!(IntervalMonthDayNanoType, |v| interval(
-                    v.months,
-                    v.days,
-                    i128::from(v.nanoseconds) / 1_000
-                ))
-            }
-            DataType::Interval(IntervalUnit::DayTime) => {
-                epoch!(IntervalDayTimeType, |v| interval(
-                    0,
-                    v.days,
-                    i128::from(v.milliseconds) * 1_000
-                ))
-            }
-            DataType::Interval(IntervalUnit::YearMonth) => {
-                epoch!(IntervalYearMonthType, |months| interval(months, 0, 0))
-            }
-            other => exec_err!("EXTRACT(EPOCH FROM …) of {other}"),
-        }
+        };
+        make_scalar_function(epochs, vec![])(&args.args)
     }
 }
 

@@ -95,19 +95,27 @@ fn one_row_table(
     if args.settings.is_some() {
         return None;
     }
-    let table = alias.map_or_else(|| Ident::new(function), |alias| alias.name.clone());
     // Arguments that name columns of the tables before it (Postgres's implicit LATERAL) are left
     // to DataFusion's error.
-    let column = match alias.map(|alias| alias.columns.as_slice()) {
-        Some([column]) => column.name.clone(),
-        Some([]) | None => table.clone(),
-        Some(_) => return None,
-    };
+    let (table, column) = one_column_names(alias, function)?;
     let args: Vec<String> = args.args.iter().map(ToString::to_string).collect();
     parse_table_factor(&format!(
         "(SELECT {name}({}) AS {column}) AS {table}",
         args.join(", ")
     ))
+}
+
+/// The names of a one-column table made of a function in `FROM`, as Postgres gives them: the
+/// table's is its alias or the function's; the column's is the alias list's one name, else the
+/// table's. `None` for an alias list of several columns.
+fn one_column_names(alias: Option<&TableAlias>, function: &str) -> Option<(Ident, Ident)> {
+    let table = alias.map_or_else(|| Ident::new(function), |alias| alias.name.clone());
+    let column = match alias.map(|alias| alias.columns.as_slice()) {
+        Some([column]) => column.name.clone(),
+        Some([]) | None => table.clone(),
+        Some(_) => return None,
+    };
+    Some((table, column))
 }
 
 /// The alias of the series inside a typed series.
@@ -137,12 +145,7 @@ fn integer_series(
     if args.settings.is_some() || !args.args.iter().all(is_int4) {
         return None;
     }
-    let table = alias.map_or_else(|| Ident::new("generate_series"), |alias| alias.name.clone());
-    let column = match alias.map(|alias| alias.columns.as_slice()) {
-        Some([column]) => column.name.clone(),
-        Some([]) | None => table.clone(),
-        Some(_) => return None,
-    };
+    let (table, column) = one_column_names(alias, "generate_series")?;
     let args: Vec<String> = args.args.iter().map(ToString::to_string).collect();
     parse_table_factor(&format!(
         "(SELECT CAST({TYPED_SERIES}.value AS INT4) AS {column} \

@@ -15,11 +15,10 @@ use datafusion::arrow::datatypes::{
     DataType, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
     TimestampNanosecondType,
 };
-use datafusion::common::{ScalarValue, exec_err};
-use datafusion::error::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
-};
+use datafusion::common::exec_err;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::functions::utils::make_scalar_function;
+use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility};
 use datafusion::prelude::SessionContext;
 
 /// Nanoseconds in a day.
@@ -38,38 +37,31 @@ pub(crate) fn install(ctx: &SessionContext) {
         ("justify_hours", justify_hours),
         ("justify_interval", justify_interval),
     ] {
-        let invoke = move |args: &[ColumnarValue]| -> Result<ColumnarValue> {
-            map(&args[0], |array| {
-                let intervals = array.as_primitive::<IntervalMonthDayNanoType>();
-                Arc::new(intervals.unary::<_, IntervalMonthDayNanoType>(justify)) as ArrayRef
-            })
+        let invoke = move |args: &[ArrayRef]| -> Result<ArrayRef> {
+            let intervals = args[0].as_primitive::<IntervalMonthDayNanoType>();
+            Ok(Arc::new(
+                intervals.unary::<_, IntervalMonthDayNanoType>(justify),
+            ))
         };
         ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
             name,
             Signature::exact(vec![interval.clone()], Volatility::Immutable),
             interval.clone(),
-            Arc::new(invoke),
+            Arc::new(make_scalar_function(invoke, vec![])),
         )));
     }
-    let finite = |args: &[ColumnarValue]| -> Result<ColumnarValue> {
-        map(&args[0], |array| {
-            Arc::new(
-                (0..array.len())
-                    .map(|row| array.is_valid(row).then_some(true))
-                    .collect::<BooleanArray>(),
-            ) as ArrayRef
-        })
+    let finite = |args: &[ArrayRef]| -> Result<ArrayRef> {
+        let array = &args[0];
+        Ok(Arc::new(
+            (0..array.len())
+                .map(|row| array.is_valid(row).then_some(true))
+                .collect::<BooleanArray>(),
+        ))
     };
     let timestamp = DataType::Timestamp(TimeUnit::Nanosecond, None);
     let to_timestamp = timestamp.clone();
-    let age = move |args: &[ColumnarValue]| -> Result<ColumnarValue> {
-        let rows = args.iter().find_map(|a| match a {
-            ColumnarValue::Array(array) => Some(array.len()),
-            ColumnarValue::Scalar(_) => None,
-        });
-        let timestamps = |value: &ColumnarValue| -> Result<ArrayRef> {
-            Ok(cast(&value.to_array(rows.unwrap_or(1))?, &to_timestamp)?)
-        };
+    let age = move |args: &[ArrayRef]| -> Result<ArrayRef> {
+        let timestamps = |array: &ArrayRef| Ok::<_, DataFusionError>(cast(array, &to_timestamp)?);
         // `age(x)` is the age at today's midnight.
         let (later, earlier) = match args {
             [later, earlier] => (timestamps(later)?, timestamps(earlier)?),
@@ -87,10 +79,7 @@ pub(crate) fn install(ctx: &SessionContext) {
             earlier.as_primitive::<TimestampNanosecondType>(),
             |a, b| age(timestamp_of(a), timestamp_of(b)),
         )?;
-        Ok(match rows {
-            Some(_) => ColumnarValue::Array(Arc::new(ages)),
-            None => ColumnarValue::Scalar(ScalarValue::try_from_array(&ages, 0)?),
-        })
+        Ok(Arc::new(ages) as ArrayRef)
     };
     ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
         "age",
@@ -102,28 +91,14 @@ pub(crate) fn install(ctx: &SessionContext) {
             Volatility::Stable,
         ),
         interval.clone(),
-        Arc::new(age),
+        Arc::new(make_scalar_function(age, vec![])),
     )));
     ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
         "isfinite",
         Signature::any(1, Volatility::Immutable),
         DataType::Boolean,
-        Arc::new(finite),
+        Arc::new(make_scalar_function(finite, vec![])),
     )));
-}
-
-/// `f` over an argument, a scalar staying a scalar.
-pub(super) fn map(
-    value: &ColumnarValue,
-    f: impl Fn(&ArrayRef) -> ArrayRef,
-) -> Result<ColumnarValue> {
-    Ok(match value {
-        ColumnarValue::Array(array) => ColumnarValue::Array(f(array)),
-        ColumnarValue::Scalar(scalar) => {
-            let result = f(&scalar.to_array()?);
-            ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?)
-        }
-    })
 }
 
 /// Whole 30-day periods as months, the sign of days made to agree with the months'.

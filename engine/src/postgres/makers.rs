@@ -15,7 +15,8 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
     DataType, Float64Type, Int64Type, IntervalMonthDayNano, IntervalUnit, TimeUnit,
 };
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::common::{Result, exec_err};
+use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature,
     Volatility,
@@ -88,15 +89,16 @@ impl ScalarUDFImpl for Function {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let len = args.args.iter().find_map(|a| match a {
-            ColumnarValue::Array(array) => Some(array.len()),
-            ColumnarValue::Scalar(_) => None,
-        });
-        let arrays = args
-            .args
-            .iter()
-            .map(|a| a.to_array(len.unwrap_or(1)))
-            .collect::<Result<Vec<ArrayRef>>>()?;
+        let session_zone = args.config_options.execution.time_zone.clone();
+        let make = |arrays: &[ArrayRef]| self.make(arrays, session_zone.as_deref());
+        make_scalar_function(make, vec![])(&args.args)
+    }
+}
+
+impl Function {
+    /// The values made of a batch of arguments; a zone-less `make_timestamptz` reads its local
+    /// times in `session_zone`.
+    fn make(&self, arrays: &[ArrayRef], session_zone: Option<&str>) -> Result<ArrayRef> {
         let fields = arrays.len() - usize::from(arrays.len() > 6 && self.maker != Maker::Interval);
         let ints: Vec<_> = arrays[..fields - 1]
             .iter()
@@ -108,8 +110,7 @@ impl ScalarUDFImpl for Function {
             None => None,
         };
         let zones: Option<&StringArray> = zones.as_ref().map(|z| z.as_string::<i32>());
-        let session_zone = args.config_options.execution.time_zone.clone();
-        let rows = len.unwrap_or(1);
+        let rows = arrays[0].len();
         let null = |row: usize| {
             ints.iter().any(|a| a.is_null(row))
                 || seconds.is_null(row)
@@ -137,7 +138,7 @@ impl ScalarUDFImpl for Function {
                 let at = match (self.maker, zones) {
                     (Maker::Timestamp, _) => local.and_utc(),
                     (_, Some(zones)) => in_zone(local, zones.value(row))?,
-                    (_, None) => in_zone(local, session_zone.as_deref().unwrap_or("UTC"))?,
+                    (_, None) => in_zone(local, session_zone.unwrap_or("UTC"))?,
                 };
                 match at.timestamp_nanos_opt() {
                     Some(nanos) => built.append_value(nanos),
@@ -150,10 +151,7 @@ impl ScalarUDFImpl for Function {
                 _ => Arc::new(built),
             }
         };
-        Ok(match len {
-            Some(_) => ColumnarValue::Array(result),
-            None => ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?),
-        })
+        Ok(result)
     }
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type};
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::common::{Result, exec_err};
 use datafusion::error::DataFusionError;
-use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, Volatility};
+use datafusion::functions::utils::make_scalar_function;
+use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, Volatility};
 use datafusion::prelude::SessionContext;
 
 /// Registers the functions in the template every session is cloned from.
@@ -23,51 +24,29 @@ pub(crate) fn install(ctx: &SessionContext) {
             Volatility::Immutable,
         ),
         DataType::Int32,
-        Arc::new(width_buckets),
+        Arc::new(make_scalar_function(width_buckets, vec![])),
     )));
     for (name, digits) in [
         ("scale", scale as fn(i128, i8) -> i32),
         ("min_scale", min_scale),
     ] {
-        let invoke = move |args: &[ColumnarValue]| -> Result<ColumnarValue> {
-            rows(args, |arrays| {
-                let scale = match arrays[0].data_type() {
-                    DataType::Decimal128(_, scale) => *scale,
-                    t if t.is_integer() => 0,
-                    other => return exec_err!("{name}({other}) does not exist"),
-                };
-                let values = cast(&arrays[0], &DataType::Decimal128(38, scale))?;
-                let values = values.as_primitive::<Decimal128Type>();
-                Ok(Arc::new(values.unary::<_, Int32Type>(|v| digits(v, scale))) as ArrayRef)
-            })
+        let invoke = move |args: &[ArrayRef]| -> Result<ArrayRef> {
+            let scale = match args[0].data_type() {
+                DataType::Decimal128(_, scale) => *scale,
+                t if t.is_integer() => 0,
+                other => return exec_err!("{name}({other}) does not exist"),
+            };
+            let values = cast(&args[0], &DataType::Decimal128(38, scale))?;
+            let values = values.as_primitive::<Decimal128Type>();
+            Ok(Arc::new(values.unary::<_, Int32Type>(|v| digits(v, scale))))
         };
         ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
             name,
             Signature::any(1, Volatility::Immutable),
             DataType::Int32,
-            Arc::new(invoke),
+            Arc::new(make_scalar_function(invoke, vec![])),
         )));
     }
-}
-
-/// `f` over the arguments as arrays, a row of scalars staying a scalar.
-fn rows(
-    args: &[ColumnarValue],
-    f: impl Fn(&[ArrayRef]) -> Result<ArrayRef>,
-) -> Result<ColumnarValue> {
-    let len = args.iter().find_map(|a| match a {
-        ColumnarValue::Array(array) => Some(array.len()),
-        ColumnarValue::Scalar(_) => None,
-    });
-    let arrays = args
-        .iter()
-        .map(|a| a.to_array(len.unwrap_or(1)))
-        .collect::<Result<Vec<_>>>()?;
-    let result = f(&arrays)?;
-    Ok(match len {
-        Some(_) => ColumnarValue::Array(result),
-        None => ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?),
-    })
 }
 
 /// The digits after the decimal point of a decimal of `scale` (a negative scale shows none).
@@ -86,28 +65,26 @@ fn min_scale(mut value: i128, scale: i8) -> i32 {
 }
 
 /// `width_bucket` over a batch of arguments.
-fn width_buckets(args: &[ColumnarValue]) -> Result<ColumnarValue> {
-    rows(args, |arrays| {
-        let floats = |i: usize| arrays[i].as_primitive::<Float64Type>();
-        let (x, low, high) = (floats(0), floats(1), floats(2));
-        let count = arrays[3].as_primitive::<Int32Type>();
-        let buckets = (0..x.len())
-            .map(|row| {
-                let null = [x.is_null(row), low.is_null(row), high.is_null(row)];
-                if null.contains(&true) || count.is_null(row) {
-                    return Ok(None);
-                }
-                bucket(
-                    x.value(row),
-                    low.value(row),
-                    high.value(row),
-                    count.value(row),
-                )
-                .map(Some)
-            })
-            .collect::<Result<Int32Array>>()?;
-        Ok(Arc::new(buckets) as ArrayRef)
-    })
+fn width_buckets(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let floats = |i: usize| args[i].as_primitive::<Float64Type>();
+    let (x, low, high) = (floats(0), floats(1), floats(2));
+    let count = args[3].as_primitive::<Int32Type>();
+    let buckets = (0..x.len())
+        .map(|row| {
+            let null = [x.is_null(row), low.is_null(row), high.is_null(row)];
+            if null.contains(&true) || count.is_null(row) {
+                return Ok(None);
+            }
+            bucket(
+                x.value(row),
+                low.value(row),
+                high.value(row),
+                count.value(row),
+            )
+            .map(Some)
+        })
+        .collect::<Result<Int32Array>>()?;
+    Ok(Arc::new(buckets))
 }
 
 /// The bucket of `x` as Postgres' `width_bucket` numbers it; `low` may be above `high`.

@@ -9,11 +9,10 @@ use datafusion::arrow::array::{Array, ArrayRef, ListBuilder, StringBuilder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::cast::as_string_array;
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::common::{Result, exec_err};
 use datafusion::error::DataFusionError;
-use datafusion::logical_expr::{
-    ColumnarValue, ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility,
-};
+use datafusion::functions::utils::make_scalar_function;
+use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility};
 use datafusion::prelude::SessionContext;
 use regex::{Regex, RegexBuilder};
 
@@ -30,19 +29,15 @@ pub(crate) fn install(ctx: &SessionContext) {
             Volatility::Immutable,
         ),
         DataType::List(Arc::new(Field::new("item", text, true))),
-        Arc::new(split_rows),
+        Arc::new(make_scalar_function(split_rows, vec![])),
     )));
 }
 
 /// `regexp_split_to_array` over a batch of rows.
-fn split_rows(args: &[ColumnarValue]) -> Result<ColumnarValue> {
-    let len = args.iter().find_map(|a| match a {
-        ColumnarValue::Array(array) => Some(array.len()),
-        ColumnarValue::Scalar(_) => None,
-    });
+fn split_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
     let arrays = args
         .iter()
-        .map(|a| Ok(cast(&a.to_array(len.unwrap_or(1))?, &DataType::Utf8)?))
+        .map(|a| Ok(cast(a, &DataType::Utf8)?))
         .collect::<Result<Vec<ArrayRef>>>()?;
     let strings = arrays
         .iter()
@@ -50,7 +45,7 @@ fn split_rows(args: &[ColumnarValue]) -> Result<ColumnarValue> {
         .collect::<Result<Vec<_>>>()?;
     let mut lists = ListBuilder::new(StringBuilder::new());
     let mut compiled: Option<(String, String, Regex)> = None;
-    for row in 0..len.unwrap_or(1) {
+    for row in 0..arrays[0].len() {
         let value = |i: usize| {
             strings
                 .get(i)
@@ -78,11 +73,7 @@ fn split_rows(args: &[ColumnarValue]) -> Result<ColumnarValue> {
         }
         lists.append(true);
     }
-    let lists: ArrayRef = Arc::new(lists.finish());
-    Ok(match len {
-        Some(_) => ColumnarValue::Array(lists),
-        None => ColumnarValue::Scalar(ScalarValue::try_from_array(&lists, 0)?),
-    })
+    Ok(Arc::new(lists.finish()))
 }
 
 /// The pattern compiled with Postgres' flags (`i`; `g` has no meaning for a split).
