@@ -72,6 +72,12 @@ pub enum Error {
     /// A scalar subquery returned more than one row.
     #[error("more than one row returned by a subquery used as an expression")]
     SubqueryRows,
+    /// A value's text is not valid input for its type (`invalid input syntax for type json`).
+    #[error("{0}")]
+    InvalidText(String),
+    /// No operator takes the operands' types (`operator does not exist: jsonb + integer`).
+    #[error("{0}")]
+    UndefinedOperator(String),
     /// A query named a table or view that does not exist, as it named it.
     #[error("relation \"{0}\" does not exist")]
     UndefinedRelation(String),
@@ -126,6 +132,8 @@ impl Error {
             Error::Panicked(_) => "XX000",
             Error::Syntax { .. } => "42601",
             Error::UndefinedRelation(_) => "42P01",
+            Error::InvalidText(_) => "22P02",
+            Error::UndefinedOperator(_) => "42883",
             Error::SubqueryRows => "21000",
             Error::DuplicateAlias(_) => "42712",
         }

@@ -31,6 +31,27 @@ def test_psycopg_text_and_binary_parameters(dsn):
         assert binary.fetchall() == [(2, 1.5, datetime.date(2024, 1, 2))]
 
 
+def test_psycopg_decodes_json_and_jsonb(dsn):
+    # psycopg decodes a column by the type the server describes: json and jsonb become Python
+    # objects, in text and in binary format (jsonb's binary form starts with a version byte).
+    query = """
+        SELECT jsonb_build_object('region', r_name, 'key', r_regionkey) AS doc,
+               to_json(ARRAY[r_regionkey, 2]) AS arr,
+               '{"a": {"b": [1, 2]}}'::jsonb #> '{a,b}' AS path
+        FROM region WHERE r_regionkey = %s
+    """
+    with psycopg.connect(dsn) as conn:
+        for binary in (False, True):
+            row = conn.cursor(binary=binary).execute(query, (1,)).fetchone()
+            assert row == ({"region": "AMERICA", "key": 1}, [1, 2], [1, 2]), binary
+        agg = conn.execute(
+            "SELECT jsonb_object_agg(r_name, r_regionkey) FROM region WHERE r_regionkey < 2"
+        ).fetchone()
+        assert agg == ({"AFRICA": 0, "AMERICA": 1},)
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            conn.execute("SELECT '{a:1}'::jsonb")
+
+
 def test_psycopg_nested_transactions_and_type_lookup(dsn):
     # conn.transaction() inside a transaction sends SAVEPOINT / RELEASE SAVEPOINT.
     with psycopg.connect(dsn) as conn:

@@ -19,6 +19,8 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
+use super::row_function::RowFunction;
+
 /// Registers the functions in the template every session is cloned from, and Postgres' names for
 /// DataFusion's functions that Postgres calls otherwise.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -40,16 +42,17 @@ pub(crate) fn install(ctx: &SessionContext) {
 /// `pg_typeof(x)`: the name of `x`'s type as Postgres prints a `regtype`: `integer`, `numeric`,
 /// `timestamp with time zone`, `text[]`.
 fn pg_typeof() -> ScalarUDF {
-    let name = |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
-        let name = regtype_of(&args[0].data_type());
-        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name))))
-    };
-    ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+    RowFunction::udf(
         "pg_typeof",
         Signature::any(1, Volatility::Immutable),
-        DataType::Utf8,
-        Arc::new(name),
-    ))
+        |_| Field::new("", DataType::Utf8, false),
+        |_, fields| {
+            let name = arrow_pg::datatypes::field_into_pg_type(&fields[0])
+                .map(|t| regtype_name(&t))
+                .unwrap_or_else(|_| "unknown".into());
+            Ok(ScalarValue::Utf8(Some(name)))
+        },
+    )
 }
 
 /// The name of the Postgres type of an Arrow type, as `regtype` prints it.

@@ -34,6 +34,7 @@ mod in_subquery;
 mod information_schema;
 mod integer_literals;
 mod intervals;
+mod json;
 mod makers;
 mod numbers;
 mod numeric_literals;
@@ -43,6 +44,7 @@ mod pg_roles;
 mod regex_split;
 mod regtype_text;
 mod rounding;
+mod row_function;
 pub(crate) mod scalar_subquery;
 mod similar_to;
 mod strings;
@@ -156,6 +158,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = similar_to::rewrite_similar_to(statement);
+    let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
@@ -214,6 +217,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     numbers::install(template);
     makers::install(template);
     regex_split::install(template);
+    json::install(template)?;
     template
         .state_ref()
         .write()

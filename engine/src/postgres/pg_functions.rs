@@ -11,7 +11,7 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::cast::as_string_array;
-use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionImplementation, ScalarUDF, Signature, SimpleScalarUDF,
     TypeSignature, Volatility, create_udf,
@@ -56,7 +56,6 @@ pub(crate) fn register(
     ctx.register_udf(to_regtype());
     ctx.register_udf(pg_table_is_visible(Arc::clone(relations)));
     ctx.register_udf(pg_get_viewdef(Arc::clone(catalog), Arc::clone(relations)));
-    ctx.register_udf(json_build_object());
     let text = ScalarValue::Utf8(None);
     for (name, arities, value) in [
         // No sequences, comments or indexes: NULL, as Postgres answers for objects without them.
@@ -181,74 +180,6 @@ fn pg_table_is_visible(relations: Arc<Relations>) -> ScalarUDF {
             })
         }),
     )
-}
-
-/// `json_build_object(key, value, …)`: a JSON object as text (SQLAlchemy asks for a column's
-/// identity and collation options with it).
-fn json_build_object() -> ScalarUDF {
-    let signature = Signature::variadic_any(Volatility::Immutable);
-    let build = |args: &[ColumnarValue]| -> DfResult<ColumnarValue> {
-        if !args.len().is_multiple_of(2) {
-            return Err(DataFusionError::Execution(
-                "json_build_object takes an even number of arguments".into(),
-            ));
-        }
-        let rows = args.iter().find_map(|a| match a {
-            ColumnarValue::Array(a) => Some(a.len()),
-            ColumnarValue::Scalar(_) => None,
-        });
-        let arrays = args
-            .iter()
-            .map(|a| a.to_array(rows.unwrap_or(1)))
-            .collect::<DfResult<Vec<_>>>()?;
-        let objects = (0..rows.unwrap_or(1))
-            .map(|row| {
-                let mut object = serde_json::Map::new();
-                for pair in arrays.chunks(2) {
-                    let key = ScalarValue::try_from_array(&pair[0], row)?;
-                    let value = ScalarValue::try_from_array(&pair[1], row)?;
-                    object.insert(json_key(&key), json_value(&value));
-                }
-                Ok(Some(serde_json::Value::Object(object).to_string()))
-            })
-            .collect::<DfResult<StringArray>>()?;
-        Ok(match rows {
-            Some(_) => ColumnarValue::Array(Arc::new(objects)),
-            None => ColumnarValue::Scalar(ScalarValue::Utf8(
-                objects.iter().next().flatten().map(String::from),
-            )),
-        })
-    };
-    ScalarUDF::from(SimpleScalarUDF::new_with_signature(
-        "json_build_object",
-        signature,
-        DataType::Utf8,
-        Arc::new(build),
-    ))
-}
-
-fn json_key(key: &ScalarValue) -> String {
-    match key.try_as_str() {
-        Some(Some(s)) => s.to_string(),
-        _ => key.to_string(),
-    }
-}
-
-fn json_value(value: &ScalarValue) -> serde_json::Value {
-    use serde_json::Value;
-    if value.is_null() {
-        return Value::Null;
-    }
-    match value {
-        ScalarValue::Boolean(Some(b)) => Value::Bool(*b),
-        v if v.data_type().is_numeric() => {
-            serde_json::from_str(&v.to_string()).unwrap_or_else(|_| Value::String(v.to_string()))
-        }
-        v => match v.try_as_str() {
-            Some(Some(s)) => Value::String(s.to_string()),
-            _ => Value::String(v.to_string()),
-        },
-    }
 }
 
 /// `pg_get_viewdef(oid [, pretty])`: a materialized view's query; NULL for other relations.

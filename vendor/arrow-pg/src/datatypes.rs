@@ -171,6 +171,28 @@ pub const PG_VECTOR_TYPE_OID: u32 = 16385;
 /// pick the right encoding per result format.
 pub const PG_CHAR_KEY: &str = "pg.char";
 
+/// The Arrow extension type name of a Postgres `json` column: Arrow's canonical JSON type
+/// (Hangar patch 6).
+pub const JSON_EXTENSION: &str = "arrow.json";
+
+/// The Arrow extension type name of a Postgres `jsonb` column (Hangar patch 6): JSON text in
+/// `jsonb`'s canonical form.
+pub const JSONB_EXTENSION: &str = "postgres.jsonb";
+
+/// The Postgres type of a UTF-8 field of a JSON extension type (Hangar patch 6): `json` for
+/// [`JSON_EXTENSION`], `jsonb` for [`JSONB_EXTENSION`]. Clients are told the column's type, and
+/// `jsonb` is sent in its binary format (a version byte, then the text).
+pub fn pg_json_type(field: &Field) -> Option<Type> {
+    if !matches!(field.data_type(), DataType::Utf8) {
+        return None;
+    }
+    match field.extension_type_name()? {
+        JSON_EXTENSION => Some(Type::JSON),
+        JSONB_EXTENSION => Some(Type::JSONB),
+        _ => None,
+    }
+}
+
 /// Map an oid-alias kind name ([`PG_OID_ALIAS_KEY`] value) to its Postgres
 /// [`Type`], e.g. `"oid"` -> OID 26, `"regtype"` -> OID 2206.
 ///
@@ -241,6 +263,11 @@ pub fn field_into_pg_type(field: &Arc<Field>) -> PgWireResult<Type> {
     // `"char"` type (OID 18) so clients decode it as a one-byte char.
     if is_pg_char_field(field) {
         return Ok(Type::CHAR);
+    }
+
+    // Hangar patch 6: `json`/`jsonb` text columns.
+    if let Some(json) = pg_json_type(field) {
+        return Ok(json);
     }
 
     // A pg.vector-tagged list column is reported as the pgvector `vector` type

@@ -671,6 +671,20 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         return encode_pg_char(encoder, arr, idx, pg_field);
     }
 
+    // Hangar patch 6: `jsonb` in binary format is a version byte (1), then the JSON text; `json`
+    // in either format and `jsonb` in text are the text.
+    if pg_field.format() == FieldFormat::Binary
+        && crate::datatypes::pg_json_type(arrow_field) == Some(postgres_types::Type::JSONB)
+    {
+        let value = get_utf8_value(arr, idx).map(|text| {
+            let mut bytes = Vec::with_capacity(text.len() + 1);
+            bytes.push(1u8);
+            bytes.extend_from_slice(text.as_bytes());
+            bytes
+        });
+        return encoder.encode_field(&value, pg_field);
+    }
+
     // Postgres `oid` columns are `u32` on the wire but stored as Arrow Int32.
     // Over the binary protocol the value must be sent as `u32` (the `i32` ToSql
     // impl does not accept the OID type); text keeps the existing Int32 path.

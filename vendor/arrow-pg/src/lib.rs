@@ -10,6 +10,8 @@ mod error;
 pub mod geo_encoder;
 pub mod list_encoder;
 mod pg_text;
+/// Hangar patch 6: Postgres' text of a `float8`, for JSON built from floats.
+pub use pg_text::float8_text;
 pub mod row_encoder;
 pub mod struct_encoder;
 

@@ -64,6 +64,11 @@ impl ToSql for PgFloat {
     postgres_types::to_sql_checked!();
 }
 
+/// A `float8` as Postgres prints it by default (`extra_float_digits` 1): `1e+20`, `0.1`, `NaN`.
+pub fn float8_text(value: f64) -> String {
+    float_text(value, value.is_sign_negative(), 15, 1, || format!("{value:e}"))
+}
+
 /// `value` as Postgres prints it; `digits` is the type's precision (15 or 6), `shortest` the
 /// shortest digits in Rust's scientific form (`1.5e20`).
 fn float_text(
