@@ -87,5 +87,8 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     // Postgres semantics (tests/tests/semantics): a literal with a decimal point is an exact
     // `numeric`, as in Postgres (`0.1 + 0.2 = 0.3`, `2.5::int` is 3), not a binary float.
     options.sql_parser.parse_float_as_decimal = true;
+    // `timestamptz` is a timestamp in the session's time zone, UTC until `SET TIME ZONE`; without
+    // one DataFusion planned `TIMESTAMPTZ '…'` as a `timestamp`.
+    options.execution.time_zone = Some("UTC".into());
     config
 }

@@ -1,6 +1,8 @@
 //! Postgres functions that DataFusion has as operators or expressions: `mod(a, b)` is `a % b`;
 //! `num_nulls(…)` and `num_nonnulls(…)` count their NULL and non-NULL arguments, whatever their
-//! types (which a function's signature could not take). And `make_interval`'s named arguments
+//! types (which a function's signature could not take); `ROW(a, b)` is a row whose fields are
+//! named `f1`, `f2` as Postgres names an anonymous row's (`to_json(ROW(1, 'x'))` is
+//! `{"f1":1,"f2":"x"}`), where DataFusion's `struct` names them `c0`, `c1`. And `make_interval`'s named arguments
 //! (`make_interval(days => 10)`), put in their places with the others' defaults.
 
 use datafusion::sql::sqlparser::ast::{
@@ -52,6 +54,14 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
             ("mod", [a, b]) => format!("(({a}) % ({b}))"),
             ("num_nulls", [_, ..]) => count("IS NULL"),
             ("num_nonnulls", [_, ..]) => count("IS NOT NULL"),
+            ("row", [_, ..]) => {
+                let fields: Vec<String> = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| format!("'f{}', ({a})", i + 1))
+                    .collect();
+                format!("named_struct({})", fields.join(", "))
+            }
             _ => return,
         };
         if let Some(replacement) = parse_expr(&replacement) {
@@ -113,6 +123,10 @@ mod tests {
             ),
             "SELECT make_interval(0, 0, 0, 10, 0, 0, 0), make_interval(1, 2, 0, 0, 0, 0, 0), \
              make_interval(0, 0, 0, 0, 0, 0, 0)"
+        );
+        assert_eq!(
+            rewritten("SELECT to_json(ROW(1, 'x'))", rewrite_function_forms),
+            "SELECT to_json(named_struct('f1', (1), 'f2', ('x')))"
         );
     }
 }
