@@ -73,8 +73,12 @@ impl ScalarUDFImpl for RowFunction {
         &self.signature
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        unreachable!("return_field_from_args gives the result's field")
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        let fields: Vec<FieldRef> = arg_types
+            .iter()
+            .map(|t| Arc::new(Field::new("", t.clone(), true)))
+            .collect();
+        Ok((self.result)(&fields).data_type().clone())
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {

@@ -63,14 +63,7 @@ impl JsonAgg {
     /// The field `array_agg` collects: the value's, or a key and value's row.
     fn collected(&self, fields: &[FieldRef]) -> FieldRef {
         if self.object {
-            Arc::new(Field::new(
-                "",
-                DataType::Struct(Fields::from(vec![
-                    Field::new("key", fields[0].data_type().clone(), true),
-                    Field::new("value", fields[1].data_type().clone(), true),
-                ])),
-                true,
-            ))
+            Arc::new(Field::new("", key_value_type(fields), true))
         } else {
             Arc::clone(&fields[0])
         }
@@ -143,6 +136,14 @@ impl AggregateUDFImpl for JsonAgg {
     }
 }
 
+/// The row an object aggregate collects for each input row: its key and its value.
+fn key_value_type(fields: &[FieldRef]) -> DataType {
+    DataType::Struct(Fields::from(vec![
+        Field::new("key", fields[0].data_type().clone(), true),
+        Field::new("value", fields[1].data_type().clone(), true),
+    ]))
+}
+
 /// `array_agg`'s accumulator, its result written as JSON.
 #[derive(Debug)]
 struct JsonAccumulator {
@@ -159,7 +160,7 @@ impl JsonAccumulator {
         if !self.object {
             return Ok(values.to_vec());
         }
-        let DataType::Struct(fields) = self.collect_type() else {
+        let DataType::Struct(fields) = key_value_type(&self.fields) else {
             unreachable!("a row of key and value");
         };
         let row = StructArray::try_new(
@@ -170,13 +171,6 @@ impl JsonAccumulator {
         let mut collected: Vec<ArrayRef> = vec![Arc::new(row)];
         collected.extend(values[2..].iter().map(Arc::clone));
         Ok(collected)
-    }
-
-    fn collect_type(&self) -> DataType {
-        DataType::Struct(Fields::from(vec![
-            Field::new("key", self.fields[0].data_type().clone(), true),
-            Field::new("value", self.fields[1].data_type().clone(), true),
-        ]))
     }
 
     /// The collected values as JSON text.
