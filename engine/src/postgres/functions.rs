@@ -39,18 +39,27 @@ pub(crate) fn install(ctx: &SessionContext) {
     }
 }
 
-/// `pg_typeof(x)`: the name of `x`'s type as Postgres prints a `regtype`: `integer`, `numeric`,
-/// `timestamp with time zone`, `text[]`.
+/// `pg_typeof(x)`: `x`'s type as a `regtype`, the type's oid, which the wire writes in text as
+/// Postgres names it (`integer`, `numeric`, `timestamp with time zone`, `text[]`) and in binary as
+/// the oid.
 fn pg_typeof() -> ScalarUDF {
     RowFunction::udf(
         "pg_typeof",
         Signature::any(1, Volatility::Immutable),
-        |_| Field::new("", DataType::Utf8, false),
+        |_| {
+            Field::new("", DataType::Int32, false).with_metadata(
+                [(
+                    arrow_pg::datatypes::PG_OID_ALIAS_KEY.to_string(),
+                    "regtype".to_string(),
+                )]
+                .into(),
+            )
+        },
         |_, fields| {
-            let name = arrow_pg::datatypes::field_into_pg_type(&fields[0])
-                .map(|t| regtype_name(&t))
-                .unwrap_or_else(|_| "unknown".into());
-            Ok(ScalarValue::Utf8(Some(name)))
+            let oid = arrow_pg::datatypes::field_into_pg_type(&fields[0])
+                .map(|t| t.oid())
+                .unwrap_or(postgres_types::Type::UNKNOWN.oid());
+            Ok(ScalarValue::Int32(Some(oid as i32)))
         },
     )
 }
@@ -58,31 +67,8 @@ fn pg_typeof() -> ScalarUDF {
 /// The name of the Postgres type of an Arrow type, as `regtype` prints it.
 pub(super) fn regtype_of(data_type: &DataType) -> String {
     arrow_pg::datatypes::into_pg_type(data_type)
-        .map(|t| regtype_name(&t))
+        .map(|t| arrow_pg::datatypes::regtype_name(&t))
         .unwrap_or_else(|_| "unknown".into())
-}
-
-/// A type's name as `regtype` prints it: the SQL standard's names where Postgres uses them.
-fn regtype_name(pg_type: &postgres_types::Type) -> String {
-    if let postgres_types::Kind::Array(element) = pg_type.kind() {
-        return format!("{}[]", regtype_name(element));
-    }
-    match pg_type.name() {
-        "int2" => "smallint",
-        "int4" => "integer",
-        "int8" => "bigint",
-        "float4" => "real",
-        "float8" => "double precision",
-        "bool" => "boolean",
-        "varchar" => "character varying",
-        "bpchar" => "character",
-        "timestamp" => "timestamp without time zone",
-        "timestamptz" => "timestamp with time zone",
-        "time" => "time without time zone",
-        "timetz" => "time with time zone",
-        other => other,
-    }
-    .to_string()
 }
 
 /// `similar_to_escape(pattern [, escape])`: the POSIX regular expression a `SIMILAR TO` pattern
@@ -303,10 +289,12 @@ mod tests {
 
     #[test]
     fn types_are_named_as_regtype_prints_them() {
-        use postgres_types::Type;
-        assert_eq!(regtype_name(&Type::INT4), "integer");
-        assert_eq!(regtype_name(&Type::TIMESTAMPTZ), "timestamp with time zone");
-        assert_eq!(regtype_name(&Type::FLOAT8_ARRAY), "double precision[]");
-        assert_eq!(regtype_name(&Type::NUMERIC), "numeric");
+        use datafusion::arrow::datatypes::TimeUnit;
+        assert_eq!(regtype_of(&DataType::Int32), "integer");
+        let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
+        assert_eq!(regtype_of(&utc), "timestamp with time zone");
+        let floats = DataType::new_list(DataType::Float64, true);
+        assert_eq!(regtype_of(&floats), "double precision[]");
+        assert_eq!(regtype_of(&DataType::Decimal128(15, 2)), "numeric");
     }
 }

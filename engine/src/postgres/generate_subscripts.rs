@@ -1,7 +1,7 @@
 //! `generate_subscripts(array, dim)`, the set-returning function SQLAlchemy uses next to
 //! `unnest(array)` to number the columns of a key. DataFusion has no set-returning functions in a
 //! select list besides `unnest`, so the call becomes `unnest(generate_series(1, array_length(array,
-//! dim)))`: the same subscripts for arrays that start at 1, zipped with any other `unnest` of the
+//! dim)))`, as `integer`s: the same subscripts for arrays that start at 1, zipped with any other `unnest` of the
 //! select list as Postgres zips them.
 
 use datafusion::sql::sqlparser::ast::{
@@ -33,7 +33,9 @@ pub(crate) fn rewrite_generate_subscripts(statement: Statement) -> Statement {
             })
             .collect();
         if let (true, [array, dimension]) = (named, arguments.as_slice()) {
-            let series = format!("unnest(generate_series(1, array_length({array}, {dimension})))");
+            let series = format!(
+                "unnest(CAST(generate_series(1, array_length({array}, {dimension})) AS INTEGER[]))"
+            );
             if let Some(rewritten) = parse_expr(&series) {
                 *expr = rewritten;
             }
@@ -56,7 +58,7 @@ mod tests {
             rewrite(
                 "SELECT unnest(i.indkey), pg_catalog.generate_subscripts(i.indkey, 1) AS ord FROM i"
             ),
-            "SELECT unnest(i.indkey), unnest(generate_series(1, array_length(i.indkey, 1))) AS ord FROM i"
+            "SELECT unnest(i.indkey), unnest(CAST(generate_series(1, array_length(i.indkey, 1)) AS INTEGER[])) AS ord FROM i"
         );
     }
 

@@ -43,6 +43,7 @@ mod pg_functions;
 mod pg_roles;
 mod regex_split;
 mod regtype_text;
+mod result_types;
 mod rounding;
 mod row_function;
 pub(crate) mod scalar_subquery;
@@ -160,6 +161,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = similar_to::rewrite_similar_to(statement);
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
+    let statement = result_types::rewrite_result_types(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
     let statement = datetime_literals::rewrite_datetime_literals(statement);

@@ -68,12 +68,14 @@ fn names_of(values: &Expr) -> Option<Expr> {
     Some(call)
 }
 
-/// The shape of `expr` when it is a `regtype` value: a cast to `regtype` or `regtype[]`, or a
-/// `COALESCE` of such casts (pgcli: `COALESCE(proallargtypes::regtype[], proargtypes::regtype[])`).
+/// The shape of `expr` when it is a `regtype` value: a cast to `regtype` or `regtype[]`, a call of
+/// `pg_typeof`, or a `COALESCE` of such (pgcli:
+/// `COALESCE(proallargtypes::regtype[], proargtypes::regtype[])`).
 fn regtype_shape(expr: &Expr) -> Option<Shape> {
     match expr {
         Expr::Cast { data_type, .. } => shape_of_type(data_type, |name| name == "regtype"),
         Expr::Nested(inner) => regtype_shape(inner),
+        Expr::Function(call) if last_name_is(&call.name.0, "pg_typeof") => Some(Shape::One),
         Expr::Function(call) if last_name_is(&call.name.0, "coalesce") => {
             let FunctionArguments::List(list) = &call.args else {
                 return None;

@@ -215,6 +215,40 @@ pub fn pg_type_for_alias_kind(kind: &str) -> Option<Type> {
     })
 }
 
+/// Whether `field` is an `Int32` tagged as a `regtype` (Hangar patch 7): `pg_typeof`'s result,
+/// which Postgres writes in text as the type's name.
+pub fn is_pg_regtype_field(field: &Field) -> bool {
+    matches!(field.data_type(), DataType::Int32)
+        && field
+            .metadata()
+            .get(PG_OID_ALIAS_KEY)
+            .is_some_and(|kind| kind == "regtype")
+}
+
+/// The name `regtype` writes for a type (Hangar patch 7): `format_type`'s, the SQL standard's
+/// names where Postgres uses them (`integer`, `timestamp with time zone`, `text[]`).
+pub fn regtype_name(pg_type: &Type) -> String {
+    if let postgres_types::Kind::Array(element) = pg_type.kind() {
+        return format!("{}[]", regtype_name(element));
+    }
+    match pg_type.name() {
+        "int2" => "smallint",
+        "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" => "double precision",
+        "bool" => "boolean",
+        "varchar" => "character varying",
+        "bpchar" => "character",
+        "timestamp" => "timestamp without time zone",
+        "timestamptz" => "timestamp with time zone",
+        "time" => "time without time zone",
+        "timetz" => "time with time zone",
+        other => other,
+    }
+    .to_string()
+}
+
 /// Map a field's [`PG_OID_ALIAS_KEY`] metadata, when present and recognized, to
 /// the matching Postgres alias [`Type`] (e.g. `regtype` -> OID 2206).
 ///
@@ -348,6 +382,7 @@ pub fn encode_recordbatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
 
     fn oid_alias_field(kind: &str) -> Arc<Field> {
         use std::collections::HashMap;

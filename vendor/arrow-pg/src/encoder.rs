@@ -685,6 +685,18 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         return encoder.encode_field(&value, pg_field);
     }
 
+    // Hangar patch 7: a `regtype` in text is its type's name (the oid's digits when Postgres has
+    // no such type, as `regtypeout` writes them).
+    if pg_field.format() == FieldFormat::Text && crate::datatypes::is_pg_regtype_field(arrow_field)
+    {
+        let name = get_i32_value(arr, idx).map(|oid| {
+            postgres_types::Type::from_oid(oid as u32)
+                .map(|t| crate::datatypes::regtype_name(&t))
+                .unwrap_or_else(|| oid.to_string())
+        });
+        return encoder.encode_field(&name, pg_field);
+    }
+
     // Postgres `oid` columns are `u32` on the wire but stored as Arrow Int32.
     // Over the binary protocol the value must be sent as `u32` (the `i32` ToSql
     // impl does not accept the OID type); text keeps the existing Int32 path.

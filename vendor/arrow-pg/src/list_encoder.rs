@@ -43,7 +43,7 @@ use datafusion::arrow::{
 
 use chrono::{DateTime, TimeZone, Utc};
 use pg_interval::Interval as PgInterval;
-use pgwire::api::results::FieldInfo;
+use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::error::{PgWireError, PgWireResult};
 use rust_decimal::Decimal;
 
@@ -104,6 +104,18 @@ pub fn encode_list<T: Encoder>(
     arr: Arc<dyn Array>,
     pg_field: &FieldInfo,
 ) -> PgWireResult<()> {
+    // Hangar patch 7: an empty array in binary format has no dimensions, as Postgres sends it
+    // (pgwire would send one dimension of length 0).
+    if arr.is_empty()
+        && pg_field.format() == FieldFormat::Binary
+        && let postgres_types::Kind::Array(element) = pg_field.datatype().kind()
+    {
+        let mut bytes = Vec::with_capacity(12);
+        bytes.extend_from_slice(&0i32.to_be_bytes()); // dimensions
+        bytes.extend_from_slice(&0i32.to_be_bytes()); // no NULLs
+        bytes.extend_from_slice(&element.oid().to_be_bytes());
+        return encoder.encode_field(&Some(bytes), pg_field);
+    }
     match arr.data_type() {
         DataType::Null => {
             // The element type is unknown (e.g. `ARRAY[NULL]`). Align with

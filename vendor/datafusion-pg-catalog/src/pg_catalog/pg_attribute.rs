@@ -37,7 +37,7 @@ impl<C: CatalogInfo> PgAttributeTable<C> {
         let schema = Arc::new(Schema::new(vec![
             oid_field::oid_field("attrelid", oid_field::kind::REGCLASS, false), // OID of the relation this column belongs to
             Field::new("attname", DataType::Utf8, false),                       // Column name
-            oid_field::oid_field("atttypid", oid_field::kind::REGTYPE, false), // OID of the column data type
+            oid_field::oid_field("atttypid", oid_field::kind::OID, false), // OID of the column data type (Hangar patch 9: `oid`, as in Postgres)
             Field::new("attstattarget", DataType::Int32, false),               // Statistics target
             Field::new("attlen", DataType::Int16, false),                      // Length of the type
             Field::new("attnum", DataType::Int16, false), // Column number (positive for regular columns)

@@ -40,8 +40,8 @@ impl<C: CatalogInfo> PgClassTable<C> {
             oid_field::oid_field("oid", oid_field::kind::OID, false), // Object identifier
             Field::new("relname", DataType::Utf8, false), // Name of the table, index, view, etc.
             oid_field::oid_field("relnamespace", oid_field::kind::REGNAMESPACE, false), // OID of the namespace that contains this relation
-            oid_field::oid_field("reltype", oid_field::kind::REGTYPE, false), // OID of the data type (composite type) this table describes
-            oid_field::oid_field("reloftype", oid_field::kind::REGTYPE, true), // OID of the composite type for typed table, 0 otherwise
+            oid_field::oid_field("reltype", oid_field::kind::OID, false), // OID of the data type (composite type) this table describes (Hangar patch 9: `oid`, as in Postgres)
+            oid_field::oid_field("reloftype", oid_field::kind::OID, true), // OID of the composite type for typed table, 0 otherwise (Hangar patch 9)
             Field::new("relowner", DataType::Int32, false), // Owner of the relation
             Field::new("relam", DataType::Int32, false), // If this is an index, the access method used
             Field::new("relfilenode", DataType::Int32, false), // Name of the on-disk file of this relation
