@@ -90,5 +90,6 @@ pub(crate) fn session_defaults() -> datafusion::prelude::SessionConfig {
     // `timestamptz` is a timestamp in the session's time zone, UTC until `SET TIME ZONE`; without
     // one DataFusion planned `TIMESTAMPTZ '…'` as a `timestamp`.
     options.execution.time_zone = Some("UTC".into());
-    config
+    // Casts to text write values as the session's `DateStyle` and the like say.
+    config.with_option_extension(crate::postgres::text_casts::TextStyles::default())
 }

@@ -51,6 +51,7 @@ mod similar_to;
 mod strings;
 mod table_names;
 mod templates;
+pub(crate) mod text_casts;
 mod user_keyword;
 mod variables;
 
@@ -184,6 +185,7 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     rules.extend(Analyzer::new().rules);
     rules.push(Arc::new(rounding::Rounding));
     rules.push(Arc::new(checked_arithmetic::CheckedArithmetic));
+    rules.push(Arc::new(text_casts::TextCasts));
     rules
 }
 

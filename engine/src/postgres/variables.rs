@@ -112,20 +112,27 @@ impl Variables {
         };
         let mirrored = match name.as_str() {
             "timezone" => "datafusion.execution.time_zone",
-            other => other,
+            other => super::text_casts::mirrored_setting(other).unwrap_or(other),
         };
-        if mirrored.starts_with("datafusion.") {
+        if mirrored.starts_with("datafusion.") || mirrored.starts_with("hangar_text.") {
             // The session's start, with every other setting it changed since applied again.
             let state = ctx.state_ref();
             let mut state = state.write();
             let options = state.config_mut().options_mut();
             let mut restored = self.initial.clone();
+            restored.extensions = options.extensions.clone();
             for entry in options.entries() {
                 if let Some(value) = entry.value
+                    && entry.key.starts_with("datafusion.")
                     && entry.key != mirrored
                 {
                     restored.set(&entry.key, &value)?;
                 }
+            }
+            if let Some(default) = defaults().get(&name)
+                && mirrored.starts_with("hangar_text.")
+            {
+                restored.set(mirrored, default)?;
             }
             *options = restored;
         }
@@ -326,6 +333,13 @@ fn set(
             .config_mut()
             .options_mut()
             .set("datafusion.execution.time_zone", &tz)?;
+    }
+    if let Some(mirror) = super::text_casts::mirrored_setting(&name) {
+        state
+            .write()
+            .config_mut()
+            .options_mut()
+            .set(mirror, &value)?;
     }
     values.write().expect("lock").insert(name, value);
     Ok(())

@@ -14,6 +14,8 @@ mod pg_text;
 pub use pg_text::float8_text;
 pub mod row_encoder;
 pub mod struct_encoder;
+/// Hangar patch 8: values as the text format writes them, for casts to text.
+pub mod text_values;
 
 #[cfg(feature = "datafusion")]
 pub use datatypes::df::encode_dataframe;
