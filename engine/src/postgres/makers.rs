@@ -1,8 +1,8 @@
 //! Postgres' constructors of intervals and timestamps that DataFusion lacks:
 //! `make_interval(years, months, weeks, days, hours, mins, secs)` (its named arguments are put in
 //! place by [`super::function_forms`]), `make_timestamp(year, month, day, hour, min, sec)`, and
-//! `make_timestamptz(…, sec [, zone])`, a local time in the session's zone or the one named,
-//! shown in UTC (as `to_timestamp`'s).
+//! `make_timestamptz(…, sec [, zone])`, a local time in the session's zone or the one named
+//! (shown in the session's zone, [`super::time_zones::SessionZone`]).
 
 use std::sync::Arc;
 

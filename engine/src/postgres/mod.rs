@@ -52,6 +52,7 @@ mod strings;
 mod table_names;
 mod templates;
 pub(crate) mod text_casts;
+mod time_zones;
 mod user_keyword;
 mod variables;
 
@@ -163,6 +164,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
+    let statement = time_zones::rewrite_at_time_zone(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
     let statement = datetime_literals::rewrite_datetime_literals(statement);
@@ -185,6 +187,7 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     rules.extend(Analyzer::new().rules);
     rules.push(Arc::new(rounding::Rounding));
     rules.push(Arc::new(checked_arithmetic::CheckedArithmetic));
+    rules.push(Arc::new(time_zones::SessionZone));
     rules.push(Arc::new(text_casts::TextCasts));
     rules
 }
@@ -220,6 +223,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     date_parts::install(template);
     numbers::install(template);
     makers::install(template);
+    time_zones::install(template);
     regex_split::install(template);
     json::install(template)?;
     template

@@ -1,7 +1,7 @@
 //! Planning a statement in a session: Hangar's own statements and session commands here, every
 //! SQL statement DataFusion plans through the one way in ([`crate::planner`]).
 
-use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::parser::{ResetStatement, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{
     CloseCursor, Declare, DeclareType, Ident, ObjectName, ObjectType, Reset, Set,
     Statement as SqlStatement,
@@ -57,6 +57,17 @@ impl Session {
                 });
             }
         };
+        // `RESET TIME ZONE` is two words, which only DataFusion's parser reads.
+        if let DfStatement::Reset(ResetStatement::Variable(name)) = &statement {
+            let parts: Vec<String> = name.0.iter().map(|p| p.to_string()).collect();
+            let name = match parts.as_slice() {
+                [time, zone] if time.eq_ignore_ascii_case("time") => format!("{time} {zone}"),
+                _ => parts.join("."),
+            };
+            return Ok(Prepared {
+                kind: Kind::Reset(Some(name)),
+            });
+        }
         if let DfStatement::Statement(s) = &statement {
             match s.as_ref() {
                 SqlStatement::CreateView(create) if create.materialized => {
