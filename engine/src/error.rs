@@ -81,6 +81,9 @@ pub enum Error {
     /// A query named a table or view that does not exist, as it named it.
     #[error("relation \"{0}\" does not exist")]
     UndefinedRelation(String),
+    /// A date, time or interval beyond its type's range (`interval out of range`).
+    #[error("{0}")]
+    DatetimeOverflow(String),
 }
 
 /// Result alias of this crate.
@@ -133,6 +136,7 @@ impl Error {
             Error::Syntax { .. } => "42601",
             Error::UndefinedRelation(_) => "42P01",
             Error::InvalidText(_) => "22P02",
+            Error::DatetimeOverflow(_) => "22008",
             Error::UndefinedOperator(_) => "42883",
             Error::SubqueryRows => "21000",
             Error::DuplicateAlias(_) => "42712",

@@ -114,7 +114,7 @@ fn justify_days(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
 }
 
 /// Whole 24-hour periods as days, the sign of the time made to agree with the days'.
-fn justify_hours(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
+pub(super) fn justify_hours(v: IntervalMonthDayNano) -> IntervalMonthDayNano {
     let days = i64::from(v.days) + v.nanoseconds / DAY;
     let (days, time) = agree(days, v.nanoseconds % DAY, v.nanoseconds.signum(), DAY);
     IntervalMonthDayNano::new(v.months, days as i32, time)

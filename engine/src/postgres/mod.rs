@@ -33,6 +33,7 @@ mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
 mod integer_literals;
+mod interval_arithmetic;
 mod intervals;
 mod json;
 mod makers;
@@ -230,6 +231,10 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
         .state_ref()
         .write()
         .register_expr_planner(Arc::new(date_arithmetic::DateArithmetic))?;
+    template
+        .state_ref()
+        .write()
+        .register_expr_planner(Arc::new(interval_arithmetic::IntervalArithmetic::new()))?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 //! same wall-clock time came back with another offset. And a `timestamptz` shows in the session's
 //! time zone whatever function made it: the [`SessionZone`] analyzer rule puts the result of a
 //! function that answers in another zone (`to_timestamp`, `make_timestamptz`, `AT TIME ZONE`)
-//! into the session's.
+//! into the session's, and makes a cast of a `timestamptz` to a `timestamp` its local time there.
 
 use std::sync::Arc;
 
@@ -21,12 +21,13 @@ use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result, exec_err, plan_err};
 use datafusion::functions::utils::make_scalar_function;
+use datafusion::logical_expr::expr::{Cast, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
     Signature, Volatility,
 };
 use datafusion::optimizer::AnalyzerRule;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{SessionContext, lit};
 use datafusion::sql::sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
 
 use crate::statement::{parse_expr, rewrite_expressions};
@@ -239,12 +240,31 @@ impl AnalyzerRule for SessionZone {
             return Ok(plan);
         };
         let session: Arc<str> = session.into();
-        super::rewrite_plan_expressions(plan, |e, schema| in_session_zone(e, schema, &session))
+        let at_time_zone = Arc::new(ScalarUDF::new_from_impl(AtTimeZone::new()));
+        super::rewrite_plan_expressions(plan, |e, schema| {
+            in_session_zone(e, schema, &session, &at_time_zone)
+        })
     }
 }
 
-/// A function's `timestamptz` result in another zone than the session's, cast into it.
-fn in_session_zone(expr: Expr, schema: &DFSchema, session: &Arc<str>) -> Result<Transformed<Expr>> {
+/// A function's `timestamptz` result in another zone than the session's, cast into it; a cast of
+/// a `timestamptz` to a `timestamp`, the local time in its zone (DataFusion's kept the UTC time).
+fn in_session_zone(
+    expr: Expr,
+    schema: &DFSchema,
+    session: &Arc<str>,
+    at_time_zone: &Arc<ScalarUDF>,
+) -> Result<Transformed<Expr>> {
+    if let Expr::Cast(Cast { expr: value, field }) = &expr
+        && let DataType::Timestamp(_, None) = field.data_type()
+        && let Ok(DataType::Timestamp(_, Some(zone))) = value.get_type(schema)
+    {
+        let local = Expr::ScalarFunction(ScalarFunction::new_udf(
+            Arc::clone(at_time_zone),
+            vec![value.as_ref().clone(), lit(zone.to_string())],
+        ));
+        return Ok(Transformed::yes(local.cast_to(field.data_type(), schema)?));
+    }
     if !matches!(expr, Expr::ScalarFunction(_)) {
         return Ok(Transformed::no(expr));
     }
