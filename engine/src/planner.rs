@@ -27,6 +27,7 @@ use crate::{DATABASE, Error, Result};
 pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result<LogicalPlan> {
     if let DfStatement::Statement(s) = &statement {
         crate::postgres::check_table_names(s)?;
+        crate::postgres::check_supported(s)?;
     }
     // The relations it names, for a typed error if one is missing: DataFusion reports that as text.
     let references = state

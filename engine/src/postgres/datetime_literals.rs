@@ -3,18 +3,32 @@
 //! `'… 12:00+00'::timestamptz`) and `'epoch'`; intervals in Postgres' input forms
 //! (`'1 day 02:03:04'`, `'1-2'`, `'@ 1 year 2 mons ago'`, `'P1Y2M3DT4H'`, `'1.5 days'`,
 //! `'1 millennium'`), read into months, days and microseconds as Postgres stores them, where
-//! Arrow cannot read them as they are. Only literals written as timestamps or intervals change: a
-//! text literal stays as written.
+//! Arrow cannot read them as they are; and a negated interval literal as `0 - interval`. Only
+//! literals written as timestamps or intervals change: a text literal stays as written.
 
-use datafusion::sql::sqlparser::ast::{DataType, Expr, Interval, ObjectNamePart, Statement, Value};
+use datafusion::sql::sqlparser::ast::{
+    DataType, Expr, Interval, ObjectNamePart, Statement, UnaryOperator, Value,
+};
 
 use datafusion::arrow::compute::kernels::cast_utils::parse_interval_month_day_nano;
 
-use crate::statement::rewrite_expressions;
+use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Rewrites the timestamp literals of `statement` Arrow cannot read.
 pub(crate) fn rewrite_datetime_literals(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
+        // A negated interval literal as a difference: DataFusion negated such a literal's months
+        // only (`-interval '1 mon 2 days'` was `-1 mons +2 days`).
+        if let Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr: operand,
+        } = expr
+            && interval_text(operand).is_some()
+            && let Some(difference) = parse_expr(&format!("(INTERVAL '0 seconds' - {operand})"))
+        {
+            *expr = difference;
+            return;
+        }
         if let Some(text) = interval_text(expr)
             && parse_interval_month_day_nano(text).is_err()
             && let Some(normalized) = interval(text)

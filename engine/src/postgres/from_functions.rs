@@ -118,6 +118,22 @@ fn one_column_names(alias: Option<&TableAlias>, function: &str) -> Option<(Ident
     Some((table, column))
 }
 
+/// Whether an argument is an integer literal that fits an int4 (`1`, `-5`): Postgres' `integer`.
+pub(super) fn is_int4_literal(arg: &FunctionArg) -> bool {
+    let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
+        return false;
+    };
+    let (negative, literal) = match expr {
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => (true, expr.as_ref()),
+        other => (false, other),
+    };
+    matches!(literal, Expr::Value(v) if matches!(&v.value, Value::Number(n, false)
+        if format!("{}{n}", if negative { "-" } else { "" }).parse::<i32>().is_ok()))
+}
+
 /// The alias of the series inside a typed series.
 const TYPED_SERIES: &str = "hangar_series";
 
@@ -128,21 +144,7 @@ fn integer_series(
     args: &TableFunctionArgs,
     alias: Option<&TableAlias>,
 ) -> Option<TableFactor> {
-    let is_int4 = |arg: &FunctionArg| {
-        let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
-            return false;
-        };
-        let (negative, literal) = match expr {
-            Expr::UnaryOp {
-                op: UnaryOperator::Minus,
-                expr,
-            } => (true, expr.as_ref()),
-            other => (false, other),
-        };
-        matches!(literal, Expr::Value(v) if matches!(&v.value, Value::Number(n, false)
-            if format!("{}{n}", if negative { "-" } else { "" }).parse::<i32>().is_ok()))
-    };
-    if args.settings.is_some() || !args.args.iter().all(is_int4) {
+    if args.settings.is_some() || !args.args.iter().all(is_int4_literal) {
         return None;
     }
     let (table, column) = one_column_names(alias, "generate_series")?;

@@ -2,7 +2,8 @@
 //! `num_nulls(…)` and `num_nonnulls(…)` count their NULL and non-NULL arguments, whatever their
 //! types (which a function's signature could not take); `ROW(a, b)` is a row whose fields are
 //! named `f1`, `f2` as Postgres names an anonymous row's (`to_json(ROW(1, 'x'))` is
-//! `{"f1":1,"f2":"x"}`), where DataFusion's `struct` names them `c0`, `c1`. And `make_interval`'s named arguments
+//! `{"f1":1,"f2":"x"}`), where DataFusion's `struct` names them `c0`, `c1`, and is NULL when
+//! every field is (`ROW(NULL, NULL) IS NULL`). And `make_interval`'s named arguments
 //! (`make_interval(days => 10)`), put in their places with the others' defaults.
 
 use datafusion::sql::sqlparser::ast::{
@@ -14,6 +15,10 @@ use crate::statement::{parse_expr, rewrite_expressions};
 /// Rewrites `statement`'s calls of these functions.
 pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
+        if let Some(test) = row_null_test(expr) {
+            *expr = test;
+            return;
+        }
         let Expr::Function(call) = expr else {
             return;
         };
@@ -68,6 +73,34 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
             *expr = replacement;
         }
     })
+}
+
+/// `row IS NULL` as Postgres tests a row: every field NULL (and `IS NOT NULL`, every field not
+/// NULL), for a row written as `ROW(…)` (a `named_struct` by now) or `(a, b)`. DataFusion tested
+/// the struct itself, which is never NULL.
+fn row_null_test(expr: &Expr) -> Option<Expr> {
+    let (row, test) = match expr {
+        Expr::IsNull(row) => (row, "IS NULL"),
+        Expr::IsNotNull(row) => (row, "IS NOT NULL"),
+        _ => return None,
+    };
+    let fields: Vec<String> = match row.as_ref() {
+        Expr::Tuple(fields) => fields.iter().map(ToString::to_string).collect(),
+        Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("named_struct") => {
+            let FunctionArguments::List(list) = &call.args else {
+                return None;
+            };
+            list.args
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(ToString::to_string)
+                .collect()
+        }
+        _ => return None,
+    };
+    let tests: Vec<String> = fields.iter().map(|f| format!("({f}) {test}")).collect();
+    parse_expr(&format!("({})", tests.join(" AND ")))
 }
 
 /// The parameters of `make_interval`, in order; each defaults to 0.

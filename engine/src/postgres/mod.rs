@@ -29,7 +29,6 @@ mod formatting;
 mod from_functions;
 mod function_forms;
 mod functions;
-mod generate_subscripts;
 mod in_subquery;
 mod information_schema;
 mod integer_literals;
@@ -37,6 +36,7 @@ mod interval_arithmetic;
 mod intervals;
 mod json;
 mod makers;
+mod named_windows;
 mod numbers;
 mod numeric_literals;
 mod pg_catalog;
@@ -48,12 +48,14 @@ mod result_types;
 mod rounding;
 mod row_function;
 pub(crate) mod scalar_subquery;
+mod set_returning;
 mod similar_to;
 mod strings;
 mod table_names;
 mod templates;
 pub(crate) mod text_casts;
 mod time_zones;
+mod unsupported;
 mod user_keyword;
 mod variables;
 
@@ -74,6 +76,7 @@ use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
 pub(crate) use table_names::check_table_names;
+pub(crate) use unsupported::check_supported;
 pub use variables::SERVER_VERSION;
 pub(crate) use variables::Variables;
 
@@ -165,6 +168,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
+    let statement = named_windows::rewrite_named_windows(statement);
     let statement = time_zones::rewrite_at_time_zone(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
@@ -175,9 +179,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
-    generate_subscripts::rewrite_generate_subscripts(scalar_subquery::rewrite_scalar_subqueries(
-        statement,
-    ))
+    set_returning::rewrite_set_returning(scalar_subquery::rewrite_scalar_subqueries(statement))
 }
 
 /// DataFusion's analyzer rules, between the Postgres ones that must run before its type coercion
