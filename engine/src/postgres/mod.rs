@@ -17,6 +17,7 @@
 
 mod any_all;
 mod array_subquery;
+mod bigint_sums;
 mod boolean_literals;
 mod checked_arithmetic;
 mod column_names;
@@ -220,6 +221,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     pg_catalog::install(template)?;
     // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
+    bigint_sums::install(template);
     formatting::install(template);
     strings::install(template);
     intervals::install(template);
