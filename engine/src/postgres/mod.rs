@@ -19,6 +19,7 @@ mod any_all;
 mod array_subquery;
 mod bigint_sums;
 mod boolean_literals;
+mod character_types;
 mod checked_arithmetic;
 mod column_names;
 mod date_arithmetic;
@@ -169,6 +170,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
+    let statement = character_types::rewrite_character_types(statement);
     let statement = named_windows::rewrite_named_windows(statement);
     let statement = time_zones::rewrite_at_time_zone(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);

@@ -2,7 +2,8 @@
 //! count in unsigned 64-bit integers, which have no Postgres type (the wire sent them as
 //! `numeric`), and the array and regular-expression functions that Postgres answers in `integer`
 //! give `bigint` or unsigned integers. Each call becomes a cast of itself to Postgres' type, so
-//! clients are told `bigint` for `row_number()` and `integer` for `array_length(a, 1)`.
+//! clients are told `bigint` for `row_number()` and `integer` for `array_length(a, 1)`; and
+//! `array_length` of an empty array is NULL, as Postgres' (DataFusion's was 0).
 
 use datafusion::sql::sqlparser::ast::{Expr, Statement};
 
@@ -40,7 +41,12 @@ pub(crate) fn rewrite_result_types(statement: Statement) -> Statement {
         else {
             return;
         };
-        if let Some(cast) = parse_expr(&format!("CAST({call} AS {pg_type})")) {
+        // An empty array has no dimensions in Postgres, so no length in any (DataFusion: 0).
+        let value = match name.as_deref() {
+            Some("array_length") => format!("NULLIF({call}, 0)"),
+            _ => call.to_string(),
+        };
+        if let Some(cast) = parse_expr(&format!("CAST({value} AS {pg_type})")) {
             *expr = cast;
         }
     })
@@ -59,7 +65,7 @@ mod tests {
                 rewrite_result_types
             ),
             "SELECT CAST(row_number() OVER (ORDER BY x) AS BIGINT) AS rn, \
-             CAST(array_length(a, 1) AS INTEGER) FROM t"
+             CAST(NULLIF(array_length(a, 1), 0) AS INTEGER) FROM t"
         );
     }
 
