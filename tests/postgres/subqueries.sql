@@ -169,6 +169,8 @@ SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS a(k, v) NATURAL JOIN (VALUES (2, 'z
 SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS a(k, v) NATURAL JOIN (VALUES (2, 'y'), (1, 'w')) AS b(k, v) ORDER BY k;
 SELECT k, a.v, b.w FROM (VALUES (1, 'x'), (2, 'y')) AS a(k, v) JOIN (VALUES (2, 'z'), (3, 'w')) AS b(k, w) USING (k) ORDER BY k;
 SELECT k, a.v, b.w FROM (VALUES (1, 'x'), (2, 'y')) AS a(k, v) FULL JOIN (VALUES (2, 'z'), (3, 'w')) AS b(k, w) USING (k) ORDER BY k;
+SELECT k, count(*) AS n FROM (VALUES (1), (2)) AS a(k) FULL JOIN (VALUES (2), (3)) AS b(k) USING (k) WHERE k > 1 GROUP BY k ORDER BY k;
+SELECT * FROM (VALUES (1, 'x')) AS a(k, v) FULL JOIN (VALUES (3, 'w')) AS b(k, w) USING (k) ORDER BY 1;
 SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS a(k, v) LEFT JOIN (VALUES (2, 'z')) AS b(k, w) USING (k) ORDER BY k;
 SELECT n1.n_name AS nation, n2.n_name AS same_region FROM nation n1 JOIN nation n2 ON n1.n_regionkey = n2.n_regionkey AND n1.n_nationkey < n2.n_nationkey
 WHERE n1.n_regionkey = 0 ORDER BY 1, 2;

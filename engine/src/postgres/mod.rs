@@ -29,6 +29,7 @@ pub(crate) mod duplicate_names;
 mod fetch_first;
 mod formatting;
 mod from_functions;
+mod full_join_using;
 mod function_forms;
 mod functions;
 mod in_subquery;
@@ -172,6 +173,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = result_types::rewrite_result_types(statement);
     let statement = character_types::rewrite_character_types(statement);
     let statement = named_windows::rewrite_named_windows(statement);
+    let statement = full_join_using::rewrite_full_join_using(statement);
     let statement = time_zones::rewrite_at_time_zone(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
