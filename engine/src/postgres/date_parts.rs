@@ -3,21 +3,24 @@
 //! timestamp, three for milliseconds (`28500.000`); `date_part('field', x)` is the same value as a
 //! `float8`. DataFusion's `date_part` returns integers (seconds without their fraction, so 40.5
 //! seconds read as 40), a float epoch, and knows no century, decade or millennium. Each is
-//! computed here from what DataFusion returns exactly: the field as an integer, the seconds as
-//! microseconds, the year; the epoch by `hangar_epoch`, exact to the microsecond.
+//! computed here from what DataFusion returns exactly: the field as an integer, the year; the
+//! seconds as microseconds by `hangar_second_micros` (DataFusion's dropped an interval's
+//! fraction), the epoch by `hangar_epoch`, exact to the microsecond.
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, AsArray, Decimal128Array};
 use datafusion::arrow::datatypes::{
     DataType, Date32Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
-    IntervalYearMonthType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType,
+    IntervalYearMonthType, Time64MicrosecondType, Time64NanosecondType, TimeUnit,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
 };
 use datafusion::common::{Result, exec_err};
 use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, SimpleScalarUDF,
+    Volatility,
 };
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{
@@ -52,7 +55,7 @@ pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
 /// DataFusion (and its error).
 fn numeric_part(field: &str, source: &Expr) -> Option<String> {
     let whole = |part: &str| format!("CAST(date_part('{part}', {source}) AS DECIMAL(20, 0))");
-    let micros = whole("microsecond");
+    let micros = format!("hangar_second_micros({source})");
     let year = format!("date_part('year', {source})");
     Some(match field.trim_end_matches('s') {
         "year" | "month" | "day" | "hour" | "minute" | "quarter" | "week" | "dow" | "doy"
@@ -87,11 +90,64 @@ fn part_of(args: &FunctionArguments) -> Option<(String, &Expr)> {
     Some((field.to_ascii_lowercase(), source))
 }
 
-/// Registers `hangar_epoch`.
+/// Registers `hangar_epoch` and `hangar_second_micros`.
 pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(ScalarUDF::new_from_impl(Epoch {
         signature: Signature::any(1, Volatility::Immutable),
     }));
+    ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "hangar_second_micros",
+        Signature::any(1, Volatility::Immutable),
+        DataType::Decimal128(20, 0),
+        Arc::new(make_scalar_function(second_micros, vec![])),
+    )));
+}
+
+/// `hangar_second_micros(x)`: the seconds field of a timestamp, time or interval in microseconds,
+/// its fraction included (`12.345` seconds are 12345000). DataFusion's `date_part('microsecond',
+/// interval)` dropped an interval's fraction of a second.
+fn second_micros(arrays: &[ArrayRef]) -> Result<ArrayRef> {
+    const MINUTE: i128 = 60_000_000;
+    let value = &arrays[0];
+    macro_rules! micros {
+        ($type:ty, $f:expr) => {{
+            let micros: Decimal128Array = value.as_primitive::<$type>().unary(|v| {
+                let f: fn(_) -> i128 = $f;
+                f(v).rem_euclid(MINUTE)
+            });
+            Ok(Arc::new(micros.with_precision_and_scale(20, 0)?) as ArrayRef)
+        }};
+    }
+    match value.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            micros!(TimestampSecondType, |s| i128::from(s) * 1_000_000)
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            micros!(TimestampMillisecondType, |ms| i128::from(ms) * 1_000)
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            micros!(TimestampMicrosecondType, i128::from)
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            micros!(TimestampNanosecondType, |ns| i128::from(ns)
+                .div_euclid(1_000))
+        }
+        DataType::Time64(TimeUnit::Microsecond) => micros!(Time64MicrosecondType, i128::from),
+        DataType::Time64(TimeUnit::Nanosecond) => {
+            micros!(Time64NanosecondType, |ns| i128::from(ns) / 1_000)
+        }
+        // An interval's seconds keep its sign (`-00:01:12.5` has -12.5).
+        DataType::Interval(IntervalUnit::MonthDayNano) => {
+            let micros: Decimal128Array = value
+                .as_primitive::<IntervalMonthDayNanoType>()
+                .unary(|v| (i128::from(v.nanoseconds) / 1_000) % MINUTE);
+            Ok(Arc::new(micros.with_precision_and_scale(20, 0)?))
+        }
+        DataType::Date32 => Ok(Arc::new(
+            Decimal128Array::from(vec![Some(0); value.len()]).with_precision_and_scale(20, 0)?,
+        )),
+        other => exec_err!("EXTRACT(SECOND FROM …) of {other}"),
+    }
 }
 
 /// Microseconds in a day, and in Postgres' month (30 days) and year (365.25 days) of an interval.
@@ -199,5 +255,27 @@ mod tests {
     fn an_interval_counts_years_of_365_and_a_quarter_days() {
         assert_eq!(interval(12, 0, 0), 31_557_600_000_000);
         assert_eq!(interval(1, 1, 5), 2_592_000_000_000 + 86_400_000_000 + 5);
+    }
+
+    #[test]
+    fn seconds_keep_their_fraction() {
+        use datafusion::arrow::array::{IntervalMonthDayNanoArray, TimestampMicrosecondArray};
+        use datafusion::arrow::datatypes::IntervalMonthDayNano;
+        let seconds = |array: ArrayRef| {
+            let micros = second_micros(&[array]).unwrap();
+            micros
+                .as_primitive::<datafusion::arrow::datatypes::Decimal128Type>()
+                .value(0)
+        };
+        // 1 minute 12.345 seconds; minus that; 20:38:28.000123
+        let interval = |nanos| {
+            Arc::new(IntervalMonthDayNanoArray::from(vec![
+                IntervalMonthDayNano::new(0, 0, nanos),
+            ]))
+        };
+        assert_eq!(seconds(interval(72_345_000_000)), 12_345_000);
+        assert_eq!(seconds(interval(-72_345_000_000)), -12_345_000);
+        let at = Arc::new(TimestampMicrosecondArray::from(vec![982_355_908_000_123]));
+        assert_eq!(seconds(at), 28_000_123);
     }
 }
