@@ -144,6 +144,7 @@ SELECT count(*) FROM customer WHERE starts_with(c_mktsegment, 'AUTO');
 SELECT concat('abcde', 2, NULL, 22);
 SELECT concat(NULL, NULL) AS all_null;
 SELECT concat('a', true, 1.50, DATE '2024-01-01');
+SELECT concat('at ', TIMESTAMP '2024-01-31 13:45:30', ' ', 1e20::float8, ' ', false) AS written;
 SELECT concat_ws(',', 'abcde', 2, NULL, 22);
 SELECT concat_ws(NULL, 'a', 'b') IS NULL AS null_sep;
 SELECT concat_ws('', 'a', NULL, 'b');

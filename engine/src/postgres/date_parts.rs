@@ -245,7 +245,7 @@ mod tests {
                 "SELECT EXTRACT(SECOND FROM ts), date_part('hour', ts), EXTRACT(EPOCH FROM ts) FROM t",
                 rewrite_date_parts
             ),
-            "SELECT (CAST(date_part('microsecond', ts) AS DECIMAL(20,0)) * 0.000001), \
+            "SELECT (hangar_second_micros(ts) * 0.000001), \
              CAST(CAST(date_part('hour', ts) AS DECIMAL(20,0)) AS DOUBLE PRECISION), \
              hangar_epoch(ts) FROM t"
         );

@@ -3,11 +3,15 @@
 //! types (which a function's signature could not take); `ROW(a, b)` is a row whose fields are
 //! named `f1`, `f2` as Postgres names an anonymous row's (`to_json(ROW(1, 'x'))` is
 //! `{"f1":1,"f2":"x"}`), where DataFusion's `struct` names them `c0`, `c1`, and is NULL when
-//! every field is (`ROW(NULL, NULL) IS NULL`). And `make_interval`'s named arguments
+//! every field is (`ROW(NULL, NULL) IS NULL`); `x = ANY (array)` (which the Postgres-compatibility
+//! parser writes `array_contains(array, x)`) is NULL, not false, when `x` is not found and the
+//! array holds a NULL; `concat` and `concat_ws` write each argument as its type's output function
+//! does (`t` for true, a timestamp with a space), through `hangar_text`. And `make_interval`'s
+//! named arguments
 //! (`make_interval(days => 10)`), put in their places with the others' defaults.
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
 };
 
 use crate::statement::{parse_expr, rewrite_expressions};
@@ -52,11 +56,27 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
                 .collect();
             format!("({})", terms.join(" + "))
         };
-        let replacement = match (
-            call.name.to_string().to_ascii_lowercase().as_str(),
-            args.as_slice(),
-        ) {
+        let name = call.name.to_string().to_ascii_lowercase();
+        let replacement = match (name.as_str(), args.as_slice()) {
             ("mod", [a, b]) => format!("(({a}) % ({b}))"),
+            ("concat" | "concat_ws", [_, ..]) if !args.iter().all(|a| is_text_literal(a)) => {
+                let skip = usize::from(name == "concat_ws");
+                let written: Vec<String> = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| match i < skip || is_text_literal(a) {
+                        true => a.to_string(),
+                        false => format!("hangar_text({a})"),
+                    })
+                    .collect();
+                format!("{name}({})", written.join(", "))
+            }
+            // `x = ANY (array)`, as the Postgres-compatibility parser writes it.
+            ("array_contains", [array, x]) if !is_null_free_literal_array(array) => format!(
+                "(CASE WHEN array_has({array}, {x}) THEN true \
+                 WHEN ({x}) IS NULL OR ({array}) IS NULL OR array_position({array}, NULL) IS NOT NULL \
+                 THEN NULL ELSE false END)"
+            ),
             ("num_nulls", [_, ..]) => count("IS NULL"),
             ("num_nonnulls", [_, ..]) => count("IS NOT NULL"),
             ("row", [_, ..]) => {
@@ -72,6 +92,30 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
         if let Some(replacement) = parse_expr(&replacement) {
             *expr = replacement;
         }
+    })
+}
+
+/// Whether `expr` is a quoted literal, text as written (or already one of `hangar_text`'s).
+fn is_text_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(v) => matches!(v.value, Value::SingleQuotedString(_)),
+        Expr::Function(call) => call.name.to_string() == "hangar_text",
+        _ => false,
+    }
+}
+
+/// Whether `expr` is `ARRAY[…]` of literals none of which is NULL: `x = ANY` of it is never NULL
+/// for a non-NULL `x`, and DataFusion plans it as `x = a OR x = b`, which scans can prune by.
+fn is_null_free_literal_array(expr: &Expr) -> bool {
+    let Expr::Array(array) = expr else {
+        return false;
+    };
+    array.elem.iter().all(|element| {
+        let literal = match element {
+            Expr::UnaryOp { expr, .. } => expr.as_ref(),
+            other => other,
+        };
+        matches!(literal, Expr::Value(v) if !matches!(v.value, Value::Null))
     })
 }
 
@@ -160,6 +204,21 @@ mod tests {
         assert_eq!(
             rewritten("SELECT to_json(ROW(1, 'x'))", rewrite_function_forms),
             "SELECT to_json(named_struct('f1', (1), 'f2', ('x')))"
+        );
+    }
+
+    #[test]
+    fn any_of_an_array_that_may_hold_null_is_three_valued() {
+        let kept = "SELECT array_contains(ARRAY[1, -2], x) FROM t";
+        assert_eq!(rewritten(kept, rewrite_function_forms), kept);
+        assert_eq!(
+            rewritten(
+                "SELECT array_contains(ARRAY[1, NULL], 5)",
+                rewrite_function_forms
+            ),
+            "SELECT (CASE WHEN array_has(ARRAY[1, NULL], 5) THEN true WHEN (5) IS NULL OR \
+             (ARRAY[1, NULL]) IS NULL OR array_position(ARRAY[1, NULL], NULL) IS NOT NULL \
+             THEN NULL ELSE false END)"
         );
     }
 }

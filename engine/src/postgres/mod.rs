@@ -233,6 +233,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     numbers::install(template);
     makers::install(template);
     time_zones::install(template);
+    text_casts::install(template);
     regex_split::install(template);
     json::install(template)?;
     template

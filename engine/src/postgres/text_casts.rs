@@ -20,6 +20,7 @@ use datafusion::logical_expr::{
     Signature, Volatility,
 };
 use datafusion::optimizer::AnalyzerRule;
+use datafusion::prelude::SessionContext;
 
 extensions_options! {
     /// The session settings that shape a value's text, mirrored from the session's variables so
@@ -36,6 +37,13 @@ extensions_options! {
 
 impl ConfigExtension for TextStyles {
     const PREFIX: &'static str = "hangar_text";
+}
+
+/// Registers `hangar_text` by name in the template every session is cloned from: `concat`'s
+/// arguments go through it ([`super::function_forms`]), since Postgres' `concat` writes each with
+/// its type's output function (a boolean as `t`).
+pub(crate) fn install(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(Text::new()));
 }
 
 /// The setting of [`TextStyles`] that mirrors a Postgres variable, if one does.
