@@ -14,7 +14,7 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, Ident, ObjectName, Statement, TableAlias,
+    DataType, Expr, FunctionArg, FunctionArgExpr, Ident, ObjectName, Statement, TableAlias,
     TableAliasColumnDef, TableFactor, TableFunctionArgs, UnaryOperator, Value, VisitMut,
     VisitorMut,
 };
@@ -118,10 +118,19 @@ fn one_column_names(alias: Option<&TableAlias>, function: &str) -> Option<(Ident
     Some((table, column))
 }
 
-/// Whether an argument is an integer literal that fits an int4 (`1`, `-5`): Postgres' `integer`.
+/// Whether an argument is an integer literal that fits an int4 (`1`, `-5`, or `CAST(1 AS INT4)`
+/// as [`super::integer_literals`] writes one in a select list): Postgres' `integer`.
 pub(super) fn is_int4_literal(arg: &FunctionArg) -> bool {
     let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
         return false;
+    };
+    let expr = match expr {
+        Expr::Cast {
+            expr,
+            data_type: DataType::Int4(None) | DataType::Integer(None) | DataType::Int(None),
+            ..
+        } => expr.as_ref(),
+        other => other,
     };
     let (negative, literal) = match expr {
         Expr::UnaryOp {

@@ -119,6 +119,11 @@ mod tests {
         );
         let again = rewrite("SELECT generate_series(1, 3) AS n");
         assert_eq!(rewrite(&again), again);
+        // As the integer literals' rewrite writes them.
+        assert_eq!(
+            rewrite("SELECT generate_series(CAST(1 AS INT4), CAST(3 AS INT4))"),
+            "SELECT unnest(CAST(generate_series(CAST(1 AS INT4), CAST(3 AS INT4)) AS INTEGER[]))"
+        );
     }
 
     #[test]
