@@ -90,7 +90,8 @@ fn arithmetic(op: &BinaryOperator) -> Operator {
     }
 }
 
-fn comparison(op: &BinaryOperator) -> Option<Operator> {
+/// The comparison operator of a SQL operator, if it is one.
+pub(super) fn comparison(op: &BinaryOperator) -> Option<Operator> {
     Some(match op {
         BinaryOperator::Eq => Operator::Eq,
         BinaryOperator::NotEq => Operator::NotEq,

@@ -76,7 +76,7 @@ impl VisitorMut for Rewrite<'_> {
 }
 
 /// A function's name as DataFusion looks it up: the last part, lower-cased unless quoted.
-fn function_name(name: &ObjectName) -> Option<String> {
+pub(super) fn function_name(name: &ObjectName) -> Option<String> {
     let ident = name.0.last()?.as_ident()?;
     Some(match ident.quote_style {
         Some(_) => ident.value.clone(),

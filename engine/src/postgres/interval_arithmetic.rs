@@ -27,6 +27,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::sql::sqlparser::ast::BinaryOperator;
 
+use super::date_arithmetic::comparison;
 use super::intervals::justify_hours;
 use super::json::external;
 use crate::Error;
@@ -166,19 +167,6 @@ impl ExprPlanner for IntervalArithmetic {
     }
 }
 
-/// The comparison operator of a SQL operator.
-fn comparison(op: &BinaryOperator) -> Option<Operator> {
-    Some(match op {
-        BinaryOperator::Eq => Operator::Eq,
-        BinaryOperator::NotEq => Operator::NotEq,
-        BinaryOperator::Lt => Operator::Lt,
-        BinaryOperator::LtEq => Operator::LtEq,
-        BinaryOperator::Gt => Operator::Gt,
-        BinaryOperator::GtEq => Operator::GtEq,
-        _ => return None,
-    })
-}
-
 /// An interval's whole span in nanoseconds, a month counting 30 days (Postgres'
 /// `interval_cmp_value`).
 fn span(v: IntervalMonthDayNano) -> i128 {
@@ -236,6 +224,7 @@ fn scaled(v: IntervalMonthDayNano, factor: f64, divide: bool) -> Result<Interval
     }
     result_days += month_remainder_days as i32;
     let micros = (by(v.nanoseconds as f64 / 1_000.0) + seconds * 1e6).round_ties_even();
+    // In nanoseconds the time must fit an i64 (9.2e18).
     if !micros.is_finite() || micros.abs() > 9.2e15 {
         return Err(out_of_range());
     }

@@ -38,7 +38,7 @@ impl VisitorMut for Rewrite {
                 windows.insert(definition.0.value.clone(), spec);
             }
         }
-        let calls = |expr: &mut Expr| {
+        let mut calls = |expr: &mut Expr| {
             if let Expr::Function(call) = expr
                 && let Some(WindowType::WindowSpec(spec)) = &call.over
                 && let Some(spec) = resolved(spec, &windows)
@@ -47,7 +47,6 @@ impl VisitorMut for Rewrite {
             }
             ControlFlow::<()>::Continue(())
         };
-        let mut calls = calls;
         for item in &mut select.projection {
             if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
                 let _ = visit_expressions_mut(e, &mut calls);

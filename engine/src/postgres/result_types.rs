@@ -8,6 +8,7 @@
 
 use datafusion::sql::sqlparser::ast::{Expr, Statement};
 
+use super::from_functions::function_name;
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Postgres' result type of each function DataFusion types otherwise.
@@ -33,11 +34,7 @@ pub(crate) fn rewrite_result_types(statement: Statement) -> Statement {
         let Expr::Function(call) = expr else {
             return;
         };
-        let name = call
-            .name
-            .0
-            .last()
-            .map(|part| part.to_string().to_lowercase());
+        let name = function_name(&call.name);
         let Some((_, pg_type)) = RESULT_TYPES
             .iter()
             .find(|(function, _)| name.as_deref() == Some(*function))

@@ -16,7 +16,7 @@ use datafusion::sql::sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, VisitMut, VisitorMut,
 };
 
-use super::from_functions::is_int4_literal;
+use super::from_functions::{function_name, is_int4_literal};
 use crate::statement::parse_expr;
 
 /// Rewrites `statement`'s calls of set-returning functions outside `unnest`.
@@ -83,12 +83,12 @@ impl VisitorMut for Rewrite {
     }
 }
 
-/// The lower-cased last part of a function call's name.
+/// The name of the function an expression calls.
 fn name_of(expr: &Expr) -> Option<String> {
     let Expr::Function(call) = expr else {
         return None;
     };
-    Some(call.name.0.last()?.to_string().to_lowercase())
+    function_name(&call.name)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use datafusion::optimizer::AnalyzerRule;
 use datafusion::prelude::{SessionContext, lit};
 use datafusion::sql::sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
 
+use super::from_functions::function_name;
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// The function `AT TIME ZONE` becomes.
@@ -50,11 +51,7 @@ pub(crate) fn rewrite_at_time_zone(statement: ast::Statement) -> ast::Statement 
             } => (timestamp.to_string(), time_zone.to_string()),
             ast::Expr::Function(call)
                 if call.over.is_none()
-                    && call
-                        .name
-                        .0
-                        .last()
-                        .is_some_and(|n| n.to_string().eq_ignore_ascii_case("timezone")) =>
+                    && function_name(&call.name).as_deref() == Some("timezone") =>
             {
                 let FunctionArguments::List(list) = &call.args else {
                     return;
@@ -136,32 +133,39 @@ impl ScalarUDFImpl for AtTimeZone {
 fn shift(args: &[ArrayRef]) -> Result<ArrayRef> {
     let to_local = matches!(args[0].data_type(), DataType::Timestamp(_, Some(_)));
     let values = args[0].as_primitive::<TimestampNanosecondType>();
-    // An interval is an offset east of Greenwich: written as the POSIX offset that reads so.
-    let zones: Vec<Option<String>> = match args[1].data_type() {
+    // A zone per row: an interval is an offset east of Greenwich; a text is read once per run of
+    // equal values (a constant zone is one run).
+    let zones: Vec<Option<Tz>> = match args[1].data_type() {
         DataType::Interval(_) => args[1]
             .as_primitive::<IntervalMonthDayNanoType>()
             .iter()
-            .map(|v| v.map(|v| iso_offset(-v.nanoseconds / 1_000_000_000)))
-            .collect(),
-        _ => cast(&args[1], &DataType::Utf8)?
-            .as_string::<i32>()
-            .iter()
-            .map(|z| z.map(str::to_string))
-            .collect(),
+            .map(|v| {
+                v.map(|v| fixed_offset(v.nanoseconds / 1_000_000_000))
+                    .transpose()
+            })
+            .collect::<Result<_>>()?,
+        _ => {
+            let texts = cast(&args[1], &DataType::Utf8)?;
+            let mut last: Option<(&str, Tz)> = None;
+            texts
+                .as_string::<i32>()
+                .iter()
+                .map(|zone| {
+                    let Some(zone) = zone else { return Ok(None) };
+                    let tz = match last {
+                        Some((name, tz)) if name == zone => tz,
+                        _ => parse_zone(zone)?,
+                    };
+                    last = Some((zone, tz));
+                    Ok(Some(tz))
+                })
+                .collect::<Result<_>>()?
+        }
     };
-    let mut last: Option<(String, Tz)> = None;
     let shifted = (0..values.len())
         .map(|row| {
-            let (Some(zone), false) = (&zones[row], values.is_null(row)) else {
+            let (Some(tz), false) = (zones[row], values.is_null(row)) else {
                 return Ok(None);
-            };
-            let tz = match &last {
-                Some((name, tz)) if name == zone => *tz,
-                _ => {
-                    let tz = parse_zone(zone)?;
-                    last = Some((zone.clone(), tz));
-                    tz
-                }
             };
             let at = DateTime::from_timestamp_nanos(values.value(row));
             let moved = if to_local {
@@ -206,8 +210,7 @@ fn parse_zone(zone: &str) -> Result<Tz> {
         let Some(minutes) = minutes else {
             return exec_err!("time zone \"{zone}\" not recognized");
         };
-        return iso_offset(sign * (hours * 3600 + minutes * 60))
-            .parse::<Tz>()
+        return fixed_offset(sign * (hours * 3600 + minutes * 60))
             .or_else(|_| exec_err!("time zone \"{zone}\" not recognized"));
     }
     let name = if trimmed.eq_ignore_ascii_case("utc") || trimmed.eq_ignore_ascii_case("z") {
@@ -219,11 +222,14 @@ fn parse_zone(zone: &str) -> Result<Tz> {
         .or_else(|_| exec_err!("time zone \"{zone}\" not recognized"))
 }
 
-/// An offset east of Greenwich in seconds as ISO 8601 writes it (`+05:30`), to the minute.
-fn iso_offset(seconds: i64) -> String {
+/// The zone of a fixed offset east of Greenwich, in seconds (to the minute).
+fn fixed_offset(seconds: i64) -> Result<Tz> {
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.abs() / 60;
-    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    let offset = format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60);
+    offset
+        .parse::<Tz>()
+        .or_else(|_| exec_err!("time zone offset {offset} out of range"))
 }
 
 /// The analyzer rule that shows functions' `timestamptz` results in the session's time zone.
