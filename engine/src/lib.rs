@@ -33,7 +33,7 @@ pub use access::Login;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EngineConfig;
 pub use copy::CopyFormat;
-pub use error::{Error, Result};
+pub use error::{Anchor, Error, Result};
 pub use hangar_catalog::{RelationKind, ScramVerifier, constant_time_eq, hmac_sha256};
 pub use metadata::{CatalogMetadata, Relation};
 pub use postgres::{EMPTY_CATALOG_TABLES, SERVER_VERSION};

@@ -33,6 +33,12 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
     let references = state
         .resolve_table_references(&statement)
         .unwrap_or_default();
+    // Kept to word DataFusion's planning errors as Postgres does (the argument types of a missing
+    // function are in the text only).
+    let written = match &statement {
+        DfStatement::Statement(s) => Some(s.clone()),
+        _ => None,
+    };
     // Kept for the fallbacks only when there may be something to fall back from.
     let original = match &statement {
         DfStatement::Statement(s) if has_correlated_catalog_subquery(s) || may_share_names(s) => {
@@ -49,7 +55,12 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
             let aliased = DfStatement::Statement(Box::new(aliased));
             restore_names(state.statement_to_plan(aliased).await?, &aliases)?
         }
-        Err(error) => return Err(missing_relation(state, references).unwrap_or(error.into())),
+        Err(error) => {
+            let explained = written.and_then(|s| crate::postgres::explain_plan_error(&s, &error));
+            return Err(missing_relation(state, references)
+                .or(explained)
+                .unwrap_or(error.into()));
+        }
     };
     if let Some(s) = original
         && has_correlated_catalog_subquery(&s)
@@ -58,12 +69,13 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
         let fallback = DfStatement::Statement(Box::new(null_correlated_catalog_subqueries(s)));
         plan = state.statement_to_plan(fallback).await?;
     }
+    crate::postgres::check_common_types(&plan)?;
     Ok(plan)
 }
 
 /// The error for the first of `references` that names a schema or table that does not exist in
-/// Hangar's database, if one does: a missing table named as the statement names it, as Postgres
-/// does (`relation "nations" does not exist`).
+/// Hangar's database, if one does: a missing table, or a table of a missing schema, named as the
+/// statement names it, as Postgres does (`relation "nations" does not exist`).
 fn missing_relation(state: &SessionState, references: Vec<TableReference>) -> Option<Error> {
     let defaults = &state.config().options().catalog;
     references.into_iter().find_map(|reference| {
@@ -77,13 +89,15 @@ fn missing_relation(state: &SessionState, references: Vec<TableReference>) -> Op
             return None; // another database: DataFusion's own error says so
         }
         let (schema, table) = (resolved.schema.to_string(), resolved.table.to_string());
+        let written = match &written_schema {
+            Some(schema) => format!("{schema}.{table}"),
+            None => table.clone(),
+        };
         match state.schema_for_ref(resolved) {
+            // Postgres looks the relation up in the schema, and names it as written.
+            Err(_) if written_schema.is_some() => Some(Error::UndefinedRelation(written)),
             Err(_) => Some(CatalogError::SchemaNotFound(schema).into()),
             Ok(provider) if !provider.table_exist(&table) => {
-                let written = match written_schema {
-                    Some(schema) => format!("{schema}.{table}"),
-                    None => table,
-                };
                 Some(Error::UndefinedRelation(written))
             }
             Ok(_) => None,

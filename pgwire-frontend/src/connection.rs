@@ -108,9 +108,12 @@ impl SimpleQueryHandler for Queries {
             }
             .await;
             match result {
-                Ok(output) => {
-                    responses.push(output_response(output, &Format::UnifiedText, session)?)
-                }
+                Ok(output) => responses.push(output_response(
+                    output,
+                    &Format::UnifiedText,
+                    session,
+                    query,
+                )?),
                 Err(e) => {
                     // Like Postgres: earlier statements' results stand, the rest is skipped.
                     responses.push(Response::Error(Box::new(error_info(&e, Some(query)))));
@@ -244,6 +247,6 @@ impl ExtendedQueryHandler for Queries {
             .execute(prepared, params.as_ref())
             .await
             .map_err(|e| engine_error(e, Some(sql)))?;
-        output_response(output, &portal.result_column_format, session)
+        output_response(output, &portal.result_column_format, session, sql)
     }
 }

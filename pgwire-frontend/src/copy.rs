@@ -38,7 +38,7 @@ pub(crate) fn copy_response(
         _ => (Format::UnifiedText, 0),
     };
     let fields = Arc::new(result_fields(&schema, &wire_format, Some(options))?);
-    let data_rows = data_rows(rows, fields).boxed();
+    let data_rows = data_rows(rows, fields, None).boxed();
     // What comes before the first row (the binary signature, a header line) travels with it, so
     // the row count pgwire reports counts rows only; with no rows it goes alone. Rows are written
     // one after another into one buffer and sent as slices of it: no allocation per row.

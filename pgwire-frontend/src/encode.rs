@@ -13,11 +13,13 @@ use crate::copy::copy_response;
 use crate::rows::{data_rows, result_fields};
 
 /// Turns an engine output into a response. Rows are encoded lazily as the engine's stream yields
-/// batches, so a result is never held whole in memory.
+/// batches, so a result is never held whole in memory; an error while they stream points into
+/// `sql`, the statement's text.
 pub(crate) fn output_response(
     output: Output,
     format: &Format,
     session: &Session,
+    sql: &str,
 ) -> PgWireResult<Response> {
     let options = format_options(session);
     let (batches, tag) = match output {
@@ -29,7 +31,8 @@ pub(crate) fn output_response(
         Output::Command { tag, rows } => return Ok(command_response(tag, rows)),
     };
     let fields = Arc::new(result_fields(&batches.schema(), format, Some(options))?);
-    let mut response = QueryResponse::new(Arc::clone(&fields), data_rows(batches, fields));
+    let rows = data_rows(batches, Arc::clone(&fields), Some(Arc::from(sql)));
+    let mut response = QueryResponse::new(fields, rows);
     response.command_tag = tag.to_string();
     Ok(Response::Query(response))
 }

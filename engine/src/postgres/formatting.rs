@@ -85,10 +85,21 @@ impl ScalarUDFImpl for Formatting {
             _ => arity == 2,
         };
         if !expected {
-            return Err(DataFusionError::Plan(format!(
-                "function {}() does not exist with {arity} arguments",
-                self.name()
-            )));
+            let types: Vec<String> = args
+                .arg_fields
+                .iter()
+                .map(|f| crate::error::pg_type_name(f.data_type()))
+                .collect();
+            return Err(crate::Error::postgres(
+                "42883",
+                format!(
+                    "function {}({}) does not exist",
+                    self.name(),
+                    types.join(", ")
+                ),
+                crate::Anchor::Word(self.name().into()),
+            )
+            .into_datafusion());
         }
         let data_type = match self.function {
             Function::Char => DataType::Utf8,

@@ -20,6 +20,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 
 use super::row_function::RowFunction;
+pub(super) use crate::error::regtype_of;
 
 /// Registers the functions in the template every session is cloned from, and Postgres' names for
 /// DataFusion's functions that Postgres calls otherwise.
@@ -67,13 +68,6 @@ fn pg_typeof() -> ScalarUDF {
             Ok(ScalarValue::Int32(Some(oid as i32)))
         },
     )
-}
-
-/// The name of the Postgres type of an Arrow type, as `regtype` prints it.
-pub(super) fn regtype_of(data_type: &DataType) -> String {
-    arrow_pg::datatypes::into_pg_type(data_type)
-        .map(|t| arrow_pg::datatypes::regtype_name(&t))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// `similar_to_escape(pattern [, escape])`: the POSIX regular expression a `SIMILAR TO` pattern

@@ -22,6 +22,7 @@ mod boolean_literals;
 mod character_types;
 mod checked_arithmetic;
 mod column_names;
+mod common_types;
 mod date_arithmetic;
 mod date_parts;
 mod datetime_literals;
@@ -39,12 +40,15 @@ mod interval_arithmetic;
 mod intervals;
 mod json;
 mod makers;
+mod math_domain;
 mod named_windows;
 mod numbers;
 mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
+mod plan_errors;
+mod query_checks;
 mod regex_split;
 mod regtype_text;
 mod result_types;
@@ -77,6 +81,8 @@ use datafusion::sql::sqlparser::ast::{Query, Statement as SqlStatement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
+pub(crate) use common_types::check_common_types;
+pub(crate) use plan_errors::explain as explain_plan_error;
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
 pub(crate) use table_names::check_table_names;
 pub(crate) use unsupported::check_supported;
@@ -115,11 +121,17 @@ impl Dialect {
         if let Ok(statements) = &pg
             && !statements.iter().any(needs_datafusion_parser)
         {
-            return Ok(pg
+            return pg
                 .expect("checked")
                 .into_iter()
-                .map(|s| DfStatement::Statement(Box::new(rewrite(s, is_table_function))))
-                .collect());
+                .map(|s| {
+                    query_checks::check_query(&s, sql)?;
+                    Ok(DfStatement::Statement(Box::new(rewrite(
+                        s,
+                        is_table_function,
+                    ))))
+                })
+                .collect();
         }
         match DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}) {
             Ok(statements) => Ok(statements
@@ -231,6 +243,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     intervals::install(template);
     date_parts::install(template);
     numbers::install(template);
+    math_domain::install(template);
     makers::install(template);
     time_zones::install(template);
     text_casts::install(template);

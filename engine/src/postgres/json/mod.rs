@@ -167,15 +167,18 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
 pub(crate) fn parse(text: &str) -> datafusion::common::Result<Json<'_>> {
     Json::parse(text).map_err(|e| {
         tracing::debug!(detail = %e.0, "invalid JSON");
-        external(Error::InvalidText(
-            "invalid input syntax for type json".into(),
+        // Postgres points at the text when a literal wrote it.
+        external(Error::postgres(
+            "22P02",
+            "invalid input syntax for type json",
+            crate::Anchor::Literal(text.into()),
         ))
     })
 }
 
 /// A Hangar error raised inside DataFusion, keeping its SQLSTATE.
 pub(crate) fn external(error: Error) -> DataFusionError {
-    DataFusionError::External(Box::new(error))
+    error.into_datafusion()
 }
 
 /// A value's text, for arguments read as text (JSON texts, keys, paths); `None` for NULL.

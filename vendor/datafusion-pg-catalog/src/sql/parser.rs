@@ -317,15 +317,17 @@ impl PostgresCompatibilityParser {
     }
 
     /// return tokens with replacements applied
-    fn maybe_replace_tokens(&self, input: &str) -> Result<Vec<Token>, ParserError> {
+    ///
+    /// Hangar patch 10 (PATCHED.md): the tokens keep their places in the text, so the
+    /// statements' nodes keep their spans (errors point at them); replacements have none.
+    fn maybe_replace_tokens(&self, input: &str) -> Result<Vec<TokenWithSpan>, ParserError> {
         let parser = Parser::new(&PostgreSqlDialect {});
         let tokens = parser.try_with_sql(input)?.into_tokens();
 
         // Drop whitespace tokens; keep semicolons as they separate statements.
-        let filtered_tokens: Vec<Token> = tokens
-            .iter()
-            .map(|t| t.token.clone())
-            .filter(|t| !matches!(t, Token::Whitespace(_)))
+        let filtered_tokens: Vec<TokenWithSpan> = tokens
+            .into_iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
             .collect();
 
         // Rewrite the Postgres `ABORT` statement to `ROLLBACK` (they are
@@ -348,7 +350,7 @@ impl PostgresCompatibilityParser {
 
         while i < filtered_tokens.len() {
             // Keep semicolons as-is
-            if matches!(&filtered_tokens[i], Token::SemiColon) {
+            if matches!(&filtered_tokens[i].token, Token::SemiColon) {
                 result.push(filtered_tokens[i].clone());
                 i += 1;
                 continue;
@@ -366,7 +368,7 @@ impl PostgresCompatibilityParser {
                 let mut pattern_idx = 0;
                 while i + j < filtered_tokens.len() && pattern_idx < pattern.len() {
                     // Skip semicolons in the input when matching patterns
-                    if matches!(&filtered_tokens[i + j], Token::SemiColon) {
+                    if matches!(&filtered_tokens[i + j].token, Token::SemiColon) {
                         j += 1;
                         continue;
                     }
@@ -378,7 +380,7 @@ impl PostgresCompatibilityParser {
                             j += 1;
                         }
                         _ => {
-                            if filtered_tokens[i + j] != pattern[pattern_idx] {
+                            if filtered_tokens[i + j].token != pattern[pattern_idx] {
                                 break;
                             }
                             pattern_idx += 1;
@@ -390,7 +392,10 @@ impl PostgresCompatibilityParser {
                 // Check if we matched the entire pattern
                 if pattern_idx == pattern.len() {
                     // Add replacement tokens
-                    result.extend(replacement.iter().cloned());
+                    result.extend(replacement.iter().map(|token| TokenWithSpan {
+                        token: token.clone(),
+                        span: datafusion::sql::sqlparser::tokenizer::Span::empty(),
+                    }));
                     // Skip the matched pattern (including any semicolons we skipped)
                     i += j;
                     matched = true;
@@ -410,12 +415,15 @@ impl PostgresCompatibilityParser {
 
     /// Replace every `ABORT` keyword token with `ROLLBACK` (see
     /// [`Self::maybe_replace_tokens`] for rationale).
-    fn rewrite_abort_to_rollback(tokens: Vec<Token>) -> Vec<Token> {
+    fn rewrite_abort_to_rollback(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         tokens
             .into_iter()
             .map(|t| {
-                if matches!(&t, Token::Word(w) if w.keyword == Keyword::ABORT) {
-                    Token::make_keyword("ROLLBACK")
+                if matches!(&t.token, Token::Word(w) if w.keyword == Keyword::ABORT) {
+                    TokenWithSpan {
+                        token: Token::make_keyword("ROLLBACK"),
+                        span: t.span,
+                    }
                 } else {
                     t
                 }
@@ -423,19 +431,9 @@ impl PostgresCompatibilityParser {
             .collect()
     }
 
-    fn parse_tokens(&self, tokens: Vec<Token>) -> Result<Vec<Statement>, ParserError> {
+    fn parse_tokens(&self, tokens: Vec<TokenWithSpan>) -> Result<Vec<Statement>, ParserError> {
         let parser = Parser::new(&PostgreSqlDialect {});
-        // Convert tokens to TokenWithSpan with dummy spans
-        let tokens_with_spans: Vec<TokenWithSpan> = tokens
-            .into_iter()
-            .map(|token| TokenWithSpan {
-                token,
-                span: datafusion::sql::sqlparser::tokenizer::Span::empty(),
-            })
-            .collect();
-        parser
-            .with_tokens_with_locations(tokens_with_spans)
-            .parse_statements()
+        parser.with_tokens_with_locations(tokens).parse_statements()
     }
 
     pub fn parse(&self, input: &str) -> Result<Vec<Statement>, ParserError> {
@@ -479,6 +477,7 @@ mod tests {
             .maybe_replace_tokens(sql)
             .expect("failed to parse sql")
             .into_iter()
+            .map(|t| t.token)
             .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
             .collect::<Vec<_>>();
 
@@ -529,6 +528,7 @@ mod tests {
             .maybe_replace_tokens(sql)
             .expect("failed to parse sql")
             .into_iter()
+            .map(|t| t.token)
             .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
             .collect::<Vec<_>>();
 
@@ -579,6 +579,7 @@ mod tests {
             .maybe_replace_tokens(sql)
             .expect("failed to parse sql")
             .into_iter()
+            .map(|t| t.token)
             .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
             .collect::<Vec<_>>();
 
@@ -690,6 +691,7 @@ mod tests {
         // Compare token values (ignoring spans and whitespace)
         let actual_tokens: Vec<_> = tokens
             .iter()
+            .map(|t| &t.token)
             .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
             .collect();
         let expected_token_values: Vec<_> = expected_tokens
