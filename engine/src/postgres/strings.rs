@@ -1,6 +1,7 @@
 //! Postgres' string functions that DataFusion lacks: `format` (`%s`, `%I`, `%L`, `%%`, argument
 //! positions `%2$s`, widths `%-10s` and `%*s`), `quote_ident`, `quote_literal`, `quote_nullable`.
-//! Arguments are taken as text as Arrow casts them.
+//! Arguments are taken as text as Arrow casts them. And `to_hex` of an `integer` in 32 bits, as
+//! Postgres writes it (`to_hex(-1)` is `ffffffff`; DataFusion's widened it to 64 bits).
 
 use std::sync::Arc;
 
@@ -36,6 +37,16 @@ pub(crate) fn install(ctx: &SessionContext) {
             move |args| Ok(quote(args[0])),
         )
     };
+    ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "to_hex",
+        Signature::uniform(
+            1,
+            vec![DataType::Int32, DataType::Int64],
+            Volatility::Immutable,
+        ),
+        DataType::Utf8,
+        Arc::new(to_hex),
+    )));
     ctx.register_udf(one("quote_ident", |v| v.map(quote_ident)));
     ctx.register_udf(one("quote_literal", |v| v.map(quote_literal)));
     ctx.register_udf(one("quote_nullable", |v| {
@@ -366,6 +377,31 @@ fn quote_literal(text: &str) -> String {
     } else {
         format!("'{quoted}'")
     }
+}
+
+/// `to_hex(n)`: an `integer` in 32 bits' two's complement, a `bigint` in 64.
+fn to_hex(args: &[ColumnarValue]) -> Result<ColumnarValue> {
+    let rows = match &args[0] {
+        ColumnarValue::Array(a) => a.len(),
+        ColumnarValue::Scalar(_) => 1,
+    };
+    let values = args[0].to_array(rows)?;
+    let hex: StringArray = match values.data_type() {
+        DataType::Int32 => values
+            .as_primitive::<datafusion::arrow::datatypes::Int32Type>()
+            .iter()
+            .map(|v| v.map(|v| format!("{:x}", v as u32)))
+            .collect(),
+        _ => cast(&values, &DataType::Int64)?
+            .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+            .iter()
+            .map(|v| v.map(|v| format!("{:x}", v as u64)))
+            .collect(),
+    };
+    Ok(match &args[0] {
+        ColumnarValue::Scalar(_) => ColumnarValue::Scalar(ScalarValue::try_from_array(&hex, 0)?),
+        ColumnarValue::Array(_) => ColumnarValue::Array(Arc::new(hex)),
+    })
 }
 
 #[cfg(test)]

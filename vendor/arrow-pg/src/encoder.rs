@@ -759,6 +759,17 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         }
         DataType::Date32 => encoder.encode_field(&get_date32_value(arr, idx), pg_field)?,
         DataType::Date64 => encoder.encode_field(&get_date64_value(arr, idx), pg_field)?,
+        // Hangar patch 10 (PATCHED.md): `time` of seconds and milliseconds in text as Postgres
+        // prints it too.
+        DataType::Time32(TimeUnit::Second) if pg_field.format() == FieldFormat::Text => {
+            encoder.encode_field(&crate::pg_text::PgTime(get_time32_second_value(arr, idx)), pg_field)?
+        }
+        DataType::Time32(TimeUnit::Millisecond) if pg_field.format() == FieldFormat::Text => {
+            encoder.encode_field(
+                &crate::pg_text::PgTime(get_time32_millisecond_value(arr, idx)),
+                pg_field,
+            )?
+        }
         DataType::Time32(unit) => match unit {
             TimeUnit::Second => {
                 encoder.encode_field(&get_time32_second_value(arr, idx), pg_field)?
@@ -806,10 +817,10 @@ pub(crate) fn encode_value_styled<T: Encoder>(
                         .value_as_datetime_with_tz(idx, tz)
                         .map(|d| d.fixed_offset());
 
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 } else {
                     let value = ts_array.value_as_datetime(idx);
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 }
             }
             TimeUnit::Millisecond => {
@@ -825,10 +836,10 @@ pub(crate) fn encode_value_styled<T: Encoder>(
                     let value = ts_array
                         .value_as_datetime_with_tz(idx, tz)
                         .map(|d| d.fixed_offset());
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 } else {
                     let value = ts_array.value_as_datetime(idx);
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 }
             }
             TimeUnit::Microsecond => {
@@ -844,10 +855,10 @@ pub(crate) fn encode_value_styled<T: Encoder>(
                     let value = ts_array
                         .value_as_datetime_with_tz(idx, tz)
                         .map(|d| d.fixed_offset());
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 } else {
                     let value = ts_array.value_as_datetime(idx);
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 }
             }
             TimeUnit::Nanosecond => {
@@ -863,10 +874,10 @@ pub(crate) fn encode_value_styled<T: Encoder>(
                     let value = ts_array
                         .value_as_datetime_with_tz(idx, tz)
                         .map(|d| d.fixed_offset());
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 } else {
                     let value = ts_array.value_as_datetime(idx);
-                    encoder.encode_field(&value, pg_field)?;
+                    encoder.encode_field(&crate::pg_text::TrimmedSeconds(value), pg_field)?;
                 }
             }
         },

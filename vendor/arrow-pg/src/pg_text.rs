@@ -196,6 +196,83 @@ fn push_fraction(text: &mut String, nanoseconds: u32) {
     }
 }
 
+/// A timestamp in a `DateStyle` other than ISO, its seconds' fraction without trailing zeros, as
+/// Postgres prints it (`04.03.2024 05:06:07`, where pgwire wrote `05:06:07.000000`; Hangar patch
+/// 10).
+#[derive(Debug)]
+pub(crate) struct TrimmedSeconds<T>(pub(crate) T);
+
+impl<T: ToSqlText> ToSqlText for TrimmedSeconds<T> {
+    fn to_sql_text(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+        format_options: &FormatOptions,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let mut text = BytesMut::new();
+        if let IsNull::Yes = self.0.to_sql_text(ty, &mut text, format_options)? {
+            return Ok(IsNull::Yes);
+        }
+        out.extend_from_slice(trim_seconds(&String::from_utf8_lossy(&text)).as_bytes());
+        Ok(IsNull::No)
+    }
+}
+
+impl<T: ToSql> ToSql for TrimmedSeconds<T> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        self.0.to_sql(ty, out)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        T::accepts(ty)
+    }
+
+    postgres_types::to_sql_checked!();
+}
+
+/// `text` with the fraction of its seconds (the digits after `:ss.`) rid of trailing zeros, and of
+/// the point when nothing is left.
+fn trim_seconds(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let point = (3..bytes.len()).find(|&i| {
+        bytes[i] == b'.'
+            && bytes[i - 3] == b':'
+            && bytes[i - 2].is_ascii_digit()
+            && bytes[i - 1].is_ascii_digit()
+    });
+    trim_after(text, point)
+}
+
+/// `text` with the first fraction (digits after a point after a digit: `05:06:07.500000`,
+/// `6.500000S`) rid of trailing zeros, and of the point when nothing is left.
+fn trim_fraction(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let point = (1..bytes.len()).find(|&i| bytes[i] == b'.' && bytes[i - 1].is_ascii_digit());
+    trim_after(text, point)
+}
+
+/// `text` with the digits after the point at byte `point` rid of trailing zeros.
+fn trim_after(text: &str, point: Option<usize>) -> String {
+    let bytes = text.as_bytes();
+    let Some(point) = point else {
+        return text.to_string();
+    };
+    let end = (point + 1..bytes.len())
+        .find(|&i| !bytes[i].is_ascii_digit())
+        .unwrap_or(bytes.len());
+    let digits = text[point + 1..end].trim_end_matches('0');
+    let fraction = if digits.is_empty() {
+        String::new()
+    } else {
+        format!(".{digits}")
+    };
+    format!("{}{fraction}{}", &text[..point], &text[end..])
+}
+
 /// A `time` value to print as Postgres does: `12:34:56`, `12:34:56.5`.
 #[derive(Debug)]
 pub(crate) struct PgTime(pub(crate) Option<NaiveTime>);
@@ -261,25 +338,62 @@ impl ToSqlText for PgIntervalText {
         out: &mut BytesMut,
         format_options: &FormatOptions,
     ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        if format_options.interval_style.eq_ignore_ascii_case("postgres") {
+            out.extend_from_slice(postgres_interval(&self.0).as_bytes());
+            return Ok(IsNull::No);
+        }
         let mut text = BytesMut::new();
         self.0.to_sql_text(ty, &mut text, format_options)?;
         let text = String::from_utf8_lossy(&text);
-        let trimmed = match text.rsplit_once('.') {
-            Some((whole, fraction))
-                if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                let fraction = fraction.trim_end_matches('0');
-                if fraction.is_empty() {
-                    whole.to_string()
-                } else {
-                    format!("{whole}.{fraction}")
-                }
-            }
-            _ => text.into_owned(),
-        };
+        let trimmed = trim_fraction(&text);
         out.extend_from_slice(trimmed.as_bytes());
         Ok(IsNull::No)
     }
+}
+
+/// An interval in `IntervalStyle` `postgres`, as Postgres' `EncodeInterval` writes it: years,
+/// months and days as counted units (`-1 years -2 mons +3 days`), a positive field after a
+/// negative one marked `+` (Hangar patch 9), then the time without the fraction's trailing zeros.
+fn postgres_interval(interval: &pg_interval::Interval) -> String {
+    let mut out = String::new();
+    let (mut is_zero, mut is_before) = (true, false);
+    let mut field = |value: i64, unit: &str, out: &mut String| {
+        if value == 0 {
+            return;
+        }
+        let separator = if is_zero { "" } else { " " };
+        let sign = if is_before && value > 0 { "+" } else { "" };
+        let plural = if value != 1 { "s" } else { "" };
+        out.push_str(&format!("{separator}{sign}{value} {unit}{plural}"));
+        is_before = value < 0;
+        is_zero = false;
+    };
+    let months = i64::from(interval.months);
+    field(months / 12, "year", &mut out);
+    field(months % 12, "mon", &mut out);
+    field(i64::from(interval.days), "day", &mut out);
+    let micros = interval.microseconds;
+    if is_zero || micros != 0 {
+        let sign = if micros < 0 {
+            "-"
+        } else if is_before {
+            "+"
+        } else {
+            ""
+        };
+        let separator = if is_zero { "" } else { " " };
+        let total = micros.unsigned_abs();
+        let (hours, rest) = (total / 3_600_000_000, total % 3_600_000_000);
+        let (minutes, rest) = (rest / 60_000_000, rest % 60_000_000);
+        let (seconds, fraction) = (rest / 1_000_000, rest % 1_000_000);
+        out.push_str(&format!("{separator}{sign}{hours:02}:{minutes:02}:{seconds:02}"));
+        if fraction != 0 {
+            let digits = format!("{fraction:06}");
+            out.push('.');
+            out.push_str(digits.trim_end_matches('0'));
+        }
+    }
+    out
 }
 
 impl ToSql for PgIntervalText {
