@@ -46,10 +46,13 @@ pub(crate) fn rewrite_datetime_literals(statement: Statement) -> Statement {
             },
             _ => return,
         };
-        if let (true, Value::SingleQuotedString(text)) = (is_timestamp(data_type), value)
-            && let Some(normalized) = normalized(text)
-        {
-            *text = normalized;
+        if let (true, Value::SingleQuotedString(text)) = (is_timestamp(data_type), value) {
+            if let Some(normalized) = normalized(text) {
+                *text = normalized;
+            }
+            if let Some(rounded) = rounded_to_microseconds(text) {
+                *text = rounded;
+            }
         }
     })
 }
@@ -98,6 +101,39 @@ fn normalized(text: &str) -> Option<String> {
     }
     let at = 11 + colon + 1 + minutes_end;
     Some(format!("{}:00{}", &trimmed[..at], &trimmed[at..]))
+}
+
+/// A timestamp's text with more than six digits of a second rounded to six, as Postgres rounds
+/// them (half to even; `12:00:00.1234567` is `12:00:00.123457`): Arrow's parser truncated them.
+fn rounded_to_microseconds(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let point = (3..bytes.len())
+        .find(|&i| bytes[i] == b'.' && bytes[i - 3] == b':' && bytes[i - 1].is_ascii_digit())?;
+    let end = (point + 1..bytes.len())
+        .find(|&i| !bytes[i].is_ascii_digit())
+        .unwrap_or(bytes.len());
+    let digits = &text[point + 1..end];
+    if digits.len() <= 6 {
+        return None;
+    }
+    let (kept, dropped) = digits.split_at(6);
+    let half = format!("5{}", "0".repeat(dropped.len() - 1));
+    let last_odd = kept.as_bytes()[5] % 2 == 1;
+    let up = dropped > half.as_str() || (dropped == half && last_odd);
+    let whole = format!("{}.{kept}", &text[..point]);
+    let parsed = chrono::NaiveDateTime::parse_from_str(whole.trim(), "%Y-%m-%d %H:%M:%S%.f")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(whole.trim(), "%Y-%m-%dT%H:%M:%S%.f"))
+        .ok()?;
+    let rounded = if up {
+        parsed + chrono::TimeDelta::microseconds(1)
+    } else {
+        parsed
+    };
+    Some(format!(
+        "{}{}",
+        rounded.format("%Y-%m-%d %H:%M:%S%.6f"),
+        &text[end..]
+    ))
 }
 
 /// The text of an interval literal: `INTERVAL '…'` without a unit, or `'…'::interval`.
@@ -334,6 +370,24 @@ mod tests {
         assert_eq!(parts("00:00:00.5"), (0, 0, 500_000));
         assert_eq!(parts("5 ms 3 mins"), (0, 0, 180_005_000));
         assert!(interval_parts("1 fortnight").is_none());
+    }
+
+    #[test]
+    fn seconds_round_to_microseconds_half_to_even() {
+        let round = |t: &str| rounded_to_microseconds(t);
+        assert_eq!(
+            round("2024-01-01 12:00:00.1234567").as_deref(),
+            Some("2024-01-01 12:00:00.123457")
+        );
+        assert_eq!(
+            round("2024-12-31 23:59:59.99999951+00").as_deref(),
+            Some("2025-01-01 00:00:00.000000+00")
+        );
+        assert_eq!(
+            round("2024-01-01 12:00:00.0000025").as_deref(),
+            Some("2024-01-01 12:00:00.000002")
+        );
+        assert_eq!(round("2024-01-01 12:00:00.123456"), None);
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! every field is (`ROW(NULL, NULL) IS NULL`); `x = ANY (array)` (which the Postgres-compatibility
 //! parser writes `array_contains(array, x)`) is NULL, not false, when `x` is not found and the
 //! array holds a NULL; `concat` and `concat_ws` write each argument as its type's output function
-//! does (`t` for true, a timestamp with a space), through `hangar_text`. And `make_interval`'s
-//! named arguments
+//! does (`t` for true, a timestamp with a space), through `hangar_text`; `make_date` of a
+//! negative year is a date BC. And `make_interval`'s named arguments
 //! (`make_interval(days => 10)`), put in their places with the others' defaults.
 
 use datafusion::sql::sqlparser::ast::{
@@ -76,6 +76,11 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
                 "(CASE WHEN array_has({array}, {x}) THEN true \
                  WHEN ({x}) IS NULL OR ({array}) IS NULL OR array_position({array}, NULL) IS NOT NULL \
                  THEN NULL ELSE false END)"
+            ),
+            // A negative year is a year BC, and there is no year 0: `make_date(-44, 3, 15)` is
+            // 44 BC, the proleptic calendar's year -43.
+            ("make_date", [year, month, day]) if !matches!(year, Expr::Case { .. }) => format!(
+                "make_date(CASE WHEN ({year}) < 0 THEN ({year}) + 1 ELSE ({year}) END, {month}, {day})"
             ),
             ("num_nulls", [_, ..]) => count("IS NULL"),
             ("num_nonnulls", [_, ..]) => count("IS NOT NULL"),

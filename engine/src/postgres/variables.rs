@@ -321,7 +321,7 @@ fn set(
         let tz = if value.eq_ignore_ascii_case("local") || value.eq_ignore_ascii_case("default") {
             "UTC".to_string()
         } else {
-            value.clone()
+            posix_offset(&value).unwrap_or_else(|| value.clone())
         };
         if tz.parse::<Tz>().is_err() {
             return Err(Error::InvalidParameter(format!(
@@ -345,6 +345,20 @@ fn set(
     Ok(())
 }
 
+/// A zone written as a bare offset (`'-03:00'`, `'+5'`) is a POSIX zone, whose offset counts
+/// hours west of Greenwich, as Postgres reads it: the offset east, as Arrow reads zones.
+fn posix_offset(value: &str) -> Option<String> {
+    let (sign, rest) = match value.as_bytes().first()? {
+        b'+' => ('-', &value[1..]),
+        b'-' => ('+', &value[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
+    let hours: u32 = hours.parse().ok().filter(|h| *h <= 15)?;
+    let minutes: u32 = minutes.parse().ok().filter(|m| *m < 60)?;
+    Some(format!("{sign}{hours:02}:{minutes:02}"))
+}
+
 /// Reads a setting: DataFusion's own from `datafusion_entries`, the others from the session's map.
 fn lookup(
     values: &RwLock<BTreeMap<String, String>>,
@@ -365,4 +379,17 @@ fn lookup(
         .get(&key)
         .cloned()
         .ok_or_else(|| Error::UnknownSetting(name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_offsets_are_posix_zones() {
+        assert_eq!(posix_offset("-03:00").as_deref(), Some("+03:00"));
+        assert_eq!(posix_offset("+5").as_deref(), Some("-05:00"));
+        assert_eq!(posix_offset("Europe/Berlin"), None);
+        assert_eq!(posix_offset("+99"), None);
+    }
 }

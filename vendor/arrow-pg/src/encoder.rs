@@ -451,7 +451,9 @@ impl ToSqlText for IsoDate {
             return Ok(postgres_types::IsNull::Yes);
         };
         let (year, month, day) = (date.year(), date.month(), date.day());
-        if !(0..=9999).contains(&year) {
+        // Hangar patch 5 (PATCHED.md): years before 1 as Postgres numbers them, `… BC`.
+        let (year, bc) = if year <= 0 { (1 - year, true) } else { (year, false) };
+        if year > 9999 {
             return date.to_sql_text(ty, out, format_options);
         }
         let digit = |n: u32| b'0' + (n % 10) as u8;
@@ -468,6 +470,9 @@ impl ToSqlText for IsoDate {
             digit(day / 10),
             digit(day),
         ]);
+        if bc {
+            out.extend_from_slice(b" BC");
+        }
         Ok(postgres_types::IsNull::No)
     }
 }
