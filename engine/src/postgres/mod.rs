@@ -44,6 +44,7 @@ mod makers;
 mod math_domain;
 mod named_windows;
 mod numbers;
+mod numeric_casts;
 mod numeric_literals;
 mod pg_catalog;
 mod pg_functions;
@@ -190,6 +191,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = named_windows::rewrite_named_windows(statement);
     let statement = full_join_using::rewrite_full_join_using(statement);
     let statement = time_zones::rewrite_at_time_zone(statement);
+    let statement = numeric_casts::rewrite_numeric_casts(statement);
     let statement = numeric_literals::rewrite_numeric_literals(statement);
     let statement = date_parts::rewrite_date_parts(statement);
     let statement = datetime_literals::rewrite_datetime_literals(statement);
@@ -247,6 +249,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     intervals::install(template);
     date_parts::install(template);
     numbers::install(template);
+    numeric_casts::install(template);
     math_domain::install(template);
     makers::install(template);
     time_zones::install(template);
