@@ -9,7 +9,9 @@
 //! - a one-column series, `generate_series(args) AS a` or `range(args) AS a`, becomes
 //!   `generate_series(args) AS a(a)`;
 //! - a series of `integer`s (`generate_series(1, 10)`: every argument an integer literal that fits
-//!   an int4) is a series of `integer`s, as in Postgres, where DataFusion's is of `bigint`s.
+//!   an int4) is a series of `integer`s, as in Postgres, where DataFusion's is of `bigint`s;
+//! - a series of number literals with a decimal point is a series of `numeric`s, and a series of
+//!   literals takes `WITH ORDINALITY`: both are counted out on a series of positions.
 
 use std::ops::ControlFlow;
 
@@ -46,6 +48,7 @@ impl VisitorMut for Rewrite<'_> {
             name,
             alias,
             args: Some(args),
+            with_ordinality,
             ..
         } = factor
         else {
@@ -59,6 +62,11 @@ impl VisitorMut for Rewrite<'_> {
                 // The series inside a typed series: already rewritten (a view's stored query is
                 // rewritten again each time it is read).
             } else if function == "generate_series"
+                && let Some(series) = literal_series(name, args, alias.as_ref(), *with_ordinality)
+            {
+                *factor = series;
+            } else if function == "generate_series"
+                && !*with_ordinality
                 && let Some(series) = integer_series(name, args, alias.as_ref())
             {
                 *factor = series;
@@ -165,6 +173,126 @@ fn integer_series(
     ))
 }
 
+/// A number written as a literal in a series' arguments (`1.5`, `-2`, `1::numeric`), as its
+/// digits and scale.
+fn literal_number(arg: &FunctionArg) -> Option<(i128, i8)> {
+    let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
+        return None;
+    };
+    fn number(expr: &Expr) -> Option<(i128, i8)> {
+        match expr {
+            Expr::Value(v) => match &v.value {
+                Value::Number(n, false) => super::numeric_casts::numeric_text(n),
+                _ => None,
+            },
+            Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => number(expr).map(|(digits, scale)| (-digits, scale)),
+            Expr::Cast {
+                expr,
+                data_type: DataType::Numeric(_) | DataType::Decimal(_),
+                ..
+            }
+            | Expr::Nested(expr) => number(expr),
+            _ => None,
+        }
+    }
+    number(expr)
+}
+
+/// A series whose arguments are all number literals, where Postgres' differs from DataFusion's:
+/// of `numeric`s when one has a decimal point (`generate_series(0.0, 1.0, 0.25)` is `0.00`,
+/// `0.25`, …, at the largest scale of its arguments; DataFusion refused decimals), or `WITH
+/// ORDINALITY` (DataFusion gave no ordinal). Built on a series of the values' positions:
+/// `(SELECT start + step * n AS column, n + 1 AS ordinality FROM generate_series(0, count))`.
+fn literal_series(
+    name: &ObjectName,
+    args: &TableFunctionArgs,
+    alias: Option<&TableAlias>,
+    with_ordinality: bool,
+) -> Option<TableFactor> {
+    if args.settings.is_some() {
+        return None;
+    }
+    let numbers: Vec<(i128, i8)> = args
+        .args
+        .iter()
+        .map(literal_number)
+        .collect::<Option<_>>()?;
+    let scale = numbers.iter().map(|(_, s)| *s).max()?;
+    let decimal = args
+        .args
+        .iter()
+        .any(|a| !is_int4_literal(a) && a.to_string().contains('.'))
+        || args
+            .args
+            .iter()
+            .any(|a| a.to_string().to_lowercase().contains("numeric"));
+    if !decimal && !with_ordinality {
+        return None;
+    }
+    let at_scale =
+        |(digits, s): (i128, i8)| digits.checked_mul(10_i128.checked_pow((scale - s) as u32)?);
+    let (start, stop, step) = match numbers.as_slice() {
+        [start, stop] => (
+            at_scale(*start)?,
+            at_scale(*stop)?,
+            10_i128.checked_pow(scale as u32)?,
+        ),
+        [start, stop, step] => (at_scale(*start)?, at_scale(*stop)?, at_scale(*step)?),
+        _ => return None,
+    };
+    if step == 0 {
+        return None; // DataFusion's error: the step cannot be zero
+    }
+    // The last position: how many whole steps fit between start and stop, in the step's direction.
+    let last = match (step > 0, stop.cmp(&start)) {
+        (true, std::cmp::Ordering::Less) | (false, std::cmp::Ordering::Greater) => -1,
+        (true, _) => (stop - start) / step,
+        (false, _) => (start - stop) / -step,
+    };
+    let text = |digits: i128| {
+        let sign = if digits < 0 { "-" } else { "" };
+        let digits = digits.unsigned_abs().to_string();
+        let scale = scale as usize;
+        if scale == 0 {
+            return format!("{sign}{digits}");
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        format!("{sign}{whole}.{fraction}")
+    };
+    let value_type = if decimal {
+        format!("NUMERIC(38, {scale})")
+    } else if i32::try_from(start).is_ok() && i32::try_from(stop).is_ok() {
+        "INT4".into()
+    } else {
+        "BIGINT".into()
+    };
+    let table = alias.map_or_else(|| Ident::new("generate_series"), |a| a.name.clone());
+    let columns: Vec<Ident> = alias
+        .map(|a| a.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    let (column, ordinal) = match columns.as_slice() {
+        [] => (table.clone(), Ident::new("ordinality")),
+        [column] => (column.clone(), Ident::new("ordinality")),
+        [column, ordinal] if with_ordinality => (column.clone(), ordinal.clone()),
+        _ => return None,
+    };
+    let ordinality = if with_ordinality {
+        format!(", {TYPED_SERIES}.value + 1 AS {ordinal}")
+    } else {
+        String::new()
+    };
+    parse_table_factor(&format!(
+        "(SELECT CAST({} + {} * {TYPED_SERIES}.value AS {value_type}) AS {column}{ordinality} \
+         FROM {name}(0, {last}) AS {TYPED_SERIES}) AS {table}",
+        text(start),
+        text(step),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +339,28 @@ mod tests {
         // Rewriting the rewritten statement (a view's stored query) changes nothing.
         let once = rewrite("SELECT * FROM generate_series(1, 3)");
         assert_eq!(rewrite(&once), once);
+    }
+
+    #[test]
+    fn series_of_decimals_or_with_ordinality_count_positions() {
+        assert_eq!(
+            rewrite("SELECT * FROM generate_series(0.0, 1.0, 0.25) AS q"),
+            "SELECT * FROM (SELECT CAST(0.00 + 0.25 * hangar_series.value AS NUMERIC(38,2)) AS q \
+             FROM generate_series(0, 4) AS hangar_series) AS q"
+        );
+        assert_eq!(
+            rewrite("SELECT * FROM generate_series(10, -10, -4) WITH ORDINALITY AS g(x, i)"),
+            "SELECT * FROM (SELECT CAST(10 + -4 * hangar_series.value AS INT4) AS x, \
+             hangar_series.value + 1 AS i FROM generate_series(0, 5) AS hangar_series) AS g"
+        );
+        assert_eq!(
+            rewrite("SELECT * FROM generate_series(1.5, 0, -0.5)"),
+            "SELECT * FROM (SELECT CAST(1.5 + -0.5 * hangar_series.value AS NUMERIC(38,1)) \
+             AS generate_series FROM generate_series(0, 3) AS hangar_series) AS generate_series"
+        );
+        assert!(
+            rewrite("SELECT * FROM generate_series(1.0, 0.5)").contains("generate_series(0, -1)")
+        );
     }
 
     #[test]

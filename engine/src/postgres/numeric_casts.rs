@@ -180,7 +180,7 @@ fn numeric_in(text: &str, scale: i8) -> Result<i128> {
 
 /// The digits and scale of a number's text (`' -1.50 '` is -150 of scale 2, `1.5e3` 1500 of
 /// scale 0), if it is one that fits a decimal.
-fn numeric_text(text: &str) -> Option<(i128, i8)> {
+pub(super) fn numeric_text(text: &str) -> Option<(i128, i8)> {
     let text = text.trim();
     let (mantissa, exponent) = match text.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().ok()?),
