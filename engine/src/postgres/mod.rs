@@ -51,6 +51,7 @@ mod pg_functions;
 mod pg_roles;
 mod plan_errors;
 mod query_checks;
+mod regex_forms;
 mod regex_split;
 mod regtype_text;
 mod result_types;
@@ -186,6 +187,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = row_comparison::rewrite_row_comparisons(statement);
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
+    let statement = regex_forms::rewrite_regex_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
     let statement = character_types::rewrite_character_types(statement);
     let statement = named_windows::rewrite_named_windows(statement);
