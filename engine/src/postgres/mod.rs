@@ -46,6 +46,7 @@ mod named_windows;
 mod numbers;
 mod numeric_casts;
 mod numeric_literals;
+mod ordered_sets;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
@@ -252,6 +253,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     date_parts::install(template);
     numbers::install(template);
     numeric_casts::install(template);
+    ordered_sets::install(template);
     math_domain::install(template);
     makers::install(template);
     time_zones::install(template);
