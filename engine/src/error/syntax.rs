@@ -49,9 +49,13 @@ impl Error {
                             .collect();
                         rest.eq_ignore_ascii_case(near)
                     });
+                    let position = at_token.or_else(|| find_word(sql, near));
+                    if let Some(refusal) = unsupported_syntax(sql, near, position) {
+                        return Error::NotSupported(refusal.into());
+                    }
                     Error::Syntax {
                         message: format!("syntax error at or near \"{near}\""),
-                        position: at_token.or_else(|| find_word(sql, near)),
+                        position,
                     }
                 }
             };
@@ -67,6 +71,23 @@ impl Error {
         }
         Error::Syntax { message, position }
     }
+}
+
+/// Postgres syntax the SQL parser does not know, which Hangar refuses with `0A000` and the
+/// workaround rather than a syntax error: a window frame's `EXCLUDE` (the parser stops at it) and
+/// `BETWEEN SYMMETRIC` (the parser takes `SYMMETRIC` for the low bound and stops after it).
+fn unsupported_syntax(sql: &str, near: &str, position: Option<usize>) -> Option<&'static str> {
+    if near.eq_ignore_ascii_case("EXCLUDE") {
+        return Some(
+            "window frames with EXCLUDE are not supported; aggregate the whole frame and take the \
+             excluded rows out (sum(x) OVER w - x for EXCLUDE CURRENT ROW)",
+        );
+    }
+    let before: String = sql.chars().take(position?.saturating_sub(1)).collect();
+    let last_word = before.split_whitespace().next_back()?;
+    last_word.eq_ignore_ascii_case("SYMMETRIC").then_some(
+        "BETWEEN SYMMETRIC is not supported; write x BETWEEN least(a, b) AND greatest(a, b)",
+    )
 }
 
 #[cfg(test)]
@@ -89,6 +110,24 @@ mod tests {
         assert_eq!(
             syntax("SELECT n_name, FROM nation", "FROM"),
             ("syntax error at or near \"FROM\"".into(), Some(16), "42601")
+        );
+        let refused = |sql: &str, found: &str| {
+            Error::from(ParserError::ParserError(format!(
+                "Expected: something, found: {found}"
+            )))
+            .syntax(sql)
+            .sqlstate()
+        };
+        assert_eq!(
+            refused(
+                "SELECT sum(x) OVER (ROWS UNBOUNDED PRECEDING EXCLUDE TIES) FROM t",
+                "EXCLUDE"
+            ),
+            "0A000"
+        );
+        assert_eq!(
+            refused("SELECT 5 BETWEEN SYMMETRIC 10 AND 1", "10"),
+            "0A000"
         );
         assert_eq!(
             syntax("SELECT * FROM", "EOF"),
