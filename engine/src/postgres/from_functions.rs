@@ -92,6 +92,17 @@ pub(super) fn function_name(name: &ObjectName) -> Option<String> {
     })
 }
 
+/// A call's arguments when each is an expression written without a name (`f(a, b)`), as the
+/// rewrites of particular functions take them; `None` when one is named or `*`.
+pub(super) fn unnamed_arguments(args: &[FunctionArg]) -> Option<Vec<&Expr>> {
+    args.iter()
+        .map(|arg| match arg {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `(SELECT f(args) AS column) AS alias`: the value of a function that is not a table function as a
 /// one-row table.
 fn one_row_table(
@@ -173,28 +184,45 @@ fn integer_series(
     ))
 }
 
-/// A number written as a literal in a series' arguments (`1.5`, `-2`, `1::numeric`), as its
-/// digits and scale.
-fn literal_number(arg: &FunctionArg) -> Option<(i128, i8)> {
+/// A number written as a literal in a series' arguments (`1.5`, `-2`, `1::numeric`).
+#[derive(Debug, Clone, Copy)]
+struct LiteralNumber {
+    digits: i128,
+    scale: i8,
+    /// Written as a `numeric`: with a decimal point, or cast to one.
+    numeric: bool,
+}
+
+fn literal_number(arg: &FunctionArg) -> Option<LiteralNumber> {
     let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else {
         return None;
     };
-    fn number(expr: &Expr) -> Option<(i128, i8)> {
+    fn number(expr: &Expr) -> Option<LiteralNumber> {
         match expr {
             Expr::Value(v) => match &v.value {
-                Value::Number(n, false) => super::numeric_casts::numeric_text(n),
+                Value::Number(n, false) => {
+                    let (digits, scale) = super::numeric_casts::numeric_text(n)?;
+                    Some(LiteralNumber {
+                        digits,
+                        scale,
+                        numeric: n.contains('.'),
+                    })
+                }
                 _ => None,
             },
             Expr::UnaryOp {
                 op: UnaryOperator::Minus,
                 expr,
-            } => number(expr).map(|(digits, scale)| (-digits, scale)),
+            } => number(expr).map(|n| LiteralNumber {
+                digits: -n.digits,
+                ..n
+            }),
             Expr::Cast {
                 expr,
                 data_type: DataType::Numeric(_) | DataType::Decimal(_),
                 ..
-            }
-            | Expr::Nested(expr) => number(expr),
+            } => number(expr).map(|n| LiteralNumber { numeric: true, ..n }),
+            Expr::Nested(expr) => number(expr),
             _ => None,
         }
     }
@@ -215,25 +243,20 @@ fn literal_series(
     if args.settings.is_some() {
         return None;
     }
-    let numbers: Vec<(i128, i8)> = args
+    let numbers: Vec<LiteralNumber> = args
         .args
         .iter()
         .map(literal_number)
         .collect::<Option<_>>()?;
-    let scale = numbers.iter().map(|(_, s)| *s).max()?;
-    let decimal = args
-        .args
-        .iter()
-        .any(|a| !is_int4_literal(a) && a.to_string().contains('.'))
-        || args
-            .args
-            .iter()
-            .any(|a| a.to_string().to_lowercase().contains("numeric"));
+    let scale = numbers.iter().map(|n| n.scale).max()?;
+    let decimal = numbers.iter().any(|n| n.numeric);
     if !decimal && !with_ordinality {
         return None;
     }
-    let at_scale =
-        |(digits, s): (i128, i8)| digits.checked_mul(10_i128.checked_pow((scale - s) as u32)?);
+    let at_scale = |n: LiteralNumber| {
+        n.digits
+            .checked_mul(10_i128.checked_pow((scale - n.scale) as u32)?)
+    };
     let (start, stop, step) = match numbers.as_slice() {
         [start, stop] => (
             at_scale(*start)?,

@@ -38,14 +38,7 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
             }
             return;
         }
-        let args: Option<Vec<&Expr>> = list
-            .args
-            .iter()
-            .map(|arg| match arg {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let args = super::from_functions::unnamed_arguments(&list.args);
         let Some(args) = args else {
             return;
         };

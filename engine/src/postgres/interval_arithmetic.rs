@@ -29,7 +29,6 @@ use datafusion::sql::sqlparser::ast::BinaryOperator;
 
 use super::date_arithmetic::comparison;
 use super::intervals::justify_hours;
-use super::json::external;
 use crate::Error;
 
 /// Nanoseconds in a day.
@@ -200,7 +199,7 @@ fn scaled(v: IntervalMonthDayNano, factor: f64, divide: bool) -> Result<Interval
         ));
     }
     let by = |x: f64| if divide { x / factor } else { x * factor };
-    let out_of_range = || external(Error::DatetimeOverflow("interval out of range".into()));
+    let out_of_range = || Error::DatetimeOverflow("interval out of range".into()).into_datafusion();
     let whole = |x: f64| {
         if x.is_nan() || x > f64::from(i32::MAX) || x < f64::from(i32::MIN) {
             Err(out_of_range())

@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use datafusion::common::SchemaError;
 use datafusion::error::DataFusionError;
 use datafusion::sql::sqlparser::ast::{
-    DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Statement,
-    TableFactor, UnaryOperator, Value, Visit, Visitor,
+    DataType, Expr, Function, FunctionArguments, Statement, TableFactor, UnaryOperator, Value,
+    Visit, Visitor,
 };
 
 use super::from_functions::function_name;
@@ -70,12 +70,9 @@ fn undefined_function(statement: &Statement, name: &str) -> Option<Error> {
         FunctionArguments::None => &[],
         FunctionArguments::Subquery(_) => return None,
     };
-    let types = arguments
-        .iter()
-        .map(|argument| match argument {
-            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => written_type(e),
-            _ => None,
-        })
+    let types = super::from_functions::unnamed_arguments(arguments)?
+        .into_iter()
+        .map(written_type)
         .collect::<Option<Vec<_>>>()?;
     Some(Error::postgres(
         "42883",

@@ -8,9 +8,7 @@
 //!
 //! The patterns are read by Rust's `regex`, which agrees with Postgres' on the common syntax.
 
-use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
-};
+use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, Statement, Value};
 
 use crate::statement::{parse_expr, rewrite_expressions};
 
@@ -31,24 +29,15 @@ pub(crate) fn rewrite_regex_forms(statement: Statement) -> Statement {
                 if call.over.is_some() || !list.clauses.is_empty() {
                     return;
                 }
-                let args: Option<Vec<&Expr>> = list
-                    .args
-                    .iter()
-                    .map(|arg| match arg {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                        _ => None,
-                    })
-                    .collect();
+                let args = super::from_functions::unnamed_arguments(&list.args);
                 let name = super::from_functions::function_name(&call.name);
                 match (name.as_deref(), args.as_deref()) {
                     (Some("regexp_substr"), Some([text, pattern])) => {
                         format!("(regexp_match({text}, '(' || ({pattern}) || ')'))[1]")
                     }
-                    (Some("regexp_split_to_table"), Some([text, pattern])) => {
-                        format!("unnest(regexp_split_to_array({text}, {pattern}))")
-                    }
-                    (Some("regexp_split_to_table"), Some([text, pattern, flags])) => {
-                        format!("unnest(regexp_split_to_array({text}, {pattern}, {flags}))")
+                    (Some("regexp_split_to_table"), Some(args @ ([_, _] | [_, _, _]))) => {
+                        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+                        format!("unnest(regexp_split_to_array({}))", args.join(", "))
                     }
                     _ => return,
                 }

@@ -12,9 +12,7 @@
 
 use std::ops::ControlFlow;
 
-use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, VisitMut, VisitorMut,
-};
+use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, Statement, VisitMut, VisitorMut};
 
 use super::from_functions::{function_name, is_int4_literal};
 use crate::statement::parse_expr;
@@ -55,14 +53,7 @@ impl VisitorMut for Rewrite {
         let FunctionArguments::List(list) = &call.args else {
             return ControlFlow::Continue(());
         };
-        let arguments: Option<Vec<&Expr>> = list
-            .args
-            .iter()
-            .map(|arg| match arg {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let arguments = super::from_functions::unnamed_arguments(&list.args);
         let (Some(arguments), None) = (arguments, &call.over) else {
             return ControlFlow::Continue(());
         };

@@ -19,7 +19,7 @@ use datafusion::prelude::SessionContext;
 
 use super::sql_values::{is_composite, key_text, to_json};
 use super::value::quoted;
-use super::{Kind, external, parse};
+use super::{Kind, parse};
 use crate::Error;
 
 /// Registers the aggregates.
@@ -184,9 +184,10 @@ impl JsonAccumulator {
                 };
                 let key = ScalarValue::try_from_array(row.column(0), 0)?;
                 if key.is_null() {
-                    return Err(external(Error::InvalidParameter(
-                        "field name must not be null".into(),
-                    )));
+                    return Err(
+                        Error::InvalidParameter("field name must not be null".into())
+                            .into_datafusion(),
+                    );
                 }
                 let member = ScalarValue::try_from_array(row.column(1), 0)?;
                 format!(

@@ -3,7 +3,6 @@
 
 use datafusion::common::Result;
 
-use super::external;
 use super::value::{Json, Value};
 use crate::Error;
 
@@ -31,14 +30,12 @@ pub(crate) fn edit_path<'a>(
         return Ok(doc);
     }
     if !matches!(edit, Edit::Delete) && !matches!(doc.value, Value::Array(_) | Value::Object(_)) {
-        return Err(external(Error::InvalidParameter(
-            "cannot set path in scalar".into(),
-        )));
+        return Err(Error::InvalidParameter("cannot set path in scalar".into()).into_datafusion());
     }
     if matches!(edit, Edit::Delete) && !matches!(doc.value, Value::Array(_) | Value::Object(_)) {
-        return Err(external(Error::InvalidParameter(
-            "cannot delete path in scalar".into(),
-        )));
+        return Err(
+            Error::InvalidParameter("cannot delete path in scalar".into()).into_datafusion(),
+        );
     }
     edit_at(&mut doc, path, 0, new, edit)?;
     Ok(doc)
@@ -52,10 +49,11 @@ fn edit_at<'a>(
     edit: Edit,
 ) -> Result<()> {
     let Some(step) = path[level].as_deref() else {
-        return Err(external(Error::InvalidParameter(format!(
+        return Err(Error::InvalidParameter(format!(
             "path element at position {} is null",
             level + 1
-        ))));
+        ))
+        .into_datafusion());
     };
     let last = level + 1 == path.len();
     doc.raw = "";
@@ -67,9 +65,10 @@ fn edit_at<'a>(
                 (Some(at), false, _) => edit_at(&mut members[at].1, path, level + 1, new, edit)?,
                 (Some(at), true, Edit::Set { .. }) => members[at].1 = new.expect("a value to set"),
                 (Some(_), true, Edit::Insert { .. }) => {
-                    return Err(external(Error::InvalidParameter(
-                        "cannot replace existing key".into(),
-                    )));
+                    return Err(
+                        Error::InvalidParameter("cannot replace existing key".into())
+                            .into_datafusion(),
+                    );
                 }
                 (Some(at), true, Edit::Delete) => {
                     members.remove(at);
@@ -82,10 +81,11 @@ fn edit_at<'a>(
         }
         Value::Array(items) => {
             let Ok(index) = step.parse::<i64>() else {
-                return Err(external(Error::InvalidText(format!(
+                return Err(Error::InvalidText(format!(
                     "path element at position {} is not an integer: \"{step}\"",
                     level + 1
-                ))));
+                ))
+                .into_datafusion());
             };
             let len = items.len() as i64;
             let at = if index < 0 { index + len } else { index };
@@ -158,7 +158,7 @@ pub(crate) enum Removal {
 
 /// `doc - removal`.
 pub(crate) fn delete<'a>(doc: Json<'a>, removal: &Removal) -> Result<Json<'a>> {
-    let scalar = || external(Error::InvalidParameter("cannot delete from scalar".into()));
+    let scalar = || Error::InvalidParameter("cannot delete from scalar".into()).into_datafusion();
     Ok(Json::built(match (doc.value, removal) {
         (Value::Object(members), Removal::Keys(keys)) => Value::Object(
             members
@@ -181,9 +181,10 @@ pub(crate) fn delete<'a>(doc: Json<'a>, removal: &Removal) -> Result<Json<'a>> {
             Value::Array(items)
         }
         (Value::Object(_), Removal::Index(_)) => {
-            return Err(external(Error::InvalidParameter(
+            return Err(Error::InvalidParameter(
                 "cannot delete from object using integer index".into(),
-            )));
+            )
+            .into_datafusion());
         }
         _ => return Err(scalar()),
     }))

@@ -11,7 +11,7 @@ use datafusion::prelude::SessionContext;
 use super::editing::{Edit, edit_path};
 use super::sql_values::{key_text, to_json};
 use super::value::{Json, Value, quoted};
-use super::{Kind, external, json_result, parse, text_array, text_of};
+use super::{Kind, json_result, parse, text_array, text_of};
 use crate::Error;
 use crate::postgres::row_function::RowFunction;
 
@@ -127,17 +127,19 @@ fn build_object(kind: Kind) -> datafusion::logical_expr::ScalarUDF {
         move |_| kind.field(),
         move |args, fields| {
             if !args.len().is_multiple_of(2) {
-                return Err(external(Error::InvalidParameter(
+                return Err(Error::InvalidParameter(
                     "argument list must have even number of elements".into(),
-                )));
+                )
+                .into_datafusion());
             }
             let mut members = Vec::with_capacity(args.len() / 2);
             for (i, pair) in args.chunks(2).enumerate() {
                 if pair[0].is_null() {
-                    return Err(external(Error::InvalidParameter(format!(
+                    return Err(Error::InvalidParameter(format!(
                         "argument {}: key must not be null",
                         2 * i + 1
-                    ))));
+                    ))
+                    .into_datafusion());
                 }
                 let key = key_text(&pair[0], &fields[2 * i]);
                 members.push(format!(
@@ -182,7 +184,7 @@ fn object(kind: Kind) -> datafusion::logical_expr::ScalarUDF {
             if any_null(args) {
                 return Ok(json_result(None));
             }
-            let wrong = |message: &str| external(Error::InvalidParameter(message.into()));
+            let wrong = |message: &str| Error::InvalidParameter(message.into()).into_datafusion();
             let pairs: Vec<(Option<String>, Option<String>)> = match args {
                 [both] => {
                     let (items, dims) = text_array::elements(both)?.unwrap_or_default();
@@ -212,9 +214,10 @@ fn object(kind: Kind) -> datafusion::logical_expr::ScalarUDF {
             let mut members = Vec::with_capacity(pairs.len());
             for (key, value) in pairs {
                 let Some(key) = key else {
-                    return Err(external(Error::InvalidParameter(
+                    return Err(Error::InvalidParameter(
                         "null value not allowed for object key".into(),
-                    )));
+                    )
+                    .into_datafusion());
                 };
                 let value = value.map_or_else(|| "null".to_string(), |v| quoted(&v));
                 members.push(format!("{} : {value}", quoted(&key)));
@@ -251,12 +254,14 @@ fn array_length(kind: Kind) -> datafusion::logical_expr::ScalarUDF {
             };
             match parse(&text)?.value {
                 Value::Array(items) => Ok(ScalarValue::Int32(Some(items.len() as i32))),
-                Value::Object(_) => Err(external(Error::InvalidParameter(
+                Value::Object(_) => Err(Error::InvalidParameter(
                     "cannot get array length of a non-array".into(),
-                ))),
-                _ => Err(external(Error::InvalidParameter(
-                    "cannot get array length of a scalar".into(),
-                ))),
+                )
+                .into_datafusion()),
+                _ => Err(
+                    Error::InvalidParameter("cannot get array length of a scalar".into())
+                        .into_datafusion(),
+                ),
             }
         },
     )

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use arrow_schema::extension::EXTENSION_TYPE_NAME_KEY;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
-use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::common::ScalarValue;
 use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{
@@ -168,17 +168,13 @@ pub(crate) fn parse(text: &str) -> datafusion::common::Result<Json<'_>> {
     Json::parse(text).map_err(|e| {
         tracing::debug!(detail = %e.0, "invalid JSON");
         // Postgres points at the text when a literal wrote it.
-        external(Error::postgres(
+        Error::postgres(
             "22P02",
             "invalid input syntax for type json",
             crate::Anchor::Literal(text.into()),
-        ))
+        )
+        .into_datafusion()
     })
-}
-
-/// A Hangar error raised inside DataFusion, keeping its SQLSTATE.
-pub(crate) fn external(error: Error) -> DataFusionError {
-    error.into_datafusion()
 }
 
 /// A value's text, for arguments read as text (JSON texts, keys, paths); `None` for NULL.

@@ -12,7 +12,7 @@ use datafusion::sql::sqlparser::ast::BinaryOperator;
 
 use super::editing::{Edit, Removal, concat, delete, edit_path};
 use super::value::{Json, Value};
-use super::{Kind, external, json_result, parse, text_array, text_of};
+use super::{Kind, json_result, parse, text_array, text_of};
 use crate::Error;
 use crate::postgres::row_function::RowFunction;
 
@@ -70,11 +70,12 @@ impl ExprPlanner for JsonOperators {
                         .map(|t| crate::postgres::functions::regtype_of(&t))
                         .unwrap_or_else(|_| "unknown".into()),
                 };
-                return Err(external(Error::UndefinedOperator(format!(
+                return Err(Error::UndefinedOperator(format!(
                     "operator does not exist: {} {op} {}",
                     name(left, &l),
                     name(right, &r)
-                ))));
+                ))
+                .into_datafusion());
             }
             _ => {
                 return Ok(PlannerResult::Original(RawBinaryExpr {

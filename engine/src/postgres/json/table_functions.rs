@@ -13,7 +13,7 @@ use datafusion::logical_expr::Expr;
 use datafusion::prelude::SessionContext;
 
 use super::value::{Json, Value};
-use super::{Kind, external, parse, text_of};
+use super::{Kind, parse, text_of};
 use crate::Error;
 
 /// Registers the table functions.
@@ -121,7 +121,7 @@ impl JsonRows {
                         format!("cannot call {} on a non-object", self.name())
                     }
                 };
-                Err(external(Error::InvalidParameter(message)))
+                Err(Error::InvalidParameter(message).into_datafusion())
             }
         }
     }

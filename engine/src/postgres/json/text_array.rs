@@ -4,7 +4,7 @@
 use datafusion::arrow::array::Array;
 use datafusion::common::{Result, ScalarValue};
 
-use super::{external, text_of};
+use super::text_of;
 use crate::Error;
 
 /// An array's elements (NULL as `None`), and its dimensions' lengths: one for a flat array, two
@@ -48,9 +48,7 @@ pub(crate) fn elements(value: &ScalarValue) -> Result<Option<Elements>> {
     }
     let text = text_of(value).unwrap_or_default();
     parse_literal(&text).map(Some).ok_or_else(|| {
-        external(Error::InvalidText(format!(
-            "malformed array literal: \"{text}\""
-        )))
+        Error::InvalidText(format!("malformed array literal: \"{text}\"")).into_datafusion()
     })
 }
 
