@@ -28,10 +28,15 @@ use datafusion::prelude::SessionContext;
 /// Registers Hangar's `sum` in the template every session is cloned from, in place of
 /// DataFusion's.
 pub(crate) fn install(ctx: &SessionContext) {
-    ctx.register_udaf(AggregateUDF::new_from_impl(Sum {
+    ctx.register_udaf(sum());
+}
+
+/// Hangar's `sum`.
+pub(crate) fn sum() -> AggregateUDF {
+    AggregateUDF::new_from_impl(Sum {
         inner: sum_udaf(),
         signature: Signature::user_defined(Volatility::Immutable),
-    }));
+    })
 }
 
 /// DataFusion's `sum`, summing a `bigint` as a `numeric`.

@@ -26,6 +26,7 @@ mod common_types;
 mod date_arithmetic;
 mod date_parts;
 mod datetime_literals;
+pub(crate) mod display_scales;
 pub(crate) mod duplicate_names;
 mod fetch_first;
 mod float_casts;
@@ -44,7 +45,9 @@ mod makers;
 mod math_domain;
 mod named_windows;
 mod numbers;
+mod numeric_averages;
 mod numeric_casts;
+mod numeric_division;
 mod numeric_literals;
 mod ordered_sets;
 mod pg_catalog;
@@ -210,8 +213,10 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
 /// DataFusion's analyzer rules, between the Postgres ones that must run before its type coercion
 /// and those that must run after it.
 pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
-    let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> =
-        vec![Arc::new(boolean_literals::BooleanLiterals)];
+    let mut rules: Vec<Arc<dyn AnalyzerRule + Send + Sync>> = vec![
+        Arc::new(boolean_literals::BooleanLiterals),
+        Arc::new(numeric_averages::NumericAverages),
+    ];
     rules.extend(Analyzer::new().rules);
     rules.push(Arc::new(rounding::Rounding));
     rules.push(Arc::new(float_casts::FloatCasts));
@@ -247,6 +252,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
     bigint_sums::install(template);
+    numeric_averages::install(template);
     formatting::install(template);
     strings::install(template);
     intervals::install(template);
@@ -264,6 +270,10 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
         .state_ref()
         .write()
         .register_expr_planner(Arc::new(date_arithmetic::DateArithmetic))?;
+    template
+        .state_ref()
+        .write()
+        .register_expr_planner(Arc::new(numeric_division::NumericDivision))?;
     template
         .state_ref()
         .write()

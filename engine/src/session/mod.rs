@@ -26,6 +26,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::MemoryCatalogProviderList;
 use datafusion::common::TableReference;
 use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
+use datafusion::execution::TaskContext;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::SendableRecordBatchStream;
@@ -275,9 +276,17 @@ impl Session {
         plan: LogicalPlan,
         key: Option<u64>,
     ) -> Result<SendableRecordBatchStream> {
-        let query = self.ctx.execute_logical_plan(plan).await?;
-        let context = Arc::new(query.task_ctx());
-        let plan = query.create_physical_plan().await?;
+        let state = self.ctx.state();
+        let mut plan = state.optimize(&plan)?;
+        if self.client.protocol == "postgres" {
+            // Postgres prints each `numeric` value at its own scale.
+            plan = crate::postgres::display_scales::with_display_scales(plan)?;
+        }
+        let context = Arc::new(TaskContext::from(&state));
+        let plan = state
+            .query_planner()
+            .create_physical_plan(&plan, &state)
+            .await?;
         let Some(key) = key else {
             return Ok(executor::stream(plan, context, Lane::Interactive, |_| {}));
         };

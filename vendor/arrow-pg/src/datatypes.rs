@@ -179,6 +179,16 @@ pub const JSON_EXTENSION: &str = "arrow.json";
 /// `jsonb`'s canonical form.
 pub const JSONB_EXTENSION: &str = "postgres.jsonb";
 
+/// The Arrow extension type name of a `numeric` written as text at a scale of its own (Hangar
+/// patch 11): Postgres' `numeric` keeps each value's scale, which a decimal column cannot.
+pub const NUMERIC_EXTENSION: &str = "postgres.numeric";
+
+/// Whether `field` is UTF-8 text of the [`NUMERIC_EXTENSION`] type (Hangar patch 11).
+pub fn is_numeric_text_field(field: &Field) -> bool {
+    matches!(field.data_type(), DataType::Utf8)
+        && field.extension_type_name() == Some(NUMERIC_EXTENSION)
+}
+
 /// The Postgres type of a UTF-8 field of a JSON extension type (Hangar patch 6): `json` for
 /// [`JSON_EXTENSION`], `jsonb` for [`JSONB_EXTENSION`]. Clients are told the column's type, and
 /// `jsonb` is sent in its binary format (a version byte, then the text).
@@ -302,6 +312,11 @@ pub fn field_into_pg_type(field: &Arc<Field>) -> PgWireResult<Type> {
     // Hangar patch 6: `json`/`jsonb` text columns.
     if let Some(json) = pg_json_type(field) {
         return Ok(json);
+    }
+
+    // Hangar patch 11: `numeric` values written at their own scales.
+    if is_numeric_text_field(field) {
+        return Ok(Type::NUMERIC);
     }
 
     // A pg.vector-tagged list column is reported as the pgvector `vector` type

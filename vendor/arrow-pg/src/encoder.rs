@@ -690,6 +690,14 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         return encoder.encode_field(&value, pg_field);
     }
 
+    // Hangar patch 11: a `numeric` written as text is sent as that text, or in binary format with
+    // the scale the text shows.
+    if pg_field.format() == FieldFormat::Binary && crate::datatypes::is_numeric_text_field(arrow_field)
+    {
+        let value = get_utf8_value(arr, idx).map(crate::pg_text::numeric_binary);
+        return encoder.encode_field(&value, pg_field);
+    }
+
     // Hangar patch 7: a `regtype` in text is its type's name (the oid's digits when Postgres has
     // no such type, as `regtypeout` writes them).
     if pg_field.format() == FieldFormat::Text && crate::datatypes::is_pg_regtype_field(arrow_field)

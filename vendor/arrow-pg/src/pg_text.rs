@@ -411,3 +411,48 @@ impl ToSql for PgIntervalText {
 
     postgres_types::to_sql_checked!();
 }
+
+/// Hangar patch 11: the binary format of the `numeric` whose text is `text` (`-123.4500`): the
+/// count of base-10,000 digits, the first one's weight, the sign, the scale the text shows, then
+/// the digits, without leading or trailing zero digits, as Postgres' `numeric_send` writes them.
+pub(crate) fn numeric_binary(text: &str) -> Vec<u8> {
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = magnitude.split_once('.').unwrap_or((magnitude, ""));
+    let scale = fraction.len();
+    let lead = (4 - whole.len() % 4) % 4;
+    let trail = (4 - fraction.len() % 4) % 4;
+    let digits: String = std::iter::repeat_n('0', lead)
+        .chain(whole.chars())
+        .chain(fraction.chars())
+        .chain(std::iter::repeat_n('0', trail))
+        .collect();
+    let mut groups: Vec<i16> = digits
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).ok().and_then(|c| c.parse().ok()).unwrap_or(0))
+        .collect();
+    let mut weight = ((lead + whole.len()) / 4) as i16 - 1;
+    let leading = groups.iter().take_while(|d| **d == 0).count();
+    groups.drain(..leading);
+    weight -= leading as i16;
+    while groups.last() == Some(&0) {
+        groups.pop();
+    }
+    if groups.is_empty() {
+        weight = 0;
+    }
+    let sign: u16 = if negative && !groups.is_empty() { 0x4000 } else { 0 };
+    let mut bytes = Vec::with_capacity(8 + 2 * groups.len());
+    bytes.extend_from_slice(&(groups.len() as i16).to_be_bytes());
+    bytes.extend_from_slice(&weight.to_be_bytes());
+    bytes.extend_from_slice(&sign.to_be_bytes());
+    bytes.extend_from_slice(&(scale as i16).to_be_bytes());
+    for group in groups {
+        bytes.extend_from_slice(&group.to_be_bytes());
+    }
+    bytes
+}
+

@@ -1,0 +1,338 @@
+//! `avg` of exact numbers as Postgres computes it: the `numeric` quotient of their sum and count,
+//! with the division's scale ([`super::numeric_division`]). DataFusion averaged integers into a
+//! `float8` (`avg(p_size)` was `25.2555`, not `25.2555000000000000`) and decimals at four more
+//! decimals than the argument's, truncated. This analyzer rule, before DataFusion's type coercion,
+//! plans each such `avg`, as an aggregate or over a window, as a `sum` and a `count` of the same
+//! rows (distinct, filtered, framed as the `avg` was), and a projection above that divides them
+//! under the `avg`'s name. An `avg` of floats or intervals is DataFusion's.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{Column, DFSchemaRef, Result, plan_err};
+use datafusion::functions_aggregate::average::avg_udaf;
+use datafusion::functions_aggregate::count::count_udaf;
+use datafusion::logical_expr::expr::{
+    AggregateFunction, NullTreatment, ScalarFunction, WindowFunction, WindowFunctionParams,
+};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, ExprSchemable, GroupsAccumulator,
+    LogicalPlan, Projection, ReversedUDAF, ScalarUDF, Signature, Volatility, Window,
+    WindowFunctionDefinition,
+};
+use datafusion::optimizer::AnalyzerRule;
+use datafusion::prelude::SessionContext;
+
+use super::bigint_sums;
+use super::numeric_division::{self, is_exact};
+
+/// The analyzer rule; see the module.
+#[derive(Debug)]
+pub(crate) struct NumericAverages;
+
+impl AnalyzerRule for NumericAverages {
+    fn name(&self) -> &str {
+        "hangar_numeric_averages"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
+        let parts = Parts {
+            sum: Arc::new(bigint_sums::sum()),
+            count: count_udaf(),
+            divide: Arc::new(numeric_division::quotient()),
+        };
+        let split = std::cell::Cell::new(false);
+        plan.transform_up_with_subqueries(|node| {
+            let node = match node {
+                LogicalPlan::Aggregate(aggregate) => parts.split_aggregate(aggregate)?,
+                LogicalPlan::Window(window) => parts.split_window(window)?,
+                // The nodes after a split one are typed again: an `avg` of integers was a
+                // `float8` to the nodes above it.
+                other if split.get() => Transformed::yes(other.recompute_schema()?),
+                other => Transformed::no(other),
+            };
+            split.set(split.get() || node.transformed);
+            Ok(node)
+        })
+        .map(|t| t.data)
+    }
+}
+
+/// The functions an `avg` is planned with.
+struct Parts {
+    sum: Arc<AggregateUDF>,
+    count: Arc<AggregateUDF>,
+    divide: Arc<ScalarUDF>,
+}
+
+impl Parts {
+    /// `aggregate` with its `avg`s of exact numbers as sums and counts, under a projection that
+    /// divides them.
+    fn split_aggregate(&self, aggregate: Aggregate) -> Result<Transformed<LogicalPlan>> {
+        let input = Arc::clone(&aggregate.input);
+        let groups = aggregate.schema.fields().len() - aggregate.aggr_expr.len();
+        let split = self.split(&aggregate.aggr_expr, &input, |f, args, p| {
+            Expr::AggregateFunction(AggregateFunction::new_udf(
+                f,
+                args,
+                p.distinct,
+                p.filter.clone(),
+                p.order_by.clone(),
+                p.null_treatment,
+            ))
+        });
+        let Some((exprs, outputs)) = split else {
+            return Ok(Transformed::no(LogicalPlan::Aggregate(aggregate)));
+        };
+        let node = Aggregate::try_new(input, aggregate.group_expr, exprs)?;
+        self.divide_above(
+            LogicalPlan::Aggregate(node),
+            &aggregate.schema,
+            groups,
+            &outputs,
+        )
+    }
+
+    /// `window` with its `avg`s of exact numbers as sums and counts over the same windows, under a
+    /// projection that divides them.
+    fn split_window(&self, window: Window) -> Result<Transformed<LogicalPlan>> {
+        let input = Arc::clone(&window.input);
+        let passed = input.schema().fields().len();
+        let split = self.split(&window.window_expr, &input, |f, args, p| {
+            Expr::WindowFunction(Box::new(WindowFunction {
+                fun: WindowFunctionDefinition::AggregateUDF(f),
+                params: WindowFunctionParams {
+                    args,
+                    ..p.window.clone().expect("a window function's parameters")
+                },
+            }))
+        });
+        let Some((exprs, outputs)) = split else {
+            return Ok(Transformed::no(LogicalPlan::Window(window)));
+        };
+        let node = Window::try_new(exprs, input)?;
+        self.divide_above(LogicalPlan::Window(node), &window.schema, passed, &outputs)
+    }
+
+    /// The expressions of a node computing `exprs` (aggregates or window functions over `input`)
+    /// with each `avg` of an exact number as a `sum` and a `count` (built by `call` from a
+    /// function, its arguments and the `avg`'s parameters), each computed once; and where each of
+    /// `exprs` is among them. `None` if none of `exprs` is such an `avg`.
+    fn split(
+        &self,
+        exprs: &[Expr],
+        input: &LogicalPlan,
+        call: impl Fn(Arc<AggregateUDF>, Vec<Expr>, &Parameters) -> Expr,
+    ) -> Option<(Vec<Expr>, Vec<Output>)> {
+        let parts: Vec<_> = exprs
+            .iter()
+            .map(|e| self.average_parts(e, input, &call))
+            .collect();
+        if parts.iter().all(Option::is_none) {
+            return None;
+        }
+        let mut computed: Vec<Expr> = exprs
+            .iter()
+            .zip(&parts)
+            .filter(|(_, parts)| parts.is_none())
+            .map(|(e, _)| e.clone())
+            .collect();
+        let mut position = |expr: Expr| match computed
+            .iter()
+            .position(|c| c.clone().unalias_nested().data == expr)
+        {
+            Some(k) => k,
+            None => {
+                computed.push(expr);
+                computed.len() - 1
+            }
+        };
+        let outputs = exprs
+            .iter()
+            .zip(parts)
+            .map(|(e, parts)| match parts {
+                Some((sum, count)) => Output::Quotient(position(sum), position(count)),
+                None => Output::Same(position(e.clone().unalias_nested().data)),
+            })
+            .collect();
+        Some((computed, outputs))
+    }
+
+    /// The `sum` and `count` that make `expr`, if it is an `avg` of an exact number (an aggregate
+    /// or a window function, built by `call`).
+    fn average_parts(
+        &self,
+        expr: &Expr,
+        input: &LogicalPlan,
+        call: impl Fn(Arc<AggregateUDF>, Vec<Expr>, &Parameters) -> Expr,
+    ) -> Option<(Expr, Expr)> {
+        let (function, parameters) = match expr.clone().unalias_nested().data {
+            Expr::AggregateFunction(a) => (
+                a.func,
+                Parameters {
+                    args: a.params.args,
+                    distinct: a.params.distinct,
+                    filter: a.params.filter,
+                    order_by: a.params.order_by,
+                    null_treatment: a.params.null_treatment,
+                    window: None,
+                },
+            ),
+            Expr::WindowFunction(w) => match w.fun {
+                WindowFunctionDefinition::AggregateUDF(f) => (
+                    f,
+                    Parameters {
+                        args: w.params.args.clone(),
+                        distinct: w.params.distinct,
+                        filter: w.params.filter.clone(),
+                        order_by: Vec::new(),
+                        null_treatment: w.params.null_treatment,
+                        window: Some(w.params),
+                    },
+                ),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let [argument] = parameters.args.as_slice() else {
+            return None;
+        };
+        let exact = argument
+            .get_type(input.schema())
+            .is_ok_and(|t| is_exact(&t));
+        if function.name() != "avg" || !exact {
+            return None;
+        }
+        Some((
+            call(Arc::clone(&self.sum), parameters.args.clone(), &parameters),
+            call(
+                Arc::clone(&self.count),
+                parameters.args.clone(),
+                &parameters,
+            ),
+        ))
+    }
+
+    /// A projection over `split` giving the columns of `schema`, those of the node `split`
+    /// replaces: its first `passed` columns as they are, then `outputs` from the columns after.
+    fn divide_above(
+        &self,
+        split: LogicalPlan,
+        schema: &DFSchemaRef,
+        passed: usize,
+        outputs: &[Output],
+    ) -> Result<Transformed<LogicalPlan>> {
+        let split_schema = Arc::clone(split.schema());
+        let column = |k: usize| Expr::Column(Column::from(split_schema.qualified_field(k)));
+        let mut exprs: Vec<Expr> = (0..passed).map(column).collect();
+        for (i, output) in outputs.iter().enumerate() {
+            let (qualifier, field) = schema.qualified_field(passed + i);
+            let expr = match output {
+                Output::Same(k) => column(passed + k),
+                Output::Quotient(sum, count) => Expr::ScalarFunction(ScalarFunction::new_udf(
+                    Arc::clone(&self.divide),
+                    vec![column(passed + sum), column(passed + count)],
+                )),
+            };
+            exprs.push(expr.alias_qualified(qualifier.cloned(), field.name()));
+        }
+        Ok(Transformed::yes(LogicalPlan::Projection(
+            Projection::try_new(exprs, Arc::new(split))?,
+        )))
+    }
+}
+
+/// Where a node's output is among the expressions of the node that replaces it.
+enum Output {
+    /// The expression numbered so.
+    Same(usize),
+    /// The quotient of the `sum` and the `count` numbered so.
+    Quotient(usize, usize),
+}
+
+/// What an `avg` passes on to its `sum` and `count`.
+struct Parameters {
+    args: Vec<Expr>,
+    distinct: bool,
+    filter: Option<Box<Expr>>,
+    order_by: Vec<datafusion::logical_expr::SortExpr>,
+    null_treatment: Option<NullTreatment>,
+    /// Over a window: the window's.
+    window: Option<WindowFunctionParams>,
+}
+
+/// Registers Hangar's `avg` in the template every session is cloned from, in place of
+/// DataFusion's.
+pub(crate) fn install(ctx: &SessionContext) {
+    ctx.register_udaf(AggregateUDF::new_from_impl(Average {
+        inner: avg_udaf(),
+        signature: Signature::user_defined(Volatility::Immutable),
+    }));
+}
+
+/// DataFusion's `avg`, typed as a `numeric` for an exact number: the type of the quotient
+/// [`NumericAverages`] plans it as, before it does (the type a prepared statement describes).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Average {
+    inner: Arc<AggregateUDF>,
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for Average {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.aliases()
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        let [argument] = arg_types else {
+            return plan_err!("avg takes one argument");
+        };
+        Ok(vec![match argument {
+            t if is_exact(t) || matches!(t, DataType::Duration(_)) => t.clone(),
+            t if t.is_floating() || t.is_null() => DataType::Float64,
+            other => return plan_err!("function avg({other}) does not exist"),
+        }])
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        match arg_types {
+            [DataType::Decimal128(_, scale)] => Ok(numeric_division::quotient_type(*scale, 0)),
+            [t] if t.is_integer() => Ok(numeric_division::quotient_type(0, 0)),
+            _ => self.inner.return_type(arg_types),
+        }
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        self.inner.accumulator(args)
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        self.inner.state_fields(args)
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs) -> bool {
+        self.inner.groups_accumulator_supported(args)
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        self.inner.create_groups_accumulator(args)
+    }
+
+    fn reverse_expr(&self) -> ReversedUDAF {
+        ReversedUDAF::Identical
+    }
+}
