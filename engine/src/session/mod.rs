@@ -43,7 +43,7 @@ use crate::catalog_provider::HangarCatalog;
 use crate::cursor::Cursors;
 use crate::lanes::Lane;
 use crate::metadata::CatalogMetadata;
-use crate::postgres::Variables;
+use crate::postgres::{Variables, display_scales};
 use crate::statement::{Parsed, Piece, Statement};
 use crate::{DATABASE, Error, Result, executor};
 
@@ -277,11 +277,7 @@ impl Session {
         key: Option<u64>,
     ) -> Result<SendableRecordBatchStream> {
         let state = self.ctx.state();
-        let mut plan = state.optimize(&plan)?;
-        if self.client.protocol == "postgres" {
-            // Postgres prints each `numeric` value at its own scale.
-            plan = crate::postgres::display_scales::with_display_scales(plan)?;
-        }
+        let plan = self.optimize(&state, plan)?;
         let context = Arc::new(TaskContext::from(&state));
         let plan = state
             .query_planner()
@@ -295,6 +291,15 @@ impl Session {
         Ok(executor::stream(plan, context, lane, move |plan| {
             shared.scans.record(key, plan)
         }))
+    }
+
+    /// `plan` analyzed and optimized; for a Postgres client, with each `numeric` in the result
+    /// written at its own scale, as Postgres prints it ([`display_scales`]).
+    fn optimize(&self, state: &SessionState, plan: LogicalPlan) -> Result<LogicalPlan> {
+        if self.client.protocol == "postgres" && !matches!(plan, LogicalPlan::Explain(_)) {
+            return Ok(state.optimize(&display_scales::with_display_scales(plan)?)?);
+        }
+        Ok(state.optimize(&plan)?)
     }
 
     /// Parses, plans and runs every statement of `sql` in order (the simple query protocol).
