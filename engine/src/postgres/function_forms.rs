@@ -8,13 +8,50 @@
 //! array holds a NULL; `concat` and `concat_ws` write each argument as its type's output function
 //! does (`t` for true, a timestamp with a space), through `hangar_text`; `make_date` of a
 //! negative year is a date BC. And `make_interval`'s named arguments
-//! (`make_interval(days => 10)`), put in their places with the others' defaults.
+//! (`make_interval(days => 10)`), put in their places with the others' defaults. An aggregate
+//! that gathers `DISTINCT` values (`array_agg`, `string_agg`, `json_agg`) gathers them in order,
+//! as Postgres' sort does.
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
+    DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause,
+    FunctionArguments, OrderByExpr, OrderByOptions, Statement, Value,
 };
 
 use crate::statement::{parse_expr, rewrite_expressions};
+
+/// The aggregates that gather their values, whose order shows.
+const GATHERING: [&str; 4] = ["array_agg", "string_agg", "json_agg", "jsonb_agg"];
+
+/// `call`, an aggregate gathering `DISTINCT` values in no order, gathering them in order: Postgres
+/// removes the duplicates by sorting (`array_agg(DISTINCT x)` is `{0,1,2}`), DataFusion by
+/// hashing, in whatever order.
+fn order_distinct_values(call: &mut Function) {
+    let FunctionArguments::List(list) = &mut call.args else {
+        return;
+    };
+    let name = call.name.to_string().to_ascii_lowercase();
+    if !GATHERING.contains(&name.as_str())
+        || list.duplicate_treatment != Some(DuplicateTreatment::Distinct)
+        || list
+            .clauses
+            .iter()
+            .any(|c| matches!(c, FunctionArgumentClause::OrderBy(_)))
+    {
+        return;
+    }
+    let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(value))) = list.args.first() else {
+        return;
+    };
+    list.clauses
+        .push(FunctionArgumentClause::OrderBy(vec![OrderByExpr {
+            expr: value.clone(),
+            options: OrderByOptions {
+                asc: None,
+                nulls_first: None,
+            },
+            with_fill: None,
+        }]));
+}
 
 /// Rewrites `statement`'s calls of these functions.
 pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
@@ -26,6 +63,7 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
         let Expr::Function(call) = expr else {
             return;
         };
+        order_distinct_values(call);
         let FunctionArguments::List(list) = &call.args else {
             return;
         };

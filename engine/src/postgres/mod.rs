@@ -55,6 +55,7 @@ mod pg_functions;
 mod pg_roles;
 mod plan_errors;
 mod query_checks;
+mod real_arithmetic;
 mod regex_forms;
 mod regex_split;
 mod regtype_text;
@@ -274,6 +275,10 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
         .state_ref()
         .write()
         .register_expr_planner(Arc::new(numeric_division::NumericDivision))?;
+    template
+        .state_ref()
+        .write()
+        .register_expr_planner(Arc::new(real_arithmetic::RealArithmetic))?;
     template
         .state_ref()
         .write()

@@ -1,4 +1,6 @@
-//! Postgres' string functions that DataFusion lacks: `format` (`%s`, `%I`, `%L`, `%%`, argument
+//! `upper` and `lower` as Postgres' `C.UTF-8` locale has them, changing ASCII letters alone
+//! (`upper('héllo')` is `HéLLO`; DataFusion's changed every letter). Postgres' string functions
+//! that DataFusion lacks: `format` (`%s`, `%I`, `%L`, `%%`, argument
 //! positions `%2$s`, widths `%-10s` and `%*s`), `quote_ident`, `quote_literal`, `quote_nullable`.
 //! Arguments are taken as text as Arrow casts them. And `to_hex` of an `integer` in 32 bits, as
 //! Postgres writes it (`to_hex(-1)` is `ffffffff`; DataFusion's widened it to 64 bits).
@@ -15,6 +17,17 @@ use datafusion::prelude::SessionContext;
 
 /// Registers the functions in the template every session is cloned from.
 pub(crate) fn install(ctx: &SessionContext) {
+    // Under Postgres' `C.UTF-8` locale, the case of ASCII letters alone changes.
+    ctx.register_udf(text_function(
+        "upper",
+        Signature::string(1, Volatility::Immutable),
+        |args| Ok(args[0].map(str::to_ascii_uppercase)),
+    ));
+    ctx.register_udf(text_function(
+        "lower",
+        Signature::string(1, Volatility::Immutable),
+        |args| Ok(args[0].map(str::to_ascii_lowercase)),
+    ));
     ctx.register_udf(text_function(
         "format",
         Signature::variadic_any(Volatility::Stable),
