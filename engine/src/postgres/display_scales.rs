@@ -26,7 +26,7 @@ use datafusion::logical_expr::expr::{Case, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, Projection,
     ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, SubqueryAlias,
-    Volatility,
+    Volatility, cast,
 };
 
 use datafusion::optimizer::AnalyzerRule;
@@ -212,9 +212,13 @@ impl Scales {
                     let chosen = args.iter().map(|a| expr.clone().eq(a.clone())).collect();
                     Ok((input, scales.map(|s| case(chosen, s))))
                 }
-                ("round" | "trunc", [_, places]) => {
-                    Ok((input, constant_integer(places).map(|n| int(n.max(0)))))
-                }
+                ("round" | "trunc", [_, places]) => Ok((
+                    input,
+                    Some(match constant_integer(places) {
+                        Some(n) => int(n.max(0)),
+                        None => greatest(cast(places.clone(), DataType::Int32), int(0)),
+                    }),
+                )),
                 ("round" | "trunc" | "ceil" | "ceiling" | "floor", [_]) => {
                     Ok((input, Some(int(0))))
                 }

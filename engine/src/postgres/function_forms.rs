@@ -1,4 +1,6 @@
 //! Postgres functions that DataFusion has as operators or expressions: `mod(a, b)` is `a % b`;
+//! `div(a, b)` is `trunc(a::numeric / b::numeric)`; `trim_scale(x)` is `round(x, min_scale(x))`;
+//! `trim_array(a, n)` is `array_slice(a, 1, array_length(a, 1) - n)`;
 //! `num_nulls(…)` and `num_nonnulls(…)` count their NULL and non-NULL arguments, whatever their
 //! types (which a function's signature could not take); `ROW(a, b)` is a row whose fields are
 //! named `f1`, `f2` as Postgres names an anonymous row's (`to_json(ROW(1, 'x'))` is
@@ -90,6 +92,9 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
         let name = call.name.to_string().to_ascii_lowercase();
         let replacement = match (name.as_str(), args.as_slice()) {
             ("mod", [a, b]) => format!("(({a}) % ({b}))"),
+            ("div", [a, b]) => format!("trunc(({a})::numeric / ({b})::numeric)"),
+            ("trim_scale", [x]) => format!("round({x}, min_scale({x}))"),
+            ("trim_array", [a, n]) => format!("array_slice({a}, 1, array_length({a}, 1) - ({n}))"),
             ("concat" | "concat_ws", [_, ..]) if !args.iter().all(|a| is_text_literal(a)) => {
                 let skip = usize::from(name == "concat_ws");
                 let written: Vec<String> = args

@@ -26,6 +26,7 @@ mod common_types;
 mod date_arithmetic;
 mod date_parts;
 mod datetime_literals;
+mod degree_trigonometry;
 pub(crate) mod display_scales;
 pub(crate) mod duplicate_names;
 mod fetch_first;
@@ -57,6 +58,7 @@ mod plan_errors;
 mod query_checks;
 mod real_arithmetic;
 mod regex_forms;
+mod regex_matches;
 mod regex_split;
 mod regtype_text;
 mod result_types;
@@ -266,6 +268,8 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     time_zones::install(template);
     text_casts::install(template);
     regex_split::install(template);
+    regex_matches::install(template);
+    degree_trigonometry::install(template);
     json::install(template)?;
     template
         .state_ref()

@@ -4,7 +4,9 @@
 //! - `regexp_substr(s, pattern)`: the whole first match, `regexp_match(s, '(' || pattern ||
 //!   ')')[1]`;
 //! - `regexp_split_to_table(s, pattern)`: the pieces as rows, `unnest(regexp_split_to_array(s,
-//!   pattern))`.
+//!   pattern))`;
+//! - `regexp_matches(s, pattern [, flags])`: the matches as rows, `unnest` of
+//!   `hangar_regexp_matches` ([`super::regex_matches`]).
 //!
 //! The patterns are read by Rust's `regex`, which agrees with Postgres' on the common syntax.
 
@@ -38,6 +40,10 @@ pub(crate) fn rewrite_regex_forms(statement: Statement) -> Statement {
                     (Some("regexp_split_to_table"), Some(args @ ([_, _] | [_, _, _]))) => {
                         let args: Vec<String> = args.iter().map(ToString::to_string).collect();
                         format!("unnest(regexp_split_to_array({}))", args.join(", "))
+                    }
+                    (Some("regexp_matches"), Some(args @ ([_, _] | [_, _, _]))) => {
+                        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+                        format!("unnest(hangar_regexp_matches({}))", args.join(", "))
                     }
                     _ => return,
                 }

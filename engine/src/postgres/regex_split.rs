@@ -76,22 +76,35 @@ fn split_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
     Ok(Arc::new(lists.finish()))
 }
 
-/// The pattern compiled with Postgres' flags (`i`; `g` has no meaning for a split).
+/// The pattern compiled with Postgres' flags (`i`, `c`); `g` has no meaning for a split.
 fn regex(pattern: &str, flags: &str) -> Result<Regex> {
+    let (regex, global) = regex_with_flags(pattern, flags)?;
+    if global {
+        return exec_err!("regexp_split_to_array() does not support the \"global\" option");
+    }
+    Ok(regex)
+}
+
+/// The pattern compiled with Postgres' flags `i` (regardless of case) and `c` (not), and whether
+/// the flags hold `g` (every match).
+pub(super) fn regex_with_flags(pattern: &str, flags: &str) -> Result<(Regex, bool)> {
     let mut builder = RegexBuilder::new(pattern);
+    let mut global = false;
     for flag in flags.chars() {
         match flag {
             'i' => builder.case_insensitive(true),
             'c' => builder.case_insensitive(false),
             'g' => {
-                return exec_err!("regexp_split_to_array() does not support the \"global\" option");
+                global = true;
+                &mut builder
             }
             other => return exec_err!("invalid regular expression option: \"{other}\""),
         };
     }
-    builder
+    let regex = builder
         .build()
-        .map_err(|e| DataFusionError::Execution(format!("invalid regular expression: {e}")))
+        .map_err(|e| DataFusionError::Execution(format!("invalid regular expression: {e}")))?;
+    Ok((regex, global))
 }
 
 /// The pieces of `text` between the matches of `regex`, as Postgres splits it.

@@ -1,6 +1,6 @@
 //! `upper` and `lower` as Postgres' `C.UTF-8` locale has them, changing ASCII letters alone
 //! (`upper('héllo')` is `HéLLO`; DataFusion's changed every letter). Postgres' string functions
-//! that DataFusion lacks: `format` (`%s`, `%I`, `%L`, `%%`, argument
+//! that DataFusion lacks: `unistr`, `format` (`%s`, `%I`, `%L`, `%%`, argument
 //! positions `%2$s`, widths `%-10s` and `%*s`), `quote_ident`, `quote_literal`, `quote_nullable`.
 //! Arguments are taken as text as Arrow casts them. And `to_hex` of an `integer` in 32 bits, as
 //! Postgres writes it (`to_hex(-1)` is `ffffffff`; DataFusion's widened it to 64 bits).
@@ -27,6 +27,11 @@ pub(crate) fn install(ctx: &SessionContext) {
         "lower",
         Signature::string(1, Volatility::Immutable),
         |args| Ok(args[0].map(str::to_ascii_lowercase)),
+    ));
+    ctx.register_udf(text_function(
+        "unistr",
+        Signature::string(1, Volatility::Immutable),
+        |args| args[0].map(unistr).transpose(),
     ));
     ctx.register_udf(text_function(
         "format",
@@ -106,6 +111,38 @@ fn text_function(
         DataType::Utf8,
         Arc::new(invoke),
     ))
+}
+
+/// `unistr(text)`: `text` with its Unicode escapes (`\XXXX`, `\+XXXXXX`, `\uXXXX`,
+/// `\UXXXXXXXX`, in hexadecimal digits) and `\\` replaced by the characters they stand for.
+fn unistr(text: &str) -> Result<String> {
+    let invalid = || {
+        crate::Error::postgres("22025", "invalid Unicode escape", crate::Anchor::Nowhere)
+            .into_datafusion()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = &rest[at + 1..];
+        let (digits, skip) = match escape.chars().next() {
+            Some('\\') => {
+                out.push('\\');
+                rest = &escape[1..];
+                continue;
+            }
+            Some('+') => (6, 1),
+            Some('u') => (4, 1),
+            Some('U') => (8, 1),
+            _ => (4, 0),
+        };
+        let hex = escape.get(skip..skip + digits).ok_or_else(invalid)?;
+        let code = u32::from_str_radix(hex, 16).map_err(|_| invalid())?;
+        out.push(char::from_u32(code).ok_or_else(invalid)?);
+        rest = &escape[skip + digits..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// `format(template, values…)`.
