@@ -73,6 +73,7 @@ mod table_names;
 mod templates;
 pub(crate) mod text_casts;
 mod time_zones;
+mod token_forms;
 mod unsupported;
 mod user_keyword;
 mod variables;
@@ -126,6 +127,7 @@ impl Dialect {
         sql: &str,
         is_table_function: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<DfStatement>> {
+        let sql = &*token_forms::rewrite_token_forms(sql);
         // The Postgres-compatibility parser rewrites what psql and BI tools send; DataFusion's own
         // statements (CREATE EXTERNAL TABLE, COPY … TO 'file') need DataFusion's parser.
         let pg = self.parser.parse(sql);

@@ -1,0 +1,119 @@
+//! Postgres' forms that the SQL parser does not read, rewritten in the statement's text before it
+//! is parsed:
+//! - a window frame's offset written as a cast, `RANGE BETWEEN '2 days'::interval PRECEDING` (the
+//!   parser reads only a literal there), as the interval literal it stands for, `INTERVAL '2 days'
+//!   PRECEDING`;
+//! - the postfix operators `x ISNULL` and `x NOTNULL`, as `x IS NULL` and `x IS NOT NULL`.
+//!
+//! The text is rewritten token by token, so that quoted text and comments are left alone, and
+//! only when it holds such a form.
+
+use std::borrow::Cow;
+
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::keywords::Keyword;
+use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+
+/// `sql` with these forms written as the parser reads them.
+pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
+    // Cheap test first: most statements have none of them.
+    let lower = sql.to_ascii_lowercase();
+    if !["::interval", "isnull", "notnull"]
+        .iter()
+        .any(|f| lower.contains(f))
+    {
+        return Cow::Borrowed(sql);
+    }
+    let Ok(mut tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
+        return Cow::Borrowed(sql);
+    };
+    let mut changed = false;
+    let mut i = 0;
+    while i + 2 < tokens.len() {
+        if let (Token::SingleQuotedString(text), Token::DoubleColon, Token::Word(word)) =
+            (&tokens[i], &tokens[i + 1], &tokens[i + 2])
+            && word.keyword == Keyword::INTERVAL
+            && bounds_a_frame(&tokens[i + 3..])
+        {
+            let text = text.clone();
+            tokens.splice(
+                i..i + 3,
+                [
+                    Token::make_keyword("INTERVAL"),
+                    Token::Whitespace(Whitespace::Space),
+                    Token::SingleQuotedString(text),
+                ],
+            );
+            changed = true;
+        } else if let Token::Word(word) = &tokens[i]
+            && word.quote_style.is_none()
+            && !next_is_parenthesis(&tokens[i + 1..])
+        {
+            let replacement: &[&str] = match word.value.to_ascii_lowercase().as_str() {
+                "isnull" => &["IS", "NULL"],
+                "notnull" => &["IS", "NOT", "NULL"],
+                _ => &[],
+            };
+            if !replacement.is_empty() {
+                let words = replacement.iter().enumerate().flat_map(|(k, w)| {
+                    let space = (k > 0).then_some(Token::Whitespace(Whitespace::Space));
+                    space.into_iter().chain([Token::make_keyword(w)])
+                });
+                let words: Vec<Token> = words.collect();
+                let count = words.len();
+                tokens.splice(i..=i, words);
+                i += count - 1;
+                changed = true;
+            }
+        }
+        i += 1;
+    }
+    if !changed {
+        return Cow::Borrowed(sql);
+    }
+    Cow::Owned(tokens.iter().map(ToString::to_string).collect())
+}
+
+/// Whether `rest` starts (past whitespace) with `(`: the word before it names a function.
+fn next_is_parenthesis(rest: &[Token]) -> bool {
+    rest.iter()
+        .find(|t| !matches!(t, Token::Whitespace(_)))
+        .is_some_and(|t| matches!(t, Token::LParen))
+}
+
+/// Whether `rest`, the tokens after a value, start (past whitespace) with `PRECEDING` or
+/// `FOLLOWING`: the value is a frame's offset.
+fn bounds_a_frame(rest: &[Token]) -> bool {
+    rest.iter()
+        .find(|t| !matches!(t, Token::Whitespace(_)))
+        .is_some_and(|t| {
+            matches!(t, Token::Word(w) if matches!(w.keyword, Keyword::PRECEDING | Keyword::FOLLOWING))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_offsets_become_interval_literals() {
+        assert_eq!(
+            rewrite_token_forms(
+                "SELECT count(*) OVER (ORDER BY d RANGE BETWEEN '2 days'::interval PRECEDING \
+                 AND '1 day'::INTERVAL FOLLOWING), '1 day'::interval FROM t"
+            ),
+            "SELECT count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL '2 days' PRECEDING \
+             AND INTERVAL '1 day' FOLLOWING), '1 day'::interval FROM t"
+        );
+        let untouched = "SELECT '1 day'::interval, 'x::interval PRECEDING'";
+        assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn postfix_null_tests_become_is_null() {
+        assert_eq!(
+            rewrite_token_forms("SELECT x ISNULL, x notnull, 'isnull', \"isnull\" FROM t"),
+            "SELECT x IS NULL, x IS NOT NULL, 'isnull', \"isnull\" FROM t"
+        );
+    }
+}
