@@ -18,10 +18,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_schema::extension::EXTENSION_TYPE_NAME_KEY;
-use datafusion::arrow::array::{Array, AsArray, StringBuilder};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, FieldRef, Int32Type};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{Column, DFSchema, Result, ScalarValue, plan_err};
+use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::expr::{Case, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, Projection,
@@ -400,33 +401,28 @@ impl ScalarUDFImpl for NumericText {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = args
-            .args
-            .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let DataType::Decimal128(_, type_scale) = arrays[0].data_type() else {
-            return plan_err!("hangar_numeric_text takes a decimal");
-        };
-        let values = arrays[0].as_primitive::<Decimal128Type>();
-        let scales = datafusion::arrow::compute::cast(&arrays[1], &DataType::Int32)?;
-        let scales = scales.as_primitive::<Int32Type>();
-        let mut text = StringBuilder::with_capacity(values.len(), values.len() * 24);
-        for i in 0..values.len() {
-            if values.is_null(i) || scales.is_null(i) {
-                text.append_null();
-            } else {
-                let scale = scales.value(i).clamp(0, MAX_SCALE);
-                text.append_value(decimal_text(values.value(i), *type_scale as i32, scale));
-            }
-        }
-        let result: datafusion::arrow::array::ArrayRef = Arc::new(text.finish());
-        Ok(if scalar {
-            ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?)
-        } else {
-            ColumnarValue::Array(result)
-        })
+        make_scalar_function(numeric_texts, vec![])(&args.args)
     }
+}
+
+/// Each decimal of `arrays[0]` written at the scale beside it in `arrays[1]`.
+fn numeric_texts(arrays: &[ArrayRef]) -> Result<ArrayRef> {
+    let DataType::Decimal128(_, type_scale) = arrays[0].data_type() else {
+        return plan_err!("hangar_numeric_text takes a decimal");
+    };
+    let values = arrays[0].as_primitive::<Decimal128Type>();
+    let scales = datafusion::arrow::compute::cast(&arrays[1], &DataType::Int32)?;
+    let scales = scales.as_primitive::<Int32Type>();
+    let mut text = StringBuilder::with_capacity(values.len(), values.len() * 24);
+    for i in 0..values.len() {
+        if values.is_null(i) || scales.is_null(i) {
+            text.append_null();
+        } else {
+            let scale = scales.value(i).clamp(0, MAX_SCALE);
+            text.append_value(decimal_text(values.value(i), *type_scale as i32, scale));
+        }
+    }
+    Ok(Arc::new(text.finish()))
 }
 
 /// The most decimals a value is written with: a decimal's.

@@ -18,7 +18,8 @@ use datafusion::arrow::array::{ArrayRef, AsArray, PrimitiveArray};
 use datafusion::arrow::compute::kernels::arity::try_binary;
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Int32Type, i256};
 use datafusion::arrow::error::ArrowError;
-use datafusion::common::{DFSchema, Result, ScalarValue, plan_err};
+use datafusion::common::{DFSchema, Result, plan_err};
+use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::{
@@ -152,37 +153,34 @@ impl ScalarUDFImpl for Divide {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = args
-            .args
-            .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let (x, y) = (
-            arrays[0].as_primitive::<Decimal128Type>(),
-            arrays[1].as_primitive::<Decimal128Type>(),
-        );
-        let (sx, sy) = (x.scale(), y.scale());
-        let type_scale = quotient_type_scale(sx, sy);
-        let result: ArrayRef = match self.output {
-            Output::Quotient => Arc::new(
-                try_binary::<_, _, _, Decimal128Type>(x, y, |a, b| {
-                    divide(a, sx, b, sy, type_scale)
-                })?
-                .with_precision_and_scale(PRECISION, type_scale)?,
-            ),
-            Output::Scale => {
-                let scales: PrimitiveArray<Int32Type> = try_binary(x, y, |a, b| {
-                    Ok(division_scale(a, sx, b, sy).min(type_scale as i32))
-                })?;
-                Arc::new(scales)
-            }
-        };
-        Ok(if scalar {
-            ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?)
-        } else {
-            ColumnarValue::Array(result)
-        })
+        let output = self.output;
+        make_scalar_function(
+            move |arrays: &[ArrayRef]| divide_rows(output, arrays),
+            vec![],
+        )(&args.args)
     }
+}
+
+/// The quotients, or their scales, of two columns of decimals.
+fn divide_rows(output: Output, arrays: &[ArrayRef]) -> Result<ArrayRef> {
+    let (x, y) = (
+        arrays[0].as_primitive::<Decimal128Type>(),
+        arrays[1].as_primitive::<Decimal128Type>(),
+    );
+    let (sx, sy) = (x.scale(), y.scale());
+    let type_scale = quotient_type_scale(sx, sy);
+    Ok(match output {
+        Output::Quotient => Arc::new(
+            try_binary::<_, _, _, Decimal128Type>(x, y, |a, b| divide(a, sx, b, sy, type_scale))?
+                .with_precision_and_scale(PRECISION, type_scale)?,
+        ),
+        Output::Scale => {
+            let scales: PrimitiveArray<Int32Type> = try_binary(x, y, |a, b| {
+                Ok(division_scale(a, sx, b, sy).min(type_scale as i32))
+            })?;
+            Arc::new(scales)
+        }
+    })
 }
 
 /// `x / y` (unscaled values of scales `sx` and `sy`) rounded as Postgres rounds it, as an unscaled

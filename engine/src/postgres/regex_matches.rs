@@ -6,16 +6,16 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, ListBuilder, StringBuilder};
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::array::{ArrayRef, ListBuilder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
-use datafusion::common::cast::as_string_array;
 use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility};
 use datafusion::prelude::SessionContext;
 use regex::Regex;
 
+use super::regex_split::for_each_row;
+#[cfg(test)]
 use super::regex_split::regex_with_flags;
 
 /// Registers `hangar_regexp_matches` in the template every session is cloned from.
@@ -38,41 +38,13 @@ pub(crate) fn install(ctx: &SessionContext) {
 
 /// The matches of each row.
 fn match_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
-    let arrays = args
-        .iter()
-        .map(|a| Ok(cast(a, &DataType::Utf8)?))
-        .collect::<Result<Vec<ArrayRef>>>()?;
-    let strings = arrays
-        .iter()
-        .map(|a| as_string_array(a))
-        .collect::<Result<Vec<_>>>()?;
     let mut rows = ListBuilder::new(ListBuilder::new(StringBuilder::new()));
-    let mut compiled: Option<(String, String, Regex, bool)> = None;
-    for row in 0..arrays[0].len() {
-        let value = |i: usize| {
-            strings
-                .get(i)
-                .map(|s| s.is_valid(row).then(|| s.value(row)))
-        };
-        let (Some(Some(text)), Some(Some(pattern))) = (value(0), value(1)) else {
+    for_each_row(args, |row| {
+        let Some((text, regex, global)) = row else {
             rows.append_null();
-            continue;
+            return Ok(());
         };
-        let flags = match value(2) {
-            Some(None) => {
-                rows.append_null();
-                continue;
-            }
-            Some(Some(flags)) => flags,
-            None => "",
-        };
-        let reuse = matches!(&compiled, Some((p, f, ..)) if p == pattern && f == flags);
-        if !reuse {
-            let (regex, global) = regex_with_flags(pattern, flags)?;
-            compiled = Some((pattern.into(), flags.into(), regex, global));
-        }
-        let (_, _, regex, global) = compiled.as_ref().expect("compiled above");
-        for parts in matches(regex, text, *global) {
+        for parts in matches(regex, text, global) {
             let list = rows.values();
             for part in parts {
                 list.values().append_option(part);
@@ -80,7 +52,8 @@ fn match_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
             list.append(true);
         }
         rows.append(true);
-    }
+        Ok(())
+    })?;
     Ok(Arc::new(rows.finish()))
 }
 

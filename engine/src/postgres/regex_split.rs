@@ -35,6 +35,31 @@ pub(crate) fn install(ctx: &SessionContext) {
 
 /// `regexp_split_to_array` over a batch of rows.
 fn split_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let mut lists = ListBuilder::new(StringBuilder::new());
+    for_each_row(args, |row| {
+        let Some((text, regex, global)) = row else {
+            lists.append_null();
+            return Ok(());
+        };
+        if global {
+            return exec_err!("regexp_split_to_array() does not support the \"global\" option");
+        }
+        for piece in split(regex, text) {
+            lists.values().append_value(piece);
+        }
+        lists.append(true);
+        Ok(())
+    })?;
+    Ok(Arc::new(lists.finish()))
+}
+
+/// Calls `each` with every row of `args` (a text, a pattern and optional flags): the text, the
+/// pattern compiled with the flags and whether they hold `g`; `None` for a row with a NULL. A
+/// pattern is compiled once for the rows that repeat it.
+pub(super) fn for_each_row(
+    args: &[ArrayRef],
+    mut each: impl FnMut(Option<(&str, &Regex, bool)>) -> Result<()>,
+) -> Result<()> {
     let arrays = args
         .iter()
         .map(|a| Ok(cast(a, &DataType::Utf8)?))
@@ -43,46 +68,32 @@ fn split_rows(args: &[ArrayRef]) -> Result<ArrayRef> {
         .iter()
         .map(|a| as_string_array(a))
         .collect::<Result<Vec<_>>>()?;
-    let mut lists = ListBuilder::new(StringBuilder::new());
-    let mut compiled: Option<(String, String, Regex)> = None;
+    let mut compiled: Option<(String, String, Regex, bool)> = None;
     for row in 0..arrays[0].len() {
         let value = |i: usize| {
             strings
                 .get(i)
                 .map(|s| s.is_valid(row).then(|| s.value(row)))
         };
-        let (Some(Some(text)), Some(Some(pattern))) = (value(0), value(1)) else {
-            lists.append_null();
+        let flags = match value(2) {
+            Some(None) => None,
+            Some(Some(flags)) => Some(flags),
+            None => Some(""),
+        };
+        let (Some(Some(text)), Some(Some(pattern)), Some(flags)) = (value(0), value(1), flags)
+        else {
+            each(None)?;
             continue;
         };
-        let flags = match value(2) {
-            Some(None) => {
-                lists.append_null();
-                continue;
-            }
-            Some(Some(flags)) => flags,
-            None => "",
-        };
-        let reuse = matches!(&compiled, Some((p, f, _)) if p == pattern && f == flags);
+        let reuse = matches!(&compiled, Some((p, f, ..)) if p == pattern && f == flags);
         if !reuse {
-            compiled = Some((pattern.into(), flags.into(), regex(pattern, flags)?));
+            let (regex, global) = regex_with_flags(pattern, flags)?;
+            compiled = Some((pattern.into(), flags.into(), regex, global));
         }
-        let (_, _, regex) = compiled.as_ref().expect("compiled above");
-        for piece in split(regex, text) {
-            lists.values().append_value(piece);
-        }
-        lists.append(true);
+        let (_, _, regex, global) = compiled.as_ref().expect("compiled above");
+        each(Some((text, regex, *global)))?;
     }
-    Ok(Arc::new(lists.finish()))
-}
-
-/// The pattern compiled with Postgres' flags (`i`, `c`); `g` has no meaning for a split.
-fn regex(pattern: &str, flags: &str) -> Result<Regex> {
-    let (regex, global) = regex_with_flags(pattern, flags)?;
-    if global {
-        return exec_err!("regexp_split_to_array() does not support the \"global\" option");
-    }
-    Ok(regex)
+    Ok(())
 }
 
 /// The pattern compiled with Postgres' flags `i` (regardless of case) and `c` (not), and whether
@@ -138,7 +149,7 @@ mod tests {
         ];
         for (text, pattern, flags, pieces) in cases {
             assert_eq!(
-                split(&regex(pattern, flags).unwrap(), text),
+                split(&regex_with_flags(pattern, flags).unwrap().0, text),
                 pieces,
                 "{text}"
             );
