@@ -12,7 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use datafusion::arrow::{array::*, datatypes::*};
 use pg_interval::Interval as PgInterval;
 use pgwire::api::results::{CopyEncoder, DataRowEncoder, FieldFormat, FieldInfo};
-use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::copy::CopyData;
 use pgwire::messages::data::DataRow;
 use pgwire::types::ToSqlText;
@@ -395,44 +395,6 @@ fn get_time64_nanosecond_value(arr: &Arc<dyn Array>, idx: usize) -> Option<Naive
         .value_as_time(idx)
 }
 
-fn get_numeric_128_value(
-    arr: &Arc<dyn Array>,
-    idx: usize,
-    scale: u32,
-) -> PgWireResult<Option<Decimal>> {
-    if arr.is_null(idx) {
-        return Ok(None);
-    }
-
-    let array = arr.as_any().downcast_ref::<Decimal128Array>().unwrap();
-    let value = array.value(idx);
-    Decimal::try_from_i128_with_scale(value, scale)
-        .map_err(|e| {
-            let error_code = match e {
-                rust_decimal::Error::ExceedsMaximumPossibleValue => {
-                    "22003" // numeric_value_out_of_range
-                }
-                rust_decimal::Error::LessThanMinimumPossibleValue => {
-                    "22003" // numeric_value_out_of_range
-                }
-                rust_decimal::Error::ScaleExceedsMaximumPrecision(scale) => {
-                    return PgWireError::UserError(Box::new(ErrorInfo::new(
-                        "ERROR".to_string(),
-                        "22003".to_string(),
-                        format!("Scale {scale} exceeds maximum precision for numeric type"),
-                    )));
-                }
-                _ => "22003", // generic numeric_value_out_of_range
-            };
-            PgWireError::UserError(Box::new(ErrorInfo::new(
-                "ERROR".to_string(),
-                error_code.to_string(),
-                format!("Numeric value conversion failed: {e}"),
-            )))
-        })
-        .map(Some)
-}
-
 /// A date in text format under an ISO `DateStyle`, written as `YYYY-MM-DD` directly (Hangar
 /// patch 2, PATCHED.md: pgwire's `NaiveDate` encoder parses the `DateStyle` setting and runs
 /// chrono's `strftime` for every value). Years outside 0..=9999 take pgwire's path.
@@ -493,9 +455,9 @@ impl ToSql for IsoDate {
     postgres_types::to_sql_checked!();
 }
 
-/// A `Decimal128` value in text format, written from its integer and scale (Hangar patch 3: the
-/// binary path converts to `rust_decimal` first, which text does not need). Postgres prints
-/// `numeric(p, s)` with exactly `s` decimals, as this does.
+/// A `Decimal128` value, written from its integer and scale (Hangar patch 3), in text format as
+/// Postgres prints `numeric(p, s)`, with exactly `s` decimals; in binary format (Hangar patch 12)
+/// as Postgres sends it, from that text.
 #[derive(Debug)]
 struct DecimalText(Option<(i128, i8)>);
 
@@ -561,11 +523,15 @@ impl ToSql for DecimalText {
         ty: &postgres_types::Type,
         out: &mut bytes::BytesMut,
     ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        let decimal = self
-            .0
-            .map(|(value, scale)| Decimal::try_from_i128_with_scale(value, scale.max(0) as u32))
-            .transpose()?;
-        decimal.to_sql(ty, out)
+        // Hangar patch 12: the binary format from the text, with the scale it shows (a zero's
+        // too, and a negative scale's digits), as Postgres' `numeric_send` writes it.
+        let mut text = bytes::BytesMut::new();
+        let options = pgwire::types::format::FormatOptions::default();
+        if let postgres_types::IsNull::Yes = self.to_sql_text(ty, &mut text, &options)? {
+            return Ok(postgres_types::IsNull::Yes);
+        }
+        out.extend_from_slice(&crate::pg_text::numeric_binary(std::str::from_utf8(&text)?));
+        Ok(postgres_types::IsNull::No)
     }
 
     fn accepts(ty: &postgres_types::Type) -> bool {
@@ -755,9 +721,8 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         DataType::Decimal128(_, s) if pg_field.format() == FieldFormat::Text => {
             encoder.encode_field(&get_decimal_text(arr, idx, *s), pg_field)?
         }
-        DataType::Decimal128(_, s) => {
-            encoder.encode_field(&get_numeric_128_value(arr, idx, *s as u32)?, pg_field)?
-        }
+        // Hangar patch 12: decimals in binary as Postgres sends them.
+        DataType::Decimal128(_, s) => encoder.encode_field(&get_decimal_text(arr, idx, *s), pg_field)?,
         DataType::Utf8 => encoder.encode_field(&get_utf8_value(arr, idx), pg_field)?,
         DataType::Utf8View => encoder.encode_field(&get_utf8_view_value(arr, idx), pg_field)?,
         DataType::BinaryView => encoder.encode_field(&get_binary_view_value(arr, idx), pg_field)?,
