@@ -36,6 +36,7 @@ mod from_functions;
 mod full_join_using;
 mod function_forms;
 mod functions;
+mod grouping_sets;
 mod in_subquery;
 mod information_schema;
 mod integer_literals;
@@ -200,6 +201,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = result_types::rewrite_result_types(statement);
     let statement = character_types::rewrite_character_types(statement);
     let statement = named_windows::rewrite_named_windows(statement);
+    let statement = grouping_sets::rewrite_grouping_sets(statement);
     let statement = full_join_using::rewrite_full_join_using(statement);
     let statement = time_zones::rewrite_at_time_zone(statement);
     let statement = numeric_casts::rewrite_numeric_casts(statement);

@@ -1,0 +1,125 @@
+//! Grouping sets that DataFusion does not take written as the list of sets they stand for, as
+//! Postgres expands them: a `ROLLUP` or `CUBE` of composite elements (`ROLLUP (a, (b, c))` is
+//! `GROUPING SETS ((a, b, c), (a), ())`), and `ROLLUP`, `CUBE` or `GROUPING SETS` nested in
+//! `GROUPING SETS` (`GROUPING SETS (ROLLUP (a, b), CUBE (c))` is `GROUPING SETS ((a, b), (a), (),
+//! (c), ())`). DataFusion refused both.
+
+use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, Statement};
+
+use crate::statement::rewrite_expressions;
+
+/// Rewrites `statement`'s grouping sets that DataFusion does not take.
+pub(crate) fn rewrite_grouping_sets(statement: Statement) -> Statement {
+    rewrite_expressions(statement, |expr| {
+        let unsupported = match &*expr {
+            Expr::Rollup(groups) | Expr::Cube(groups) => groups.iter().any(|g| g.len() > 1),
+            Expr::GroupingSets(sets) => sets.iter().flatten().any(is_grouping),
+            _ => false,
+        };
+        if unsupported {
+            *expr = Expr::GroupingSets(sets_of(expr));
+        }
+    })
+}
+
+/// Whether `expr` is itself a `ROLLUP`, `CUBE` or `GROUPING SETS`.
+fn is_grouping(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)
+    ) || called_grouping(expr).is_some()
+}
+
+/// A `ROLLUP (…)` or `CUBE (…)` that the parser read as a call of a function (as it reads them
+/// inside `GROUPING SETS`), as the expression it is.
+fn called_grouping(expr: &Expr) -> Option<Expr> {
+    let Expr::Function(call) = expr else {
+        return None;
+    };
+    let args = super::from_functions::unnamed_arguments(match &call.args {
+        FunctionArguments::List(list) => &list.args,
+        _ => return None,
+    })?;
+    let groups = args
+        .into_iter()
+        .map(|a| match a {
+            Expr::Tuple(items) => items.clone(),
+            other => vec![other.clone()],
+        })
+        .collect();
+    match super::from_functions::function_name(&call.name)?
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "rollup" => Some(Expr::Rollup(groups)),
+        "cube" => Some(Expr::Cube(groups)),
+        _ => None,
+    }
+}
+
+/// The grouping sets `expr` stands for: a plain expression, the one set of it.
+fn sets_of(expr: &Expr) -> Vec<Vec<Expr>> {
+    match expr {
+        Expr::Rollup(groups) => (0..=groups.len())
+            .rev()
+            .map(|k| groups[..k].concat())
+            .collect(),
+        Expr::Cube(groups) => (0..1usize << groups.len())
+            .rev()
+            .map(|mask| {
+                let chosen = groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << (groups.len() - 1 - i)) != 0);
+                chosen.flat_map(|(_, g)| g.clone()).collect()
+            })
+            .collect(),
+        Expr::GroupingSets(sets) => sets
+            .iter()
+            .flat_map(|set| {
+                // A set's elements combine: each of one's sets with each of the next's.
+                set.iter().fold(vec![Vec::new()], |combined, element| {
+                    let element_sets = sets_of(element);
+                    combined
+                        .iter()
+                        .flat_map(|c| {
+                            element_sets
+                                .iter()
+                                .map(move |s| [c.clone(), s.clone()].concat())
+                        })
+                        .collect()
+                })
+            })
+            .collect(),
+        other => match called_grouping(other) {
+            Some(grouping) => sets_of(&grouping),
+            None => vec![vec![other.clone()]],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statement::rewritten;
+
+    #[test]
+    fn composite_and_nested_sets_are_listed() {
+        assert_eq!(
+            rewritten(
+                "SELECT 1 FROM t GROUP BY ROLLUP (a, (b, c))",
+                rewrite_grouping_sets
+            ),
+            "SELECT 1 FROM t GROUP BY GROUPING SETS ((a, b, c), (a), ())"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT 1 FROM t GROUP BY GROUPING SETS (ROLLUP (a, b), CUBE (c))",
+                rewrite_grouping_sets
+            ),
+            "SELECT 1 FROM t GROUP BY GROUPING SETS ((a, b), (a), (), (c), ())"
+        );
+        let plain = "SELECT 1 FROM t GROUP BY ROLLUP (a, b)";
+        assert_eq!(rewritten(plain, rewrite_grouping_sets), plain);
+    }
+}
