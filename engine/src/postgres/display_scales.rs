@@ -33,7 +33,7 @@ use datafusion::logical_expr::{
 use datafusion::optimizer::AnalyzerRule;
 
 use super::numeric_averages::NumericAverages;
-use super::numeric_division;
+use super::{numeric_division, numeric_spread};
 
 /// `plan` (a query's, as planned from SQL) with its `numeric` columns written at each value's
 /// scale where it varies.
@@ -196,6 +196,13 @@ impl Scales {
                 }
             }
             Expr::ScalarFunction(f) => match (f.func.name(), f.args.as_slice()) {
+                (name, args) if let Some(scale) = numeric_spread::scale_function(name) => {
+                    let scale = Expr::ScalarFunction(ScalarFunction::new_udf(
+                        Arc::new(scale),
+                        args.to_vec(),
+                    ));
+                    Ok((input, Some(scale)))
+                }
                 (QUOTIENT, _) => {
                     let scale = Expr::ScalarFunction(ScalarFunction::new_udf(
                         Arc::new(numeric_division::quotient_scale()),

@@ -38,7 +38,7 @@ pub(crate) fn install(ctx: &SessionContext) {
             ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));
         }
     }
-    for (postgres, datafusion) in [("every", "bool_and"), ("variance", "var_samp")] {
+    for (postgres, datafusion) in [("every", "bool_and")] {
         if let Ok(function) = ctx.udaf(datafusion) {
             ctx.register_udaf(function.as_ref().clone().with_aliases([postgres]));
         }

@@ -51,6 +51,7 @@ mod numeric_averages;
 mod numeric_casts;
 mod numeric_division;
 mod numeric_literals;
+mod numeric_spread;
 mod ordered_sets;
 mod pg_catalog;
 mod pg_functions;

@@ -1,10 +1,13 @@
-//! `avg` of exact numbers as Postgres computes it: the `numeric` quotient of their sum and count,
-//! with the division's scale ([`super::numeric_division`]). DataFusion averaged integers into a
+//! `avg`, variances and standard deviations of exact numbers as Postgres computes them, in
+//! `numeric`: an `avg` is the quotient of the sum and the count, with the division's scale
+//! ([`super::numeric_division`]); a variance and a standard deviation are computed from the sum,
+//! the sum of squares and the count ([`super::numeric_spread`]), where DataFusion computed them in
+//! `float8`. DataFusion averaged integers into a
 //! `float8` (`avg(p_size)` was `25.2555`, not `25.2555000000000000`) and decimals at four more
 //! decimals than the argument's, truncated. This analyzer rule, before DataFusion's type coercion,
-//! plans each such `avg`, as an aggregate or over a window, as a `sum` and a `count` of the same
-//! rows (distinct, filtered, framed as the `avg` was), and a projection above that divides them
-//! under the `avg`'s name. An `avg` of floats or intervals is DataFusion's.
+//! plans each such aggregate, as an aggregate or over a window, as sums and a `count` of the
+//! same rows (distinct, filtered, framed as it was), and a projection above that finishes them
+//! under the aggregate's name. Of floats or intervals, they are DataFusion's.
 
 use std::sync::Arc;
 
@@ -14,6 +17,8 @@ use datafusion::common::tree_node::Transformed;
 use datafusion::common::{Column, DFSchemaRef, Result, plan_err};
 use datafusion::functions_aggregate::average::avg_udaf;
 use datafusion::functions_aggregate::count::count_udaf;
+use datafusion::functions_aggregate::stddev::{stddev_pop_udaf, stddev_udaf};
+use datafusion::functions_aggregate::variance::{var_pop_udaf, var_samp_udaf};
 use datafusion::logical_expr::expr::{
     AggregateFunction, NullTreatment, ScalarFunction, WindowFunction, WindowFunctionParams,
 };
@@ -21,13 +26,14 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, ExprSchemable, GroupsAccumulator,
     LogicalPlan, Projection, ReversedUDAF, ScalarUDF, Signature, Volatility, Window,
-    WindowFunctionDefinition,
+    WindowFunctionDefinition, cast,
 };
 use datafusion::optimizer::AnalyzerRule;
 use datafusion::prelude::SessionContext;
 
 use super::bigint_sums;
 use super::numeric_division::{self, is_exact};
+use super::numeric_spread::{self, Spread};
 
 /// The analyzer rule; see the module.
 #[derive(Debug)]
@@ -154,21 +160,24 @@ impl Parts {
             .iter()
             .zip(parts)
             .map(|(e, parts)| match parts {
-                Some((sum, count)) => Output::Quotient(position(sum), position(count)),
+                Some((finish, parts)) => {
+                    Output::Finished(finish, parts.into_iter().map(&mut position).collect())
+                }
                 None => Output::Same(position(e.clone().unalias_nested().data)),
             })
             .collect();
         Some((computed, outputs))
     }
 
-    /// The `sum` and `count` that make `expr`, if it is an `avg` of an exact number (an aggregate
-    /// or a window function, built by `call`).
+    /// The function and the aggregates it finishes that make `expr`, if it is an `avg`, a variance
+    /// or a standard deviation of an exact number (an aggregate or a window function, built by
+    /// `call`): a sum and a count, or a sum, a sum of squares and a count.
     fn average_parts(
         &self,
         expr: &Expr,
         input: &LogicalPlan,
         call: impl Fn(Arc<AggregateUDF>, Vec<Expr>, &Parameters) -> Expr,
-    ) -> Option<(Expr, Expr)> {
+    ) -> Option<(Arc<ScalarUDF>, Vec<Expr>)> {
         let (function, parameters) = match expr.clone().unalias_nested().data {
             Expr::AggregateFunction(a) => (
                 a.func,
@@ -200,19 +209,33 @@ impl Parts {
         let [argument] = parameters.args.as_slice() else {
             return None;
         };
-        let exact = argument
-            .get_type(input.schema())
-            .is_ok_and(|t| is_exact(&t));
-        if function.name() != "avg" || !exact {
+        let argument_type = argument.get_type(input.schema()).ok()?;
+        if !is_exact(&argument_type) {
             return None;
         }
+        let sum = call(Arc::clone(&self.sum), parameters.args.clone(), &parameters);
+        let count = call(
+            Arc::clone(&self.count),
+            parameters.args.clone(),
+            &parameters,
+        );
+        if function.name() == "avg" {
+            return Some((Arc::clone(&self.divide), vec![sum, count]));
+        }
+        let spread = Spread::of(function.name())?;
+        // Integers are squared as numerics, which cannot overflow.
+        let value = match argument_type {
+            DataType::Decimal128(..) => argument.clone(),
+            _ => cast(argument.clone(), DataType::Decimal128(38, 0)),
+        };
+        let squares = call(
+            Arc::clone(&self.sum),
+            vec![value.clone() * value],
+            &parameters,
+        );
         Some((
-            call(Arc::clone(&self.sum), parameters.args.clone(), &parameters),
-            call(
-                Arc::clone(&self.count),
-                parameters.args.clone(),
-                &parameters,
-            ),
+            Arc::new(numeric_spread::spread(spread)),
+            vec![sum, squares, count],
         ))
     }
 
@@ -232,9 +255,9 @@ impl Parts {
             let (qualifier, field) = schema.qualified_field(passed + i);
             let expr = match output {
                 Output::Same(k) => column(passed + k),
-                Output::Quotient(sum, count) => Expr::ScalarFunction(ScalarFunction::new_udf(
-                    Arc::clone(&self.divide),
-                    vec![column(passed + sum), column(passed + count)],
+                Output::Finished(finish, parts) => Expr::ScalarFunction(ScalarFunction::new_udf(
+                    Arc::clone(finish),
+                    parts.iter().map(|k| column(passed + k)).collect(),
                 )),
             };
             exprs.push(expr.alias_qualified(qualifier.cloned(), field.name()));
@@ -249,8 +272,8 @@ impl Parts {
 enum Output {
     /// The expression numbered so.
     Same(usize),
-    /// The quotient of the `sum` and the `count` numbered so.
-    Quotient(usize, usize),
+    /// The function of the aggregates numbered so that finishes an `avg` or a variance.
+    Finished(Arc<ScalarUDF>, Vec<usize>),
 }
 
 /// What an `avg` passes on to its `sum` and `count`.
@@ -267,21 +290,32 @@ struct Parameters {
 /// Registers Hangar's `avg` in the template every session is cloned from, in place of
 /// DataFusion's.
 pub(crate) fn install(ctx: &SessionContext) {
-    ctx.register_udaf(AggregateUDF::new_from_impl(Average {
-        inner: avg_udaf(),
-        signature: Signature::user_defined(Volatility::Immutable),
-    }));
+    let exact = |inner: Arc<AggregateUDF>, squares: bool| {
+        AggregateUDF::new_from_impl(Exact {
+            inner,
+            squares,
+            signature: Signature::user_defined(Volatility::Immutable),
+        })
+    };
+    ctx.register_udaf(exact(avg_udaf(), false));
+    ctx.register_udaf(exact(var_samp_udaf(), true).with_aliases(["variance"]));
+    ctx.register_udaf(exact(var_pop_udaf(), true));
+    ctx.register_udaf(exact(stddev_udaf(), true));
+    ctx.register_udaf(exact(stddev_pop_udaf(), true));
 }
 
-/// DataFusion's `avg`, typed as a `numeric` for an exact number: the type of the quotient
-/// [`NumericAverages`] plans it as, before it does (the type a prepared statement describes).
+/// DataFusion's `avg`, variance or standard deviation, typed as a `numeric` for an exact number:
+/// the type of what [`NumericAverages`] plans it as, before it does (the type a prepared
+/// statement describes).
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct Average {
+struct Exact {
     inner: Arc<AggregateUDF>,
+    /// Whether it sums squares (a variance), whose scale is twice the argument's.
+    squares: bool,
     signature: Signature,
 }
 
-impl AggregateUDFImpl for Average {
+impl AggregateUDFImpl for Exact {
     fn name(&self) -> &str {
         self.inner.name()
     }
@@ -296,18 +330,22 @@ impl AggregateUDFImpl for Average {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         let [argument] = arg_types else {
-            return plan_err!("avg takes one argument");
+            return plan_err!("{} takes one argument", self.name());
         };
         Ok(vec![match argument {
             t if is_exact(t) || matches!(t, DataType::Duration(_)) => t.clone(),
             t if t.is_floating() || t.is_null() => DataType::Float64,
-            other => return plan_err!("function avg({other}) does not exist"),
+            other => return plan_err!("function {}({other}) does not exist", self.name()),
         }])
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        let factor = if self.squares { 2 } else { 1 };
         match arg_types {
-            [DataType::Decimal128(_, scale)] => Ok(numeric_division::quotient_type(*scale, 0)),
+            [DataType::Decimal128(_, scale)] => Ok(numeric_division::quotient_type(
+                scale.saturating_mul(factor),
+                0,
+            )),
             [t] if t.is_integer() => Ok(numeric_division::quotient_type(0, 0)),
             _ => self.inner.return_type(arg_types),
         }

@@ -185,7 +185,7 @@ fn divide_rows(output: Output, arrays: &[ArrayRef]) -> Result<ArrayRef> {
 
 /// `x / y` (unscaled values of scales `sx` and `sy`) rounded as Postgres rounds it, as an unscaled
 /// value of scale `type_scale`.
-fn divide(x: i128, sx: i8, y: i128, sy: i8, type_scale: i8) -> Result<i128, ArrowError> {
+pub(crate) fn divide(x: i128, sx: i8, y: i128, sy: i8, type_scale: i8) -> Result<i128, ArrowError> {
     if y == 0 {
         return Err(ArrowError::DivideByZero);
     }
