@@ -2,7 +2,8 @@
 //! (`10.0 / 4` is `2.5000000000000000`, `7::numeric / 7` is `1.00000000000000000000`,
 //! `VALUES (1.5), (2.25)` is `1.5` and `2.25`). A decimal column has one scale; a Postgres value
 //! has its own, which Postgres derives from the values (a quotient's from the values divided,
-//! [`super::numeric_division`]) and the functions that made it.
+//! [`super::numeric_division`]; a variance's likewise, [`super::numeric_spread`]) and the
+//! functions that made it.
 //!
 //! [`with_display_scales`] takes a query's plan before DataFusion's analyzer, while every cast
 //! in it is one the statement wrote, and before the optimizer folds a constant quotient's scale
