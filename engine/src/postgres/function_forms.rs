@@ -1,6 +1,7 @@
 //! Postgres functions that DataFusion has as operators or expressions: `mod(a, b)` is `a % b`;
 //! `div(a, b)` is `trunc(a::numeric / b::numeric)`; `trim_scale(x)` is `round(x, min_scale(x))`;
-//! `trim_array(a, n)` is `array_slice(a, 1, array_length(a, 1) - n)`;
+//! `trim_array(a, n)` is `array_slice(a, 1, array_length(a, 1) - n)`; `regexp_replace`'s
+//! reference to the whole match, `\&`, is DataFusion's `\0`;
 //! `num_nulls(…)` and `num_nonnulls(…)` count their NULL and non-NULL arguments, whatever their
 //! types (which a function's signature could not take); `ROW(a, b)` is a row whose fields are
 //! named `f1`, `f2` as Postgres names an anonymous row's (`to_json(ROW(1, 'x'))` is
@@ -92,6 +93,15 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
         let name = call.name.to_string().to_ascii_lowercase();
         let replacement = match (name.as_str(), args.as_slice()) {
             ("mod", [a, b]) => format!("(({a}) % ({b}))"),
+            ("regexp_replace", [text, pattern, Expr::Value(v), rest @ ..]) if matches!(&v.value, Value::SingleQuotedString(r) if r.contains("\\&")) =>
+            {
+                let Value::SingleQuotedString(replacement) = &v.value else {
+                    return;
+                };
+                let rest: String = rest.iter().map(|a| format!(", {a}")).collect();
+                let replacement = whole_match_references(replacement).replace('\'', "''");
+                format!("regexp_replace({text}, {pattern}, '{replacement}'{rest})")
+            }
             ("div", [a, b]) => format!("trunc(({a})::numeric / ({b})::numeric)"),
             ("trim_scale", [x]) => format!("round({x}, min_scale({x}))"),
             ("trim_array", [a, n]) => format!("array_slice({a}, 1, array_length({a}, 1) - ({n}))"),
@@ -143,6 +153,28 @@ fn is_text_literal(expr: &Expr) -> bool {
         Expr::Function(call) => call.name.to_string() == "hangar_text",
         _ => false,
     }
+}
+
+/// A `regexp_replace` replacement with Postgres' reference to the whole match, `\&`, written as
+/// DataFusion's, `\0` (a backslash before it, `\\&`, is a backslash and an ampersand).
+fn whole_match_references(replacement: &str) -> String {
+    let mut written = String::with_capacity(replacement.len());
+    let mut chars = replacement.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some('&')) => {
+                chars.next();
+                written.push_str("\\0");
+            }
+            ('\\', Some(next)) => {
+                chars.next();
+                written.push(c);
+                written.push(next);
+            }
+            _ => written.push(c),
+        }
+    }
+    written
 }
 
 /// Whether `expr` is `ARRAY[…]` of literals none of which is NULL: `x = ANY` of it is never NULL
@@ -245,6 +277,17 @@ mod tests {
         assert_eq!(
             rewritten("SELECT to_json(ROW(1, 'x'))", rewrite_function_forms),
             "SELECT to_json(named_struct('f1', (1), 'f2', ('x')))"
+        );
+    }
+
+    #[test]
+    fn whole_match_references_are_datafusions() {
+        assert_eq!(
+            rewritten(
+                r"SELECT regexp_replace(s, '(b)', '[\&]\\&', 'g') FROM t",
+                rewrite_function_forms
+            ),
+            r"SELECT regexp_replace(s, '(b)', '[\0]\\&', 'g') FROM t"
         );
     }
 
