@@ -110,7 +110,7 @@ fn cosd_q1(x: f64) -> f64 {
 }
 
 /// `x` degrees in the first quadrant, with the signs of its sine and cosine there; `None` for an
-/// infinity.
+/// infinity. A NaN stays NaN, and so does every function of it.
 fn first_quadrant(x: f64) -> Option<(f64, f64, f64)> {
     if x.is_infinite() {
         return None;
@@ -132,25 +132,16 @@ fn first_quadrant(x: f64) -> Option<(f64, f64, f64)> {
 }
 
 fn sind(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        return Some(x);
-    }
     let (x, sine, _) = first_quadrant(x)?;
     Some(sine * sind_q1(x))
 }
 
 fn cosd(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        return Some(x);
-    }
     let (x, _, cosine) = first_quadrant(x)?;
     Some(cosine * cosd_q1(x))
 }
 
 fn tand(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        return Some(x);
-    }
     let (x, sine, cosine) = first_quadrant(x)?;
     let tan_45 = sind_q1(45.0) / cosd_q1(45.0);
     let result = sine * cosine * (sind_q1(x) / cosd_q1(x) / tan_45);
@@ -159,9 +150,6 @@ fn tand(x: f64) -> Option<f64> {
 }
 
 fn cotd(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        return Some(x);
-    }
     let (x, sine, cosine) = first_quadrant(x)?;
     let cot_45 = cosd_q1(45.0) / sind_q1(45.0);
     let result = sine * cosine * (cosd_q1(x) / sind_q1(x) / cot_45);
@@ -227,5 +215,8 @@ mod tests {
         assert_eq!(acosd(0.5), Some(60.0));
         assert_eq!(sind(-30.0), Some(-0.5));
         assert_eq!(asind(2.0), None);
+        assert!(sind(f64::NAN).is_some_and(f64::is_nan));
+        assert!(tand(f64::NAN).is_some_and(f64::is_nan));
+        assert!(asind(f64::NAN).is_some_and(f64::is_nan));
     }
 }

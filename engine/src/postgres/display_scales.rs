@@ -21,7 +21,6 @@ use std::sync::Arc;
 use arrow_schema::extension::EXTENSION_TYPE_NAME_KEY;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, FieldRef, Int32Type};
-use datafusion::common::config::ConfigOptions;
 use datafusion::common::{Column, DFSchema, Result, ScalarValue, plan_err};
 use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::expr::{Case, ScalarFunction};
@@ -31,10 +30,7 @@ use datafusion::logical_expr::{
     Volatility, cast,
 };
 
-use datafusion::optimizer::AnalyzerRule;
-
-use super::numeric_averages::NumericAverages;
-use super::{numeric_division, numeric_spread};
+use super::{numeric_averages, numeric_division, numeric_spread};
 
 /// `plan` (a query's, as planned from SQL) with its `numeric` columns written at each value's
 /// scale where it varies.
@@ -44,7 +40,7 @@ pub(crate) fn with_display_scales(plan: LogicalPlan) -> Result<LogicalPlan> {
         return Ok(plan);
     }
     // The averages as the quotients they are.
-    let plan = NumericAverages.analyze(plan, &ConfigOptions::default())?;
+    let plan = numeric_averages::split_averages(plan)?;
     let schema = Arc::clone(plan.schema());
     let mut scales = Scales::default();
     let mut plan = plan;
@@ -82,9 +78,6 @@ pub(crate) fn with_display_scales(plan: LogicalPlan) -> Result<LogicalPlan> {
         Arc::new(plan),
     )?))
 }
-
-/// The name of the quotient function.
-const QUOTIENT: &str = "hangar_numeric_div";
 
 /// The scale columns added to a plan, numbered.
 #[derive(Default)]
@@ -197,19 +190,13 @@ impl Scales {
                 }
             }
             Expr::ScalarFunction(f) => match (f.func.name(), f.args.as_slice()) {
-                (name, args) if let Some(scale) = numeric_spread::scale_function(name) => {
-                    let scale = Expr::ScalarFunction(ScalarFunction::new_udf(
-                        Arc::new(scale),
-                        args.to_vec(),
-                    ));
-                    Ok((input, Some(scale)))
-                }
-                (QUOTIENT, _) => {
-                    let scale = Expr::ScalarFunction(ScalarFunction::new_udf(
-                        Arc::new(numeric_division::quotient_scale()),
-                        f.args.clone(),
-                    ));
-                    Ok((input, Some(scale)))
+                // A quotient's or a variance's scale, from the same arguments.
+                (name, args)
+                    if let Some(scale) = numeric_division::scale_function(name)
+                        .or_else(|| numeric_spread::scale_function(name)) =>
+                {
+                    let scale = ScalarFunction::new_udf(Arc::new(scale), args.to_vec());
+                    Ok((input, Some(Expr::ScalarFunction(scale))))
                 }
                 ("coalesce", args) => {
                     let (input, scales) = self.operand_scales(args, input, Differ::ByOperand)?;

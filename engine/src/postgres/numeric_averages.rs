@@ -45,26 +45,32 @@ impl AnalyzerRule for NumericAverages {
     }
 
     fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
-        let parts = Parts {
-            sum: Arc::new(bigint_sums::sum()),
-            count: count_udaf(),
-            divide: Arc::new(numeric_division::quotient()),
-        };
-        let split = std::cell::Cell::new(false);
-        plan.transform_up_with_subqueries(|node| {
-            let node = match node {
-                LogicalPlan::Aggregate(aggregate) => parts.split_aggregate(aggregate)?,
-                LogicalPlan::Window(window) => parts.split_window(window)?,
-                // The nodes after a split one are typed again: an `avg` of integers was a
-                // `float8` to the nodes above it.
-                other if split.get() => Transformed::yes(other.recompute_schema()?),
-                other => Transformed::no(other),
-            };
-            split.set(split.get() || node.transformed);
-            Ok(node)
-        })
-        .map(|t| t.data)
+        split_averages(plan)
     }
+}
+
+/// `plan` with its averages, variances and standard deviations of exact numbers split into their
+/// parts (see the module); the rule's work, which [`super::display_scales`] does before it.
+pub(crate) fn split_averages(plan: LogicalPlan) -> Result<LogicalPlan> {
+    let parts = Parts {
+        sum: Arc::new(bigint_sums::sum()),
+        count: count_udaf(),
+        divide: Arc::new(numeric_division::quotient()),
+    };
+    let split = std::cell::Cell::new(false);
+    plan.transform_up_with_subqueries(|node| {
+        let node = match node {
+            LogicalPlan::Aggregate(aggregate) => parts.split_aggregate(aggregate)?,
+            LogicalPlan::Window(window) => parts.split_window(window)?,
+            // The nodes after a split one are typed again: an `avg` of integers was a
+            // `float8` to the nodes above it.
+            other if split.get() => Transformed::yes(other.recompute_schema()?),
+            other => Transformed::no(other),
+        };
+        split.set(split.get() || node.transformed);
+        Ok(node)
+    })
+    .map(|t| t.data)
 }
 
 /// The functions an `avg` is planned with.

@@ -73,9 +73,10 @@ pub(crate) fn quotient() -> ScalarUDF {
     ScalarUDF::new_from_impl(Divide::new(Output::Quotient))
 }
 
-/// `hangar_numeric_div_scale`, the quotient's scale.
-pub(crate) fn quotient_scale() -> ScalarUDF {
-    ScalarUDF::new_from_impl(Divide::new(Output::Scale))
+/// `hangar_numeric_div_scale`, the scale of each quotient, if `name` names `hangar_numeric_div`.
+pub(crate) fn scale_function(name: &str) -> Option<ScalarUDF> {
+    (name == Divide::new(Output::Quotient).name())
+        .then(|| ScalarUDF::new_from_impl(Divide::new(Output::Scale)))
 }
 
 /// A `numeric` or an integer.

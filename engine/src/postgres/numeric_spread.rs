@@ -60,16 +60,12 @@ pub(crate) fn spread(spread: Spread) -> ScalarUDF {
 /// The function giving the scale of each value of the function named `name`, if it is one of
 /// these.
 pub(crate) fn scale_function(name: &str) -> Option<ScalarUDF> {
-    let spread = [
-        Spread::VarSamp,
-        Spread::VarPop,
-        Spread::StddevSamp,
-        Spread::StddevPop,
-    ]
-    .into_iter()
-    .find(|s| SpreadFunction::new(*s, false).name == name)?;
+    let spread = Spread::of(name.strip_prefix(PREFIX)?)?;
     Some(ScalarUDF::new_from_impl(SpreadFunction::new(spread, true)))
 }
+
+/// What the names of these functions start with.
+const PREFIX: &str = "hangar_numeric_";
 
 /// `hangar_numeric_var_samp(sum, squares, count)` and its siblings, or (`scale`) the scale of
 /// each of their values.
@@ -93,7 +89,7 @@ impl SpreadFunction {
         Self {
             spread,
             scale,
-            name: format!("hangar_numeric_{kind}{suffix}"),
+            name: format!("{PREFIX}{kind}{suffix}"),
             signature: Signature::user_defined(Volatility::Immutable),
         }
     }

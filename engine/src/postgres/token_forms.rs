@@ -17,11 +17,12 @@ use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 /// `sql` with these forms written as the parser reads them.
 pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
     // Cheap test first: most statements have none of them.
-    let lower = sql.to_ascii_lowercase();
-    if !["::interval", "isnull", "notnull"]
-        .iter()
-        .any(|f| lower.contains(f))
-    {
+    let holds = |form: &str| {
+        sql.as_bytes()
+            .windows(form.len())
+            .any(|w| w.eq_ignore_ascii_case(form.as_bytes()))
+    };
+    if !["::interval", "isnull", "notnull"].into_iter().any(holds) {
         return Cow::Borrowed(sql);
     }
     let Ok(mut tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
