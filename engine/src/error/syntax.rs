@@ -50,7 +50,7 @@ impl Error {
                         rest.eq_ignore_ascii_case(near)
                     });
                     let position = at_token.or_else(|| find_word(sql, near));
-                    if let Some(refusal) = unsupported_syntax(sql, near, position) {
+                    if let Some(refusal) = unsupported_syntax(near) {
                         return Error::NotSupported(refusal.into());
                     }
                     Error::Syntax {
@@ -74,19 +74,11 @@ impl Error {
 }
 
 /// Postgres syntax the SQL parser does not know, which Hangar refuses with `0A000` and the
-/// workaround rather than a syntax error: a window frame's `EXCLUDE` (the parser stops at it) and
-/// `BETWEEN SYMMETRIC` (the parser takes `SYMMETRIC` for the low bound and stops after it).
-fn unsupported_syntax(sql: &str, near: &str, position: Option<usize>) -> Option<&'static str> {
-    if near.eq_ignore_ascii_case("EXCLUDE") {
-        return Some(
-            "window frames with EXCLUDE are not supported; aggregate the whole frame and take the \
-             excluded rows out (sum(x) OVER w - x for EXCLUDE CURRENT ROW)",
-        );
-    }
-    let before: String = sql.chars().take(position?.saturating_sub(1)).collect();
-    let last_word = before.split_whitespace().next_back()?;
-    last_word.eq_ignore_ascii_case("SYMMETRIC").then_some(
-        "BETWEEN SYMMETRIC is not supported; write x BETWEEN least(a, b) AND greatest(a, b)",
+/// workaround rather than a syntax error: a window frame's `EXCLUDE` (the parser stops at it).
+fn unsupported_syntax(near: &str) -> Option<&'static str> {
+    near.eq_ignore_ascii_case("EXCLUDE").then_some(
+        "window frames with EXCLUDE are not supported; aggregate the whole frame and take the \
+         excluded rows out (sum(x) OVER w - x for EXCLUDE CURRENT ROW)",
     )
 }
 
@@ -123,10 +115,6 @@ mod tests {
                 "SELECT sum(x) OVER (ROWS UNBOUNDED PRECEDING EXCLUDE TIES) FROM t",
                 "EXCLUDE"
             ),
-            "0A000"
-        );
-        assert_eq!(
-            refused("SELECT 5 BETWEEN SYMMETRIC 10 AND 1", "10"),
             "0A000"
         );
         assert_eq!(

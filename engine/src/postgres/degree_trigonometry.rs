@@ -62,7 +62,7 @@ pub(crate) fn install(ctx: &SessionContext) {
 }
 
 /// A function of `arguments` `double precision`s giving one.
-fn function(
+pub(crate) fn function(
     name: &str,
     arguments: usize,
     invoke: impl Fn(&[ArrayRef]) -> Result<ArrayRef> + Send + Sync + 'static,

@@ -30,7 +30,7 @@ use datafusion::logical_expr::{
     Volatility, cast,
 };
 
-use super::{numeric_averages, numeric_division, numeric_spread};
+use super::{numeric_averages, numeric_casts, numeric_division, numeric_math, numeric_spread};
 
 /// `plan` (a query's, as planned from SQL) with its `numeric` columns written at each value's
 /// scale where it varies.
@@ -190,10 +190,12 @@ impl Scales {
                 }
             }
             Expr::ScalarFunction(f) => match (f.func.name(), f.args.as_slice()) {
-                // A quotient's or a variance's scale, from the same arguments.
+                // A quotient's, a variance's, a root's… scale, from the same arguments.
                 (name, args)
                     if let Some(scale) = numeric_division::scale_function(name)
-                        .or_else(|| numeric_spread::scale_function(name)) =>
+                        .or_else(|| numeric_spread::scale_function(name))
+                        .or_else(|| numeric_math::scale_function(name))
+                        .or_else(|| numeric_casts::scale_function(name)) =>
                 {
                     let scale = ScalarFunction::new_udf(Arc::new(scale), args.to_vec());
                     Ok((input, Some(Expr::ScalarFunction(scale))))

@@ -23,6 +23,7 @@ mod character_types;
 mod checked_arithmetic;
 mod column_names;
 mod common_types;
+mod cube_root;
 mod date_arithmetic;
 mod date_parts;
 mod datetime_literals;
@@ -30,6 +31,7 @@ mod degree_trigonometry;
 pub(crate) mod display_scales;
 pub(crate) mod duplicate_names;
 mod fetch_first;
+mod fixed_point;
 mod float_casts;
 mod formatting;
 mod from_functions;
@@ -51,8 +53,11 @@ mod numeric_averages;
 mod numeric_casts;
 mod numeric_division;
 mod numeric_literals;
+mod numeric_math;
 mod numeric_spread;
+mod operator_forms;
 mod ordered_sets;
+mod overloads;
 mod pg_catalog;
 mod pg_functions;
 mod pg_roles;
@@ -198,6 +203,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = row_comparison::rewrite_row_comparisons(statement);
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
+    let statement = operator_forms::rewrite_operator_forms(statement);
     let statement = regex_forms::rewrite_regex_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
     let statement = character_types::rewrite_character_types(statement);
@@ -269,12 +275,17 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     numeric_casts::install(template);
     ordered_sets::install(template);
     math_domain::install(template);
+    // After the domain checks, which it keeps for floats.
+    numeric_math::install(template);
+    // After `functions`, which names `signum` `sign` too.
+    overloads::install(template);
     makers::install(template);
     time_zones::install(template);
     text_casts::install(template);
     regex_split::install(template);
     regex_matches::install(template);
     degree_trigonometry::install(template);
+    cube_root::install(template);
     json::install(template)?;
     template
         .state_ref()

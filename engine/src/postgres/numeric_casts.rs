@@ -1,15 +1,20 @@
 //! Casts to `numeric` without a precision keep the value's scale, as Postgres' `numeric` does:
 //! an integer has none (`42::numeric` is `42`), a literal's text has its own (`'1.50'::numeric`
 //! is `1.50`, `NUMERIC '12.340'` is `12.340`). DataFusion cast every such value to
-//! `decimal(38, 10)`, which printed `42.0000000000`. A cast of another text (a column's), or of a
-//! float, keeps DataFusion's ten digits: their scale differs from value to value in Postgres,
-//! which a decimal column cannot hold (see `docs/compatibility.md`).
+//! `decimal(38, 10)`, which printed `42.0000000000`. A float is the number its text with 15
+//! significant digits (a `real`'s, 6) reads as, as Postgres converts it (`0.1::float8::numeric` is
+//! `0.1`, `(1::float8 / 3)::numeric` `0.333333333333333`), where DataFusion took the binary
+//! value's digits (`0.1000000000`, `0.3333333333`). The scale of a float's or another text's (a
+//! column's) value differs from value to value, which a decimal column cannot hold: the column
+//! holds [`FLOAT_SCALE`] decimals for a float, DataFusion's ten for a text, and
+//! `hangar_numeric_scale(x)` gives each value's own, by which the Postgres wire prints it
+//! ([`super::display_scales`]).
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Int32Array};
 use datafusion::arrow::compute::{CastOptions, cast_with_options};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float32Type, Float64Type};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::{
     ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
@@ -26,9 +31,19 @@ use crate::{Anchor, Error};
 /// The scale DataFusion gives a `numeric` of unknown scale.
 const DEFAULT_SCALE: i8 = 10;
 
+/// The scale of a float cast to `numeric`: every value from 0.01 up at its full Postgres scale,
+/// and 22 digits before the point.
+const FLOAT_SCALE: i8 = 16;
+
 /// Registers `hangar_numeric` in the template every session is cloned from.
 pub(crate) fn install(ctx: &SessionContext) {
-    ctx.register_udf(ScalarUDF::new_from_impl(NumericCast::new()));
+    ctx.register_udf(ScalarUDF::new_from_impl(NumericCast::new(Output::Value)));
+}
+
+/// The function giving the scale of each value of `hangar_numeric(x)`, if `name` names it.
+pub(crate) fn scale_function(name: &str) -> Option<ScalarUDF> {
+    (name == NumericCast::new(Output::Value).name())
+        .then(|| ScalarUDF::new_from_impl(NumericCast::new(Output::Scale)))
 }
 
 /// Rewrites `statement`'s casts to `numeric` without a precision into `hangar_numeric(x)`.
@@ -63,23 +78,48 @@ fn is_plain_numeric(data_type: &SqlType) -> bool {
     )
 }
 
-/// `hangar_numeric(x)`; see the module.
+/// What a [`NumericCast`] gives.
+#[derive(Debug, PartialEq, Eq, Hash, Clone, Copy)]
+enum Output {
+    Value,
+    Scale,
+}
+
+/// `hangar_numeric(x)` and `hangar_numeric_scale(x)`; see the module.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct NumericCast {
+    output: Output,
     signature: Signature,
 }
 
 impl NumericCast {
-    fn new() -> Self {
+    fn new(output: Output) -> Self {
         Self {
+            output,
             signature: Signature::any(1, Volatility::Immutable),
         }
     }
 }
 
+/// The scale of the decimal `x`, of type `from`, becomes.
+fn type_scale(from: &DataType, literal: Option<&str>) -> i8 {
+    match from {
+        DataType::Decimal128(_, scale) => *scale,
+        t if t.is_integer() => 0,
+        DataType::Float32 | DataType::Float64 => FLOAT_SCALE,
+        _ => match literal.and_then(numeric_text) {
+            Some((_, scale)) => scale,
+            None => DEFAULT_SCALE,
+        },
+    }
+}
+
 impl ScalarUDFImpl for NumericCast {
     fn name(&self) -> &str {
-        "hangar_numeric"
+        match self.output {
+            Output::Value => "hangar_numeric",
+            Output::Scale => "hangar_numeric_scale",
+        }
     }
 
     fn signature(&self) -> &Signature {
@@ -95,47 +135,23 @@ impl ScalarUDFImpl for NumericCast {
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         let from = args.arg_fields[0].data_type();
         let literal = args.scalar_arguments[0].and_then(|v| v.try_as_str().flatten());
-        let scale = match from {
-            DataType::Decimal128(_, scale) => *scale,
-            t if t.is_integer() => 0,
-            _ => match literal.and_then(numeric_text) {
-                Some((_, scale)) => scale,
-                None => DEFAULT_SCALE,
-            },
+        let data_type = match self.output {
+            Output::Value => DataType::Decimal128(38, type_scale(from, literal)),
+            Output::Scale => DataType::Int32,
         };
-        Ok(Arc::new(Field::new(
-            self.name(),
-            DataType::Decimal128(38, scale),
-            true,
-        )))
+        Ok(Arc::new(Field::new(self.name(), data_type, true)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let DataType::Decimal128(_, scale) = *args.return_field.data_type() else {
-            return Err(datafusion::error::DataFusionError::Internal(
-                "hangar_numeric returns a decimal".into(),
-            ));
-        };
         let value = args.args[0].to_array(args.number_rows)?;
-        let target = DataType::Decimal128(38, scale);
-        let numbers: ArrayRef = match value.data_type() {
-            DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
-                let texts = cast_with_options(&value, &DataType::Utf8, &CastOptions::default())?;
-                let texts = texts.as_string::<i32>();
-                let values = texts
-                    .iter()
-                    .map(|t| t.map(|t| numeric_in(t, scale)).transpose())
-                    .collect::<Result<Decimal128Array>>()?;
-                Arc::new(values.with_precision_and_scale(38, scale)?)
-            }
-            _ => cast_with_options(
-                &value,
-                &target,
-                &CastOptions {
-                    safe: false,
-                    ..CastOptions::default()
-                },
-            )?,
+        let literal = match &args.args[0] {
+            ColumnarValue::Scalar(s) => s.try_as_str().flatten(),
+            ColumnarValue::Array(_) => None,
+        };
+        let scale = type_scale(value.data_type(), literal);
+        let numbers: ArrayRef = match self.output {
+            Output::Value => numbers(&value, scale)?,
+            Output::Scale => Arc::new(scales(&value, scale)?),
         };
         Ok(match &args.args[0] {
             ColumnarValue::Scalar(_) => {
@@ -144,6 +160,95 @@ impl ScalarUDFImpl for NumericCast {
             ColumnarValue::Array(_) => ColumnarValue::Array(numbers),
         })
     }
+}
+
+/// The texts of a column of texts or floats, each as Postgres converts it to `numeric`.
+fn texts(value: &ArrayRef) -> Result<Option<Vec<Option<String>>>> {
+    Ok(Some(match value.data_type() {
+        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
+            let texts = cast_with_options(value, &DataType::Utf8, &CastOptions::default())?;
+            texts
+                .as_string::<i32>()
+                .iter()
+                .map(|t| t.map(str::to_string))
+                .collect()
+        }
+        DataType::Float64 => value
+            .as_primitive::<Float64Type>()
+            .iter()
+            .map(|v| v.map(|v| float_text(v, format!("{v:.14e}"))).transpose())
+            .collect::<Result<_>>()?,
+        DataType::Float32 => value
+            .as_primitive::<Float32Type>()
+            .iter()
+            .map(|v| {
+                v.map(|v| float_text(f64::from(v), format!("{v:.5e}")))
+                    .transpose()
+            })
+            .collect::<Result<_>>()?,
+        _ => return Ok(None),
+    }))
+}
+
+/// A float's digits (`digits`, in exponent form) as a number's text without trailing zeros;
+/// Postgres' error for a NaN or an infinity, which a decimal does not hold.
+fn float_text(value: f64, digits: String) -> Result<String> {
+    if !value.is_finite() {
+        let text = if value.is_nan() { "NaN" } else { "Infinity" };
+        return Err(Error::postgres(
+            "0A000",
+            format!("numeric has no {text} in Hangar"),
+            Anchor::Nowhere,
+        )
+        .into_datafusion());
+    }
+    let (mantissa, exponent) = digits.split_once('e').expect("exponent form");
+    let mantissa = match mantissa.contains('.') {
+        true => mantissa.trim_end_matches('0').trim_end_matches('.'),
+        false => mantissa,
+    };
+    Ok(format!("{mantissa}e{exponent}"))
+}
+
+/// Each value of `value` as a decimal of `scale`.
+fn numbers(value: &ArrayRef, scale: i8) -> Result<ArrayRef> {
+    Ok(match texts(value)? {
+        Some(texts) => {
+            let values = texts
+                .iter()
+                .map(|t| t.as_deref().map(|t| numeric_in(t, scale)).transpose())
+                .collect::<Result<Decimal128Array>>()?;
+            Arc::new(values.with_precision_and_scale(38, scale)?)
+        }
+        None => cast_with_options(
+            value,
+            &DataType::Decimal128(38, scale),
+            &CastOptions {
+                safe: false,
+                ..CastOptions::default()
+            },
+        )?,
+    })
+}
+
+/// The scale of each value of `value` as a decimal of `scale`: a text's or a float's own, up to
+/// `scale`; `scale` for other values.
+fn scales(value: &ArrayRef, scale: i8) -> Result<Int32Array> {
+    Ok(match texts(value)? {
+        Some(texts) => texts
+            .iter()
+            .map(|t| {
+                t.as_deref().map(|t| {
+                    numeric_text(t)
+                        .map_or(scale, |(_, own)| own.min(scale))
+                        .into()
+                })
+            })
+            .collect(),
+        None => (0..value.len())
+            .map(|i| value.is_valid(i).then_some(i32::from(scale)))
+            .collect(),
+    })
 }
 
 /// Text read as Postgres' `numeric_in` reads it (spaces around, a sign, digits with a point, an
@@ -225,6 +330,26 @@ mod tests {
         assert_eq!(numeric_in("2.345", 2).unwrap(), 235);
         assert_eq!(numeric_in("-2.345", 2).unwrap(), -235);
         assert!(numeric_in("x", 2).is_err());
+    }
+
+    #[test]
+    fn floats_read_with_postgres_digits() {
+        let text = |v: f64| float_text(v, format!("{v:.14e}")).unwrap();
+        assert_eq!(numeric_text(&text(0.1)), Some((1, 1)));
+        assert_eq!(
+            numeric_text(&text(1.0 / 3.0)),
+            Some((333_333_333_333_333, 15))
+        );
+        assert_eq!(
+            numeric_text(&text(1e20)),
+            Some((100_000_000_000_000_000_000, 0))
+        );
+        assert_eq!(numeric_text(&text(1e-5)), Some((1, 5)));
+        assert_eq!(numeric_text(&text(-123.456)), Some((-123_456, 3)));
+        let real = 0.1f32;
+        let real = float_text(f64::from(real), format!("{real:.5e}")).unwrap();
+        assert_eq!(numeric_text(&real), Some((1, 1)));
+        assert!(float_text(f64::NAN, "NaN".into()).is_err());
     }
 
     #[test]

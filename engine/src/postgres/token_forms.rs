@@ -3,7 +3,10 @@
 //! - a window frame's offset written as a cast, `RANGE BETWEEN '2 days'::interval PRECEDING` (the
 //!   parser reads only a literal there), as the interval literal it stands for, `INTERVAL '2 days'
 //!   PRECEDING`;
-//! - the postfix operators `x ISNULL` and `x NOTNULL`, as `x IS NULL` and `x IS NOT NULL`.
+//! - the postfix operators `x ISNULL` and `x NOTNULL`, as `x IS NULL` and `x IS NOT NULL`;
+//! - `x BETWEEN SYMMETRIC a AND b`, whose low bound is marked as `x BETWEEN
+//!   hangar_symmetric(a) AND b` for [`super::operator_forms`] to write as the comparisons it
+//!   stands for.
 //!
 //! The text is rewritten token by token, so that quoted text and comments are left alone, and
 //! only when it holds such a form.
@@ -22,7 +25,10 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             .windows(form.len())
             .any(|w| w.eq_ignore_ascii_case(form.as_bytes()))
     };
-    if !["::interval", "isnull", "notnull"].into_iter().any(holds) {
+    if !["::interval", "isnull", "notnull", "symmetric"]
+        .into_iter()
+        .any(holds)
+    {
         return Cow::Borrowed(sql);
     }
     let Ok(mut tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
@@ -44,6 +50,20 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
                     Token::Whitespace(Whitespace::Space),
                     Token::SingleQuotedString(text),
                 ],
+            );
+            changed = true;
+        } else if let Token::Word(word) = &tokens[i]
+            && word.keyword == Keyword::SYMMETRIC
+            && tokens[..i]
+                .iter()
+                .rfind(|t| !matches!(t, Token::Whitespace(_)))
+                .is_some_and(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::BETWEEN))
+            && let Some(and) = bound_end(&tokens[i + 1..])
+        {
+            tokens.insert(i + 1 + and, Token::RParen);
+            tokens.splice(
+                i..=i,
+                [Token::make_word(SYMMETRIC_MARK, None), Token::LParen],
             );
             changed = true;
         } else if let Token::Word(word) = &tokens[i]
@@ -73,6 +93,26 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
         return Cow::Borrowed(sql);
     }
     Cow::Owned(tokens.iter().map(ToString::to_string).collect())
+}
+
+/// The function that marks a `BETWEEN SYMMETRIC`'s low bound.
+pub(crate) const SYMMETRIC_MARK: &str = "hangar_symmetric";
+
+/// The position in `rest`, the tokens after `BETWEEN SYMMETRIC`, of the `AND` that ends the low
+/// bound: the first outside parentheses and `CASE … END`.
+fn bound_end(rest: &[Token]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in rest.iter().enumerate() {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.checked_sub(1)?,
+            Token::Word(w) if w.keyword == Keyword::CASE => depth += 1,
+            Token::Word(w) if w.keyword == Keyword::END => depth = depth.checked_sub(1)?,
+            Token::Word(w) if w.keyword == Keyword::AND && depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether `rest` starts (past whitespace) with `(`: the word before it names a function.
@@ -116,5 +156,19 @@ mod tests {
             rewrite_token_forms("SELECT x ISNULL, x notnull, 'isnull', \"isnull\" FROM t"),
             "SELECT x IS NULL, x IS NOT NULL, 'isnull', \"isnull\" FROM t"
         );
+    }
+
+    #[test]
+    fn a_symmetric_low_bound_is_marked() {
+        assert_eq!(
+            rewrite_token_forms(
+                "SELECT x NOT BETWEEN SYMMETRIC (a AND b) AND CASE WHEN c AND d THEN 1 END, \
+                 y BETWEEN symmetric CASE WHEN p AND q THEN 2 END AND 3"
+            ),
+            "SELECT x NOT BETWEEN hangar_symmetric( (a AND b) )AND CASE WHEN c AND d THEN 1 END, \
+             y BETWEEN hangar_symmetric( CASE WHEN p AND q THEN 2 END )AND 3"
+        );
+        let untouched = "SELECT 'between symmetric 1 and 2', symmetric FROM t";
+        assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
     }
 }
