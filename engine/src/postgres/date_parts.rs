@@ -6,6 +6,12 @@
 //! computed here from what DataFusion returns exactly: the field as an integer, the year; the
 //! seconds as microseconds by `hangar_second_micros` (DataFusion's dropped an interval's
 //! fraction), the epoch by `hangar_epoch`, exact to the microsecond.
+//!
+//! `date_trunc` takes Postgres' units: plurals (`'milliseconds'`), and the decade, century and
+//! millennium (the first of its years: `2001-01-01` for the 21st century), truncated to the year
+//! and moved back by the years into the period; and a time zone in which to truncate a
+//! `timestamptz` (`date_trunc('day', x, 'Australia/Sydney')`), taken at that zone's local time and
+//! back.
 
 use std::sync::Arc;
 
@@ -43,6 +49,9 @@ pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
                     .and_then(|(field, source)| numeric_part(&field, source))
                     .map(|numeric| format!("CAST({numeric} AS DOUBLE PRECISION)"))
             }
+            Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_trunc") => {
+                truncation(&call.args)
+            }
             _ => None,
         };
         if let Some(replacement) = replacement.and_then(|sql| parse_expr(&sql)) {
@@ -69,6 +78,46 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "decade" => format!("CAST({year} / 10 AS DECIMAL(20, 0))"),
         "millennium" => format!("CAST(({year} + 999) / 1000 AS DECIMAL(20, 0))"),
         _ => return None,
+    })
+}
+
+/// `date_trunc(unit, source [, zone])` in units and forms DataFusion has, where it is not one.
+fn truncation(args: &FunctionArguments) -> Option<String> {
+    let FunctionArguments::List(list) = args else {
+        return None;
+    };
+    let args = super::from_functions::unnamed_arguments(&list.args)?;
+    let (unit, source, zone) = match args.as_slice() {
+        [Expr::Value(unit), source] => (unit, source, None),
+        [Expr::Value(unit), source, zone] => (unit, source, Some(zone)),
+        _ => return None,
+    };
+    let Value::SingleQuotedString(unit) = &unit.value else {
+        return None;
+    };
+    let unit = unit.to_ascii_lowercase();
+    // `{source}` stands for the source until the zone is known.
+    let years_back = |period: &str| {
+        format!(
+            "(date_trunc('year', {{source}}) - make_interval(CAST({period} AS INT), 0, 0, 0, 0, 0, 0))"
+        )
+    };
+    let truncated = match unit.as_str() {
+        "microseconds" | "milliseconds" | "seconds" | "minutes" | "hours" | "days" | "weeks"
+        | "months" | "years" => format!("date_trunc('{}', {{source}})", &unit[..unit.len() - 1]),
+        "decade" | "decades" => years_back("date_part('year', {source}) % 10"),
+        "century" | "centuries" => years_back("(date_part('year', {source}) - 1) % 100"),
+        "millennium" | "millennia" => years_back("(date_part('year', {source}) - 1) % 1000"),
+        _ if zone.is_some() => format!("date_trunc('{unit}', {{source}})"),
+        _ => return None,
+    };
+    Some(match zone {
+        None => truncated.replace("{source}", &format!("({source})")),
+        Some(zone) => {
+            let local = format!("hangar_at_time_zone(({source}), ({zone}))");
+            let truncated = truncated.replace("{source}", &local);
+            format!("hangar_at_time_zone(({truncated}), ({zone}))")
+        }
     })
 }
 
@@ -237,6 +286,21 @@ fn interval(months: i32, days: i32, micros: i128) -> i128 {
 mod tests {
     use super::*;
     use crate::statement::rewritten;
+
+    #[test]
+    fn truncation_takes_postgres_units() {
+        assert_eq!(
+            rewritten(
+                "SELECT date_trunc('Milliseconds', t), date_trunc('century', t), \
+                 date_trunc('day', z, 'Australia/Sydney'), date_trunc('month', d)",
+                rewrite_date_parts
+            ),
+            "SELECT date_trunc('millisecond', (t)), (date_trunc('year', (t)) - \
+             make_interval(CAST((date_part('year', (t)) - 1) % 100 AS INT), 0, 0, 0, 0, 0, 0)), \
+             hangar_at_time_zone((date_trunc('day', hangar_at_time_zone((z), ('Australia/Sydney')))), \
+             ('Australia/Sydney')), date_trunc('month', d)"
+        );
+    }
 
     #[test]
     fn parts_are_numeric_and_date_part_a_float() {
