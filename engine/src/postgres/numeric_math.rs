@@ -23,7 +23,6 @@ use datafusion::common::{Result, plan_err};
 use datafusion::error::DataFusionError;
 use datafusion::execution::FunctionRegistry;
 use datafusion::functions::utils::make_scalar_function;
-use datafusion::logical_expr::type_coercion::functions::fields_with_udf;
 use datafusion::logical_expr::{
     ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility,
@@ -32,6 +31,7 @@ use datafusion::prelude::SessionContext;
 use num_bigint::BigInt;
 
 use super::fixed_point::{self, divide_rounded, rescale, ten_to};
+use super::overloads::{INTEGER_AS_NUMERIC, coerced_types};
 use crate::{Anchor, Error};
 
 /// Postgres' `NUMERIC_MIN_SIG_DIGITS`: a result has at least this many significant digits.
@@ -50,9 +50,6 @@ const POWER_SCALE: i8 = 16;
 
 /// The digits of a `numeric` Hangar holds.
 const PRECISION: u8 = 38;
-
-/// The type of an integer argument in `numeric`: every `bigint` fits.
-const INTEGER_AS_NUMERIC: DataType = DataType::Decimal128(20, 0);
 
 /// Which function.
 #[derive(Debug, PartialEq, Eq, Hash, Clone, Copy)]
@@ -179,14 +176,7 @@ impl ScalarUDFImpl for NumericOrFloat {
         if self.function.is_numeric(arg_types) {
             return numeric_types(self.name(), arg_types);
         }
-        let fields: Vec<FieldRef> = arg_types
-            .iter()
-            .map(|t| Arc::new(Field::new("x", t.clone(), true)))
-            .collect();
-        Ok(fields_with_udf(&fields, self.float.as_ref())?
-            .iter()
-            .map(|f| f.data_type().clone())
-            .collect())
+        coerced_types(&self.float, arg_types)
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {

@@ -48,7 +48,7 @@ impl Overload {
 }
 
 /// An integer's type in `numeric`: every `bigint` fits.
-const INTEGER_AS_NUMERIC: DataType = DataType::Decimal128(20, 0);
+pub(crate) const INTEGER_AS_NUMERIC: DataType = DataType::Decimal128(20, 0);
 
 /// Replaces the session's functions whose overloads differ from Postgres'.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -109,18 +109,16 @@ struct PostgresOverload {
     signature: Signature,
 }
 
-impl PostgresOverload {
-    /// The argument types DataFusion's function takes for arguments of `types`.
-    fn inner_types(&self, types: &[DataType]) -> Result<Vec<DataType>> {
-        let fields: Vec<FieldRef> = types
-            .iter()
-            .map(|t| Arc::new(Field::new("x", t.clone(), true)))
-            .collect();
-        Ok(fields_with_udf(&fields, self.inner.as_ref())?
-            .iter()
-            .map(|f| f.data_type().clone())
-            .collect())
-    }
+/// The argument types `function`'s signature coerces arguments of `types` to.
+pub(crate) fn coerced_types(function: &ScalarUDF, types: &[DataType]) -> Result<Vec<DataType>> {
+    let fields: Vec<FieldRef> = types
+        .iter()
+        .map(|t| Arc::new(Field::new("x", t.clone(), true)))
+        .collect();
+    Ok(fields_with_udf(&fields, function)?
+        .iter()
+        .map(|f| f.data_type().clone())
+        .collect())
 }
 
 impl ScalarUDFImpl for PostgresOverload {
@@ -139,7 +137,7 @@ impl ScalarUDFImpl for PostgresOverload {
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         match self.overload.types(arg_types) {
             Some((types, _)) => Ok(types),
-            None => self.inner_types(arg_types),
+            None => coerced_types(&self.inner, arg_types),
         }
     }
 
@@ -167,7 +165,7 @@ impl ScalarUDFImpl for PostgresOverload {
         let Some((_, result)) = self.overload.types(&types) else {
             return self.inner.invoke_with_args(args);
         };
-        let inner_types = self.inner_types(&types)?;
+        let inner_types = coerced_types(&self.inner, &types)?;
         for ((arg, field), to) in args
             .args
             .iter_mut()
