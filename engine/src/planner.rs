@@ -4,10 +4,15 @@
 //! ([`crate::postgres::Dialect`]) and with the same fallbacks, so that a query psql can run also
 //! refreshes as a view.
 
-use datafusion::common::TableReference;
+use std::sync::Arc;
+
+use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::common::{DFSchemaRef, TableReference};
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::optimizer::AnalyzerRule;
+use datafusion::optimizer::analyzer::type_coercion::TypeCoercion;
 use datafusion::sql::parser::Statement as DfStatement;
 use hangar_catalog::Error as CatalogError;
 
@@ -70,7 +75,18 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
         plan = state.statement_to_plan(fallback).await?;
     }
     crate::postgres::check_common_types(&plan)?;
-    Ok(plan)
+    Ok(crate::postgres::resolve_floats(plan)?)
+}
+
+/// The schema of the rows `plan` gives once DataFusion's analyzer has coerced its types, which is
+/// what it runs as: a plan as planned types a `CASE` by its first branch and a `UNION` by its first
+/// input (`CASE WHEN c THEN 1 ELSE 2::bigint END` is a `bigint`, not an `integer`). A plan the
+/// analyzer cannot coerce (one with parameters of unknown types) keeps its planned schema.
+pub(crate) fn coerced_schema(plan: &LogicalPlan) -> DFSchemaRef {
+    match TypeCoercion::new().analyze(plan.clone(), &ConfigOptions::default()) {
+        Ok(coerced) => Arc::clone(coerced.schema()),
+        Err(_) => Arc::clone(plan.schema()),
+    }
 }
 
 /// The error for the first of `references` that names a schema or table that does not exist in

@@ -14,6 +14,10 @@ SELECT CASE WHEN NULL THEN 'true branch' ELSE 'else branch' END AS null_conditio
 SELECT CASE WHEN NULL::boolean IS NULL THEN 'is null' END;
 SELECT CASE WHEN true THEN 1 ELSE 2.5 END AS mixed, pg_typeof(CASE WHEN true THEN 1 ELSE 2.5 END);
 SELECT CASE WHEN false THEN 1 ELSE 2::bigint END, pg_typeof(CASE WHEN false THEN 1 ELSE 2::bigint END);
+SELECT CASE WHEN n_nationkey > 20 THEN n_nationkey::float8 / 3 ELSE 0.0 END AS ratio, pg_typeof(CASE WHEN true THEN 1.5::float8 ELSE 0.0 END) FROM nation ORDER BY n_nationkey DESC LIMIT 6;
+SELECT coalesce(NULL::float8, 2.50) AS f8, pg_typeof(coalesce(NULL::float8, 2.50)), coalesce(NULL::real, 2.50) AS f4, pg_typeof(coalesce(NULL::real, 2.50)), greatest(1.25, 2::float8) AS g, nullif(2.0, 2::float8) AS n;
+SELECT 1.5::float8 AS x UNION ALL SELECT 2.25 UNION ALL SELECT 3 ORDER BY 1;
+SELECT 0.1::float8 + 0.2::float8 = 0.3 AS eq, 0.3 IN (0.1::float8 + 0.2::float8) AS in_list, 0.3 BETWEEN 0.1::float8 + 0.2::float8 AND 1 AS between, CASE 0.1::float8 + 0.2::float8 WHEN 0.3 THEN 'same' ELSE 'different' END AS simple_case;
 SELECT CASE WHEN false THEN 1.5::float8 ELSE 2 END, pg_typeof(CASE WHEN false THEN 1.5::float8 ELSE 2 END);
 SELECT CASE WHEN true THEN 'abc' ELSE NULL END, pg_typeof(CASE WHEN true THEN 'abc' ELSE NULL END);
 SELECT CASE 'héllo' WHEN 'hello' THEN 'ascii' WHEN 'héllo' THEN 'accented' END;

@@ -35,19 +35,26 @@ use super::{numeric_averages, numeric_casts, numeric_division, numeric_math, num
 /// `plan` (a query's, as planned from SQL) with its `numeric` columns written at each value's
 /// scale where it varies.
 pub(crate) fn with_display_scales(plan: LogicalPlan) -> Result<LogicalPlan> {
+    // Typed as they will run: `CASE WHEN c THEN 1 ELSE 2.5 END` is a `numeric`, which the plan
+    // as planned types by its first branch.
     let decimal = |f: &Arc<Field>| matches!(f.data_type(), DataType::Decimal128(..));
-    if !plan.schema().fields().iter().any(decimal) {
+    if !crate::planner::coerced_schema(&plan)
+        .fields()
+        .iter()
+        .any(decimal)
+    {
         return Ok(plan);
     }
     // The averages as the quotients they are.
     let plan = numeric_averages::split_averages(plan)?;
     let schema = Arc::clone(plan.schema());
+    let coerced = crate::planner::coerced_schema(&plan);
     let mut scales = Scales::default();
     let mut plan = plan;
     let mut outputs = Vec::with_capacity(schema.fields().len());
     for i in 0..schema.fields().len() {
         let column = Column::from(schema.qualified_field(i));
-        let scale = if matches!(schema.field(i).data_type(), DataType::Decimal128(..)) {
+        let scale = if decimal(coerced.field(i)) {
             let (rewritten, scale) = scales.companion(plan, &column)?;
             plan = rewritten;
             scale

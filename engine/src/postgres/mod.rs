@@ -33,6 +33,7 @@ pub(crate) mod duplicate_names;
 mod fetch_first;
 mod fixed_point;
 mod float_casts;
+mod float_resolution;
 mod formatting;
 mod from_functions;
 mod full_join_using;
@@ -101,6 +102,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
 pub(crate) use common_types::check_common_types;
+pub(crate) use float_resolution::resolve_floats;
 pub(crate) use plan_errors::explain as explain_plan_error;
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
 pub(crate) use table_names::check_table_names;

@@ -61,7 +61,9 @@ impl Prepared {
     /// The schema of the rows the statement returns; empty for commands.
     pub fn schema(&self) -> SchemaRef {
         match &self.kind {
-            Kind::Plan(plan) if returns_rows(plan) => Arc::new(plan.schema().as_arrow().clone()),
+            Kind::Plan(plan) if returns_rows(plan) => {
+                Arc::new(crate::planner::coerced_schema(plan).as_arrow().clone())
+            }
             Kind::Show(name) => Variables::show_schema(name),
             Kind::Fetch {
                 schema, rows: true, ..
