@@ -288,6 +288,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     regex_matches::install(template);
     degree_trigonometry::install(template);
     cube_root::install(template);
+    character_types::install(template);
     json::install(template)?;
     template
         .state_ref()

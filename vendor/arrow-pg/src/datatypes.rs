@@ -183,6 +183,28 @@ pub const JSONB_EXTENSION: &str = "postgres.jsonb";
 /// patch 11): Postgres' `numeric` keeps each value's scale, which a decimal column cannot.
 pub const NUMERIC_EXTENSION: &str = "postgres.numeric";
 
+/// The Arrow extension type name of a `varchar` column (Hangar patch 13): text Postgres reports as
+/// `character varying`.
+pub const VARCHAR_EXTENSION: &str = "postgres.varchar";
+
+/// The Arrow extension type name of a `char(n)` column (Hangar patch 13): text without the trailing
+/// spaces Postgres' blank-padded type ignores, padded to its length ([`BPCHAR_LENGTH_KEY`]) when
+/// sent.
+pub const BPCHAR_EXTENSION: &str = "postgres.bpchar";
+
+/// The metadata key of a [`BPCHAR_EXTENSION`] field's length, in characters.
+pub const BPCHAR_LENGTH_KEY: &str = "postgres.bpchar.length";
+
+/// The length of a UTF-8 field of the [`BPCHAR_EXTENSION`] type (Hangar patch 13).
+pub fn bpchar_length(field: &Field) -> Option<usize> {
+    if !matches!(field.data_type(), DataType::Utf8)
+        || field.extension_type_name() != Some(BPCHAR_EXTENSION)
+    {
+        return None;
+    }
+    field.metadata().get(BPCHAR_LENGTH_KEY)?.parse().ok()
+}
+
 /// Whether `field` is UTF-8 text of the [`NUMERIC_EXTENSION`] type (Hangar patch 11).
 pub fn is_numeric_text_field(field: &Field) -> bool {
     matches!(field.data_type(), DataType::Utf8)
@@ -317,6 +339,15 @@ pub fn field_into_pg_type(field: &Arc<Field>) -> PgWireResult<Type> {
     // Hangar patch 11: `numeric` values written at their own scales.
     if is_numeric_text_field(field) {
         return Ok(Type::NUMERIC);
+    }
+
+    // Hangar patch 13: `varchar` and `char(n)` text.
+    if matches!(field.data_type(), DataType::Utf8) {
+        match field.extension_type_name() {
+            Some(VARCHAR_EXTENSION) => return Ok(Type::VARCHAR),
+            Some(BPCHAR_EXTENSION) => return Ok(Type::BPCHAR),
+            _ => {}
+        }
     }
 
     // A pg.vector-tagged list column is reported as the pgvector `vector` type

@@ -664,6 +664,15 @@ pub(crate) fn encode_value_styled<T: Encoder>(
         return encoder.encode_field(&value, pg_field);
     }
 
+    // Hangar patch 13: a `char(n)` is sent padded with spaces to its length, in either format.
+    if let Some(length) = crate::datatypes::bpchar_length(arrow_field) {
+        let value = get_utf8_value(arr, idx).map(|text| {
+            let padding = length.saturating_sub(text.chars().count());
+            format!("{text}{}", " ".repeat(padding))
+        });
+        return encoder.encode_field(&value, pg_field);
+    }
+
     // Hangar patch 7: a `regtype` in text is its type's name (the oid's digits when Postgres has
     // no such type, as `regtypeout` writes them).
     if pg_field.format() == FieldFormat::Text && crate::datatypes::is_pg_regtype_field(arrow_field)
