@@ -75,7 +75,10 @@ pub(crate) async fn plan(state: &SessionState, statement: DfStatement) -> Result
         plan = state.statement_to_plan(fallback).await?;
     }
     crate::postgres::check_common_types(&plan)?;
-    Ok(crate::postgres::resolve_floats(plan)?)
+    Ok(crate::postgres::typed_as_postgres(
+        plan,
+        state.config_options(),
+    )?)
 }
 
 /// The schema of the rows `plan` gives once DataFusion's analyzer has coerced its types, which is

@@ -11,7 +11,9 @@
 //! millennium (the first of its years: `2001-01-01` for the 21st century), truncated to the year
 //! and moved back by the years into the period; and a time zone in which to truncate a
 //! `timestamptz` (`date_trunc('day', x, 'Australia/Sydney')`), taken at that zone's local time and
-//! back.
+//! back. Postgres has no `date_trunc` of a `date`: it truncates the date as a `timestamptz` (the
+//! date's midnight in the session's zone), and so answers a `timestamptz`
+//! ([`truncate_dates_in_zone`]); DataFusion's answered a `timestamp`.
 
 use std::sync::Arc;
 
@@ -34,6 +36,34 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use crate::statement::{parse_expr, rewrite_expressions};
+
+/// `plan` (as the SQL planner builds it) with each `date_trunc` of a `date` taken of the date as a
+/// `timestamptz` in the session's zone, `zone`.
+pub(crate) fn truncate_dates_in_zone(
+    plan: datafusion::logical_expr::LogicalPlan,
+    zone: &str,
+) -> Result<datafusion::logical_expr::LogicalPlan> {
+    use datafusion::common::tree_node::Transformed;
+    use datafusion::logical_expr::{Expr as LogicalExpr, ExprSchemable, cast};
+    let of_date = |e: &LogicalExpr, schema: &datafusion::common::DFSchema| {
+        matches!(e, LogicalExpr::ScalarFunction(f) if f.name() == "date_trunc"
+            && f.args.get(1).is_some_and(|a| a.get_type(schema).is_ok_and(|t| t == DataType::Date32)))
+    };
+    if !super::plan_has(&plan, of_date)? {
+        return Ok(plan);
+    }
+    let timestamptz = DataType::Timestamp(TimeUnit::Nanosecond, Some(zone.into()));
+    super::retype_plan(plan, Ok, |e, schema| {
+        if !of_date(&e, schema) {
+            return Ok(Transformed::no(e));
+        }
+        let LogicalExpr::ScalarFunction(mut call) = e else {
+            return Ok(Transformed::no(e));
+        };
+        call.args[1] = cast(call.args[1].clone(), timestamptz.clone());
+        Ok(Transformed::yes(LogicalExpr::ScalarFunction(call)))
+    })
+}
 
 /// Rewrites every `EXTRACT` and `date_part` of a field Postgres computes differently.
 pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
@@ -341,5 +371,37 @@ mod tests {
         assert_eq!(seconds(interval(-72_345_000_000)), -12_345_000);
         let at = Arc::new(TimestampMicrosecondArray::from(vec![982_355_908_000_123]));
         assert_eq!(seconds(at), 28_000_123);
+    }
+
+    #[tokio::test]
+    async fn a_date_truncates_as_a_timestamptz_of_the_session_zone() {
+        use datafusion::arrow::array::TimestampNanosecondArray;
+        use datafusion::prelude::{SessionConfig, SessionContext};
+        let zone = "America/New_York";
+        let mut config = SessionConfig::new();
+        config.options_mut().execution.time_zone = Some(zone.into());
+        let context = SessionContext::new_with_config(config);
+        let plan = context
+            .state()
+            .create_logical_plan("SELECT date_trunc('month', CAST('2024-02-29' AS DATE))")
+            .await
+            .unwrap();
+        let plan = truncate_dates_in_zone(plan, zone).unwrap();
+        let batches = context
+            .execute_logical_plan(plan)
+            .await
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        let column = batches[0].column(0);
+        assert_eq!(
+            column.data_type(),
+            &DataType::Timestamp(TimeUnit::Nanosecond, Some(zone.into()))
+        );
+        // 2024-02-01 00:00 in New York is 05:00 UTC.
+        let expected =
+            TimestampNanosecondArray::from(vec![1_706_763_600_000_000_000]).with_timezone(zone);
+        assert_eq!(column.as_primitive::<TimestampNanosecondType>(), &expected);
     }
 }

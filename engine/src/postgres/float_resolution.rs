@@ -15,10 +15,9 @@
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::{Between, Case, InList, ScalarFunction};
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::{
     BinaryExpr, Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, Projection, Union,
     Values, cast,
@@ -30,32 +29,23 @@ pub(crate) fn resolve_floats(plan: LogicalPlan) -> Result<LogicalPlan> {
     if !mixes_floats(&plan)? {
         return Ok(plan);
     }
-    plan.transform_up_with_subqueries(|node| {
-        let node = match node {
-            LogicalPlan::Union(union) => union_of_floats(union)?,
-            LogicalPlan::Values(values) => values_of_floats(values)?,
-            other => other,
-        };
-        let schema = expression_schema(&node);
-        let names = NamePreserver::new(&node);
-        let node = node
-            .map_expressions(|expr| {
-                let name = names.save(&expr);
-                let resolved = expr.transform_up(|e| resolve(e, &schema))?;
-                Ok(resolved.update_data(|e| name.restore(e)))
-            })?
-            .data;
-        Ok(Transformed::yes(node.recompute_schema()?))
-    })
-    .map(|t| t.data)
+    super::retype_plan(
+        plan,
+        |node| match node {
+            LogicalPlan::Union(union) => union_of_floats(union),
+            LogicalPlan::Values(values) => values_of_floats(values),
+            other => Ok(other),
+        },
+        resolve,
+    )
 }
 
 /// Whether some construct of `plan` mixes floats and `numeric`s (most plans do not, and are left
 /// as they are).
 fn mixes_floats(plan: &LogicalPlan) -> Result<bool> {
-    let mut found = false;
+    let mut columns = false;
     plan.apply_with_subqueries(|node| {
-        found = match node {
+        columns = match node {
             LogicalPlan::Union(union) => (0..union.schema.fields().len()).any(|i| {
                 float_target(union.inputs.iter().map(|p| p.schema().field(i).data_type())).is_some()
             }),
@@ -64,27 +54,14 @@ fn mixes_floats(plan: &LogicalPlan) -> Result<bool> {
             }
             _ => false,
         };
-        let schema = expression_schema(node);
-        node.apply_expressions(|expr| {
-            found = found
-                || expr.exists(|e| {
-                    Ok(operand_sets(e)
-                        .iter()
-                        .any(|set| target_of(set, &schema).is_some()))
-                })?;
-            Ok(stop_if(found))
-        })?;
-        Ok(stop_if(found))
+        Ok(super::stop_if(columns))
     })?;
-    Ok(found)
-}
-
-fn stop_if(found: bool) -> TreeNodeRecursion {
-    if found {
-        TreeNodeRecursion::Stop
-    } else {
-        TreeNodeRecursion::Continue
-    }
+    Ok(columns
+        || super::plan_has(plan, |e, schema| {
+            operand_sets(e)
+                .iter()
+                .any(|set| target_of(set, schema).is_some())
+        })?)
 }
 
 /// The float type that `operands`, over `schema`, resolve to if they mix floats and decimals.
@@ -109,14 +86,6 @@ fn is_comparison(op: Operator) -> bool {
             | Operator::IsDistinctFrom
             | Operator::IsNotDistinctFrom
     )
-}
-
-/// The schema a node's expressions are typed over: its one input's, or its own (a join's).
-fn expression_schema(node: &LogicalPlan) -> Arc<DFSchema> {
-    match node.inputs().as_slice() {
-        [input] => Arc::clone(input.schema()),
-        _ => Arc::clone(node.schema()),
-    }
 }
 
 /// The sets of operands of `expr` that resolve to one type.
@@ -282,18 +251,14 @@ fn resolve(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
 }
 
 /// A union whose inputs give some column as a float in one and as a `numeric` in another, with
-/// that column cast to the float type in each input that gives a `numeric`; any union typed
-/// again from its inputs.
+/// that column cast to the float type in each input that gives a `numeric`.
 fn union_of_floats(union: Union) -> Result<LogicalPlan> {
     let width = union.schema.fields().len();
     let targets: Vec<Option<DataType>> = (0..width)
         .map(|i| float_target(union.inputs.iter().map(|p| p.schema().field(i).data_type())))
         .collect();
     if targets.iter().all(Option::is_none) {
-        // Its inputs' types may have changed below.
-        return Ok(LogicalPlan::Union(Union::try_new_with_loose_types(
-            union.inputs,
-        )?));
+        return Ok(LogicalPlan::Union(union));
     }
     let inputs = union
         .inputs

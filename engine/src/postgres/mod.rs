@@ -89,11 +89,12 @@ mod variables;
 use std::sync::Arc;
 
 use datafusion::common::DFSchema;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::logical_expr::{Expr, LogicalPlan, Union};
 use datafusion::optimizer::{Analyzer, AnalyzerRule};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -102,7 +103,6 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
 pub(crate) use common_types::check_common_types;
-pub(crate) use float_resolution::resolve_floats;
 pub(crate) use plan_errors::explain as explain_plan_error;
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
 pub(crate) use table_names::check_table_names;
@@ -259,6 +259,78 @@ fn rewrite_plan_expressions(
         })
     })
     .map(|t| t.data)
+}
+
+/// `plan`, as the SQL planner builds it, with the types Postgres gives where DataFusion's differ:
+/// floats mixed with `numeric`s resolved to the float ([`float_resolution`]), a `date_trunc` of a
+/// `date` a `timestamptz` ([`date_parts`]).
+pub(crate) fn typed_as_postgres(
+    plan: LogicalPlan,
+    options: &ConfigOptions,
+) -> datafusion::common::Result<LogicalPlan> {
+    let plan = float_resolution::resolve_floats(plan)?;
+    match &options.execution.time_zone {
+        Some(zone) => date_parts::truncate_dates_in_zone(plan, zone),
+        None => Ok(plan),
+    }
+}
+
+/// `plan` with `rewrite_node` applied to each of its nodes, then `rewrite` to each of the node's
+/// expressions' nodes, the innermost first, given the schema of the node's inputs; for the
+/// rewrites that change types, done on a plan as the SQL planner builds it (before DataFusion's
+/// type coercion): each node is typed again from its expressions and inputs (a union from its
+/// inputs), and each expression keeps its name.
+fn retype_plan(
+    plan: LogicalPlan,
+    rewrite_node: impl Fn(LogicalPlan) -> datafusion::common::Result<LogicalPlan>,
+    rewrite: impl Fn(Expr, &DFSchema) -> datafusion::common::Result<Transformed<Expr>>,
+) -> datafusion::common::Result<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| {
+        let node = match rewrite_node(node)? {
+            LogicalPlan::Union(union) => {
+                LogicalPlan::Union(Union::try_new_with_loose_types(union.inputs)?)
+            }
+            other => other,
+        };
+        let schema = merge_schema(&node.inputs());
+        let names = NamePreserver::new(&node);
+        let node = node
+            .map_expressions(|expr| {
+                let name = names.save(&expr);
+                expr.transform_up(|e| rewrite(e, &schema))
+                    .map(|t| t.update_data(|e| name.restore(e)))
+            })?
+            .data;
+        Ok(Transformed::yes(node.recompute_schema()?))
+    })
+    .map(|t| t.data)
+}
+
+/// Whether some node of `plan` (its subqueries' too) has an expression with a part for which
+/// `found` holds, given the schema of the node's inputs.
+fn plan_has(
+    plan: &LogicalPlan,
+    found: impl Fn(&Expr, &DFSchema) -> bool,
+) -> datafusion::common::Result<bool> {
+    let mut has = false;
+    plan.apply_with_subqueries(|node| {
+        let schema = merge_schema(&node.inputs());
+        node.apply_expressions(|expr| {
+            has = expr.exists(|e| Ok(found(e, &schema)))?;
+            Ok(stop_if(has))
+        })?;
+        Ok(stop_if(has))
+    })?;
+    Ok(has)
+}
+
+/// Stop a walk once something is found.
+fn stop_if(found: bool) -> TreeNodeRecursion {
+    if found {
+        TreeNodeRecursion::Stop
+    } else {
+        TreeNodeRecursion::Continue
+    }
 }
 
 /// Installs what does not depend on a session (`pg_catalog`'s functions and the Postgres type
