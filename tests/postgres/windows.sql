@@ -165,3 +165,4 @@ WHERE o_orderdate = prev;
 SELECT o_custkey, max(gap) AS max_gap FROM (
   SELECT o_custkey, o_orderdate - lag(o_orderdate) OVER (PARTITION BY o_custkey ORDER BY o_orderdate, o_orderkey) AS gap FROM orders WHERE o_custkey <= 10
 ) AS t GROUP BY o_custkey ORDER BY o_custkey;
+SELECT x, covar_samp(y, x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS moving, regr_slope(y, x) OVER (ORDER BY x) AS running FROM (VALUES (1, 2), (2, 4), (3, 5), (4, 4), (5, NULL), (6, 7)) AS t(x, y) ORDER BY x;

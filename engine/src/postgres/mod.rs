@@ -68,6 +68,7 @@ mod real_arithmetic;
 mod regex_forms;
 mod regex_matches;
 mod regex_split;
+mod regression;
 mod regtype_text;
 mod result_types;
 mod rounding;
@@ -360,6 +361,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     regex_matches::install(template);
     degree_trigonometry::install(template);
     cube_root::install(template);
+    regression::install(template);
     character_types::install(template);
     json::install(template)?;
     template
