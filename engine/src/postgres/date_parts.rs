@@ -96,6 +96,9 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
     let whole = |part: &str| format!("CAST(date_part('{part}', {source}) AS DECIMAL(20, 0))");
     let micros = format!("hangar_second_micros({source})");
     let year = format!("date_part('year', {source})");
+    let offset = format!(
+        "CAST(hangar_epoch(CAST({source} AS TIMESTAMP)) - hangar_epoch({source}) AS DECIMAL(20, 0))"
+    );
     Some(match field.trim_end_matches('s') {
         "year" | "month" | "day" | "hour" | "minute" | "quarter" | "week" | "dow" | "doy"
         | "isodow" | "isoyear" => whole(field.trim_end_matches('s')),
@@ -107,6 +110,13 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "century" => format!("CAST(({year} + 99) / 100 AS DECIMAL(20, 0))"),
         "decade" => format!("CAST({year} / 10 AS DECIMAL(20, 0))"),
         "millennium" => format!("CAST(({year} + 999) / 1000 AS DECIMAL(20, 0))"),
+        // The session zone's offset at that instant, east of Greenwich: the local time's epoch
+        // less the instant's. Hours and minutes truncate towards zero, as in Postgres.
+        "timezone" => offset,
+        "timezone_hour" => format!("CAST(CAST({offset} AS BIGINT) / 3600 AS DECIMAL(20, 0))"),
+        "timezone_minute" => {
+            format!("CAST(CAST({offset} AS BIGINT) / 60 % 60 AS DECIMAL(20, 0))")
+        }
         _ => return None,
     })
 }
