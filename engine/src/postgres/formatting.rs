@@ -197,6 +197,10 @@ fn to_char(values: &ArrayRef, templates: &StringArray) -> Result<ArrayRef> {
             let micros = cast(values, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
             let micros =
                 micros.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
+            // The zone's abbreviations, where it is a named zone (`EDT` in New York's summer).
+            let named = zone
+                .as_deref()
+                .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
             let zone = zone.as_deref().map(Tz::from_str).transpose()?;
             (0..values.len())
                 .map(|row| {
@@ -212,11 +216,25 @@ fn to_char(values: &ArrayRef, templates: &StringArray) -> Result<ArrayRef> {
                                 datafusion::arrow::datatypes::TimestampMicrosecondType,
                             >(micros.value(row), zone)?;
                             let offset = chrono::Offset::fix(local.offset()).local_minus_utc();
-                            let name = (offset == 0).then_some("UTC");
+                            let name = match named {
+                                Some(named) => {
+                                    use chrono::TimeZone;
+                                    use chrono_tz::OffsetName;
+                                    // A zone with no letters for the time is named
+                                    // by its offset, as Postgres names it (`-03`).
+                                    Some(
+                                        named
+                                            .offset_from_utc_datetime(&utc)
+                                            .abbreviation()
+                                            .map_or_else(|| offset_name(offset), str::to_owned),
+                                    )
+                                }
+                                None => (offset == 0).then(|| "UTC".to_owned()),
+                            };
                             templates::format_datetime(
                                 local.naive_local(),
                                 Some(offset),
-                                name,
+                                name.as_deref(),
                                 template,
                             )
                         }
@@ -341,9 +359,27 @@ fn number_scale(template: &str) -> i8 {
         .min(38) as i8
 }
 
+/// An offset east of Greenwich in seconds as the time zone database names a zone's time that
+/// has no letters: `-03`, `+0545`.
+fn offset_name(offset: i32) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (hours, minutes) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
+    match minutes {
+        0 => format!("{sign}{hours:02}"),
+        _ => format!("{sign}{hours:02}{minutes:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_without_letters_are_named_by_their_offsets() {
+        assert_eq!(offset_name(-3 * 3600), "-03");
+        assert_eq!(offset_name(5 * 3600 + 45 * 60), "+0545");
+        assert_eq!(offset_name(0), "+00");
+    }
 
     #[test]
     fn to_number_scales() {

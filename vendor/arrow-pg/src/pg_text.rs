@@ -342,6 +342,13 @@ impl ToSqlText for PgIntervalText {
             out.extend_from_slice(postgres_interval(&self.0).as_bytes());
             return Ok(IsNull::No);
         }
+        if format_options
+            .interval_style
+            .eq_ignore_ascii_case("postgres_verbose")
+        {
+            out.extend_from_slice(verbose_interval(&self.0).as_bytes());
+            return Ok(IsNull::No);
+        }
         let mut text = BytesMut::new();
         self.0.to_sql_text(ty, &mut text, format_options)?;
         let text = String::from_utf8_lossy(&text);
@@ -392,6 +399,67 @@ fn postgres_interval(interval: &pg_interval::Interval) -> String {
             out.push('.');
             out.push_str(digits.trim_end_matches('0'));
         }
+    }
+    out
+}
+
+/// An interval in `IntervalStyle` `postgres_verbose`, as Postgres' `EncodeInterval` writes it
+/// (Hangar patch 14): `@`, then each field as a counted unit, signed against the first one's
+/// sign, which a trailing `ago` gives (`@ 1 day -2 hours ago` is minus a day plus two hours);
+/// `pg_interval` wrote each field's own sign and lost the others'.
+fn verbose_interval(interval: &pg_interval::Interval) -> String {
+    let mut out = String::from("@");
+    let (mut is_zero, mut is_before) = (true, false);
+    let mut field = |value: i64, unit: &str, out: &mut String| {
+        if value == 0 {
+            return;
+        }
+        let value = if is_zero {
+            is_before = value < 0;
+            value.abs()
+        } else if is_before {
+            -value
+        } else {
+            value
+        };
+        let plural = if value != 1 { "s" } else { "" };
+        out.push_str(&format!(" {value} {unit}{plural}"));
+        is_zero = false;
+    };
+    let months = i64::from(interval.months);
+    field(months / 12, "year", &mut out);
+    field(months % 12, "mon", &mut out);
+    field(i64::from(interval.days), "day", &mut out);
+    let micros = interval.microseconds;
+    field(micros / 3_600_000_000, "hour", &mut out);
+    field(micros / 60_000_000 % 60, "min", &mut out);
+    let (seconds, fraction) = (micros / 1_000_000 % 60, micros % 1_000_000);
+    if seconds != 0 || fraction != 0 {
+        out.push(' ');
+        if seconds < 0 || (seconds == 0 && fraction < 0) {
+            if is_zero {
+                is_before = true;
+            } else if !is_before {
+                out.push('-');
+            }
+        } else if is_before {
+            out.push('-');
+        }
+        out.push_str(&seconds.abs().to_string());
+        if fraction != 0 {
+            let digits = format!("{:06}", fraction.abs());
+            out.push('.');
+            out.push_str(digits.trim_end_matches('0'));
+        }
+        let plural = if seconds.abs() != 1 || fraction != 0 { "s" } else { "" };
+        out.push_str(&format!(" sec{plural}"));
+        is_zero = false;
+    }
+    if is_zero {
+        out.push_str(" 0");
+    }
+    if is_before {
+        out.push_str(" ago");
     }
     out
 }
