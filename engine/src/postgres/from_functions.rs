@@ -16,9 +16,9 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    DataType, Expr, FunctionArg, FunctionArgExpr, Ident, ObjectName, Statement, TableAlias,
-    TableAliasColumnDef, TableFactor, TableFunctionArgs, UnaryOperator, Value, VisitMut,
-    VisitorMut,
+    BinaryOperator, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident,
+    ObjectName, Statement, TableAlias, TableAliasColumnDef, TableFactor, TableFunctionArgs,
+    UnaryOperator, Value, VisitMut, VisitorMut,
 };
 
 use crate::statement::parse_table_factor;
@@ -57,6 +57,9 @@ impl VisitorMut for Rewrite<'_> {
         let Some(function) = function_name(name) else {
             return ControlFlow::Continue(());
         };
+        if function == "generate_series" {
+            dates_as_timestamptz(&mut args.args);
+        }
         if (self.is_table_function)(&function) {
             if alias.as_ref().is_some_and(|a| a.name.value == TYPED_SERIES) {
                 // The series inside a typed series: already rewritten (a view's stored query is
@@ -70,16 +73,66 @@ impl VisitorMut for Rewrite<'_> {
                 && let Some(series) = integer_series(name, args, alias.as_ref())
             {
                 *factor = series;
-            } else if let Some(alias) = alias
-                && alias.columns.is_empty()
-                && SERIES.contains(&function.as_str())
-            {
-                alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
+            } else if SERIES.contains(&function.as_str()) {
+                // Named after its alias, or after the function without one.
+                let alias = alias.get_or_insert_with(|| TableAlias {
+                    explicit: true,
+                    name: Ident::new(&function),
+                    columns: vec![],
+                    at: None,
+                });
+                if alias.columns.is_empty() {
+                    alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
+                }
             }
         } else if let Some(one_row) = one_row_table(name, args, alias.as_ref(), &function) {
             *factor = one_row;
         }
         ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Function(call) = expr
+            && function_name(&call.name).as_deref() == Some("generate_series")
+            && let FunctionArguments::List(list) = &mut call.args
+        {
+            dates_as_timestamptz(&mut list.args);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// A series of dates as a series of `timestamptz`s, as Postgres reads it (it has no series of
+/// dates; `date` converts to `timestamptz` implicitly): each argument written as a date (`DATE
+/// '…'`, `'…'::date`, `current_date`, a date plus or minus a number of days) cast to one.
+fn dates_as_timestamptz(args: &mut [FunctionArg]) {
+    for arg in args {
+        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(value)) = arg
+            && written_as_date(value)
+            && let Some(cast) =
+                crate::statement::parse_expr(&format!("CAST({value} AS TIMESTAMPTZ)"))
+        {
+            *value = cast;
+        }
+    }
+}
+
+/// Whether `expr` is a date by the way it is written.
+fn written_as_date(expr: &Expr) -> bool {
+    match expr {
+        Expr::TypedString(typed) => typed.data_type == DataType::Date,
+        Expr::Cast { data_type, .. } => *data_type == DataType::Date,
+        Expr::Function(call) => function_name(&call.name).as_deref() == Some("current_date"),
+        Expr::Nested(inner) => written_as_date(inner),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Plus | BinaryOperator::Minus,
+            right,
+        } => {
+            written_as_date(left)
+                && matches!(right.as_ref(), Expr::Value(v) if matches!(v.value, Value::Number(..)))
+        }
+        _ => false,
     }
 }
 
@@ -388,11 +441,30 @@ mod tests {
 
     #[test]
     fn tables_and_other_table_functions_stay() {
-        for sql in [
-            "SELECT * FROM t AS s, generate_series(1, x)",
-            "SELECT * FROM pg_get_keywords() AS k",
-        ] {
+        for sql in ["SELECT * FROM t AS s", "SELECT * FROM pg_get_keywords() AS k"] {
             assert_eq!(rewrite(sql), parse_statement(sql).to_string());
         }
+    }
+
+    #[test]
+    fn a_series_without_an_alias_is_named_after_the_function() {
+        assert_eq!(
+            rewrite("SELECT * FROM t AS s, generate_series(1, x)"),
+            "SELECT * FROM t AS s, generate_series(1, x) AS generate_series (generate_series)"
+        );
+    }
+
+    #[test]
+    fn a_series_of_dates_is_of_timestamptz() {
+        assert_eq!(
+            rewrite(
+                "SELECT generate_series(current_date, current_date + 7, '1 day'), d FROM \
+                 generate_series(DATE '2024-01-01', '2024-03-01'::date, interval '1 month') AS d"
+            ),
+            "SELECT generate_series(CAST(current_date AS TIMESTAMPTZ), \
+             CAST(current_date + 7 AS TIMESTAMPTZ), '1 day'), d FROM \
+             generate_series(CAST(DATE '2024-01-01' AS TIMESTAMPTZ), \
+             CAST('2024-03-01'::DATE AS TIMESTAMPTZ), INTERVAL '1 month') AS d (d)"
+        );
     }
 }
