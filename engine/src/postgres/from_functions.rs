@@ -441,7 +441,10 @@ mod tests {
 
     #[test]
     fn tables_and_other_table_functions_stay() {
-        for sql in ["SELECT * FROM t AS s", "SELECT * FROM pg_get_keywords() AS k"] {
+        for sql in [
+            "SELECT * FROM t AS s",
+            "SELECT * FROM pg_get_keywords() AS k",
+        ] {
             assert_eq!(rewrite(sql), parse_statement(sql).to_string());
         }
     }

@@ -82,6 +82,7 @@ mod table_names;
 mod templates;
 pub(crate) mod text_casts;
 mod time_zones;
+mod timestamp_precision;
 mod token_forms;
 mod unsupported;
 mod user_keyword;
@@ -210,6 +211,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = regex_forms::rewrite_regex_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
     let statement = character_types::rewrite_character_types(statement);
+    let statement = timestamp_precision::rewrite_timestamp_precisions(statement);
     let statement = named_windows::rewrite_named_windows(statement);
     let statement = grouping_sets::rewrite_grouping_sets(statement);
     let statement = full_join_using::rewrite_full_join_using(statement);
@@ -363,6 +365,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     cube_root::install(template);
     regression::install(template);
     character_types::install(template);
+    timestamp_precision::install(template);
     json::install(template)?;
     template
         .state_ref()
