@@ -16,6 +16,7 @@
 //! materialized views' refreshes or of wire protocols.
 
 mod any_all;
+mod array_literals;
 mod array_subquery;
 mod bigint_sums;
 mod boolean_literals;
@@ -203,6 +204,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = column_names::name_columns(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
+    let statement = array_literals::rewrite_array_literals(statement);
     let statement = similar_to::rewrite_similar_to(statement);
     let statement = row_comparison::rewrite_row_comparisons(statement);
     let statement = json::rewrite_json_types(statement);

@@ -9,8 +9,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, Function, GroupByExpr, Join, JoinConstraint, JoinOperator, Query, Select, SelectItem,
-    SetExpr, SetOperator, Spanned, Statement, Visit, Visitor,
+    DataType, Expr, Function, GroupByExpr, Join, JoinConstraint, JoinOperator, Query, Select,
+    SelectItem, SetExpr, SetOperator, Spanned, Statement, Value, ValueWithSpan, Visit, Visitor,
 };
 use datafusion::sql::sqlparser::tokenizer::{Location, Span};
 
@@ -61,6 +61,11 @@ impl Visitor for Checks<'_> {
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<Error> {
         match expr {
             Expr::Function(f) => one_dimension_length(f),
+            Expr::Cast {
+                expr: value,
+                data_type: DataType::Array(_),
+                ..
+            } => array_literal(value),
             Expr::Subquery(query) if width(&query.body).is_some_and(|w| w > 1) => {
                 let at = self.position(query.span().start);
                 ControlFlow::Break(Error::postgres(
@@ -235,7 +240,7 @@ fn no_aggregates(expr: &Expr, clause: &str) -> ControlFlow<Error> {
 
 /// `LIMIT 'abc'`: Postgres reads a quoted limit as a `bigint`, and fails on text that is not one.
 fn limit_text(query: &Query) -> ControlFlow<Error> {
-    use datafusion::sql::sqlparser::ast::{LimitClause, Value};
+    use datafusion::sql::sqlparser::ast::LimitClause;
     let Some(LimitClause::LimitOffset {
         limit: Some(Expr::Value(value)),
         ..
@@ -249,6 +254,23 @@ fn limit_text(query: &Query) -> ControlFlow<Error> {
                 "22P02",
                 format!("invalid input syntax for type bigint: \"{text}\""),
                 Anchor::of_span(value.span),
+            ))
+        }
+        _ => ControlFlow::Continue(()),
+    }
+}
+
+/// A quoted array literal cast to an array type must read as one (`'{1,2'::int[]` does not).
+fn array_literal(value: &Expr) -> ControlFlow<Error> {
+    match value {
+        Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(text),
+            span,
+        }) if super::json::parse_array_literal(text).is_none() => {
+            ControlFlow::Break(Error::postgres(
+                "22P02",
+                format!("malformed array literal: \"{text}\""),
+                Anchor::of_span(*span),
             ))
         }
         _ => ControlFlow::Continue(()),

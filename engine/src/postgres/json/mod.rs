@@ -17,6 +17,8 @@ mod operators;
 mod sql_values;
 mod table_functions;
 mod text_array;
+
+pub(crate) use text_array::parse_literal as parse_array_literal;
 mod value;
 
 use std::collections::HashMap;

@@ -53,7 +53,7 @@ pub(crate) fn elements(value: &ScalarValue) -> Result<Option<Elements>> {
 }
 
 /// A Postgres array literal's elements (`{a, "b c", NULL}`, `{{a,1},{b,2}}`) and dimensions.
-fn parse_literal(text: &str) -> Option<Elements> {
+pub(crate) fn parse_literal(text: &str) -> Option<Elements> {
     let chars: Vec<char> = text.trim().chars().collect();
     let mut at = 0;
     let mut items = Vec::new();

@@ -539,6 +539,12 @@ impl VisitorMut for FixArrayLiteralVisitor {
                 ..
             }) = expr.as_ref()
             {
+                // Hangar patch: a literal with quoted or escaped elements, a NULL element, nested
+                // braces or unbalanced ones is left for Hangar's parser of array literals
+                // (engine/src/postgres/array_literals.rs), which reads them as Postgres does.
+                if needs_full_parse(array_literal) {
+                    return ControlFlow::Continue(());
+                }
                 let items = array_literal.trim_matches(|c| c == '{' || c == '}' || c == ' ');
                 let items = items.split(',').map(|s| s.trim()).filter(|s| !s.is_empty());
 
@@ -567,6 +573,18 @@ impl VisitorMut for FixArrayLiteralVisitor {
 
         ControlFlow::Continue(())
     }
+}
+
+/// Whether an array literal is more than `{a, b, c}` of plain elements (Hangar patch).
+fn needs_full_parse(literal: &str) -> bool {
+    let inner = literal.trim();
+    let Some(inner) = inner.strip_prefix('{').and_then(|i| i.strip_suffix('}')) else {
+        return true;
+    };
+    inner.contains(['"', '\\', '{', '}'])
+        || inner
+            .split(',')
+            .any(|item| item.trim().eq_ignore_ascii_case("null"))
 }
 
 impl SqlStatementRewriteRule for FixArrayLiteral {
