@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
-    Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement, TableFactor,
-    visit_expressions_mut,
+    DataType, Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
+    TableFactor, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -63,6 +63,20 @@ pub(crate) fn parse_expr(sql: &str) -> Option<Expr> {
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_expr())
         .ok()
+}
+
+/// The value (as text) and the type of a cast (`CAST(x AS t)`, `x::t`) or a typed literal
+/// (`t 'x'`).
+pub(crate) fn cast_parts(expr: &Expr) -> Option<(String, DataType)> {
+    match expr {
+        Expr::Cast {
+            expr: value,
+            data_type,
+            ..
+        } => Some((value.to_string(), data_type.clone())),
+        Expr::TypedString(typed) => Some((typed.value.to_string(), typed.data_type.clone())),
+        _ => None,
+    }
 }
 
 /// Parses one item of a `FROM` list, as [`parse_expr`] an expression.

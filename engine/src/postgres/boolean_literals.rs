@@ -9,7 +9,7 @@ use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::BinaryExpr;
 use datafusion::logical_expr::utils::merge_schema;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
 use datafusion::optimizer::AnalyzerRule;
 
 /// The analyzer rule; see the module.
@@ -41,17 +41,7 @@ fn retype(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     else {
         return Ok(Transformed::no(expr));
     };
-    let comparison = matches!(
-        op,
-        Operator::Eq
-            | Operator::NotEq
-            | Operator::Lt
-            | Operator::LtEq
-            | Operator::Gt
-            | Operator::GtEq
-            | Operator::IsDistinctFrom
-            | Operator::IsNotDistinctFrom
-    );
+    let comparison = super::float_resolution::is_comparison(op);
     let mut changed = false;
     if comparison {
         if let Some(literal) = as_boolean(&left, &right, schema) {

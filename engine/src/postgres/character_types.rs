@@ -29,7 +29,7 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use super::from_functions::function_name;
-use crate::statement::{parse_expr, rewrite_expressions};
+use crate::statement::{cast_parts, parse_expr, rewrite_expressions};
 
 /// Registers `hangar_varchar` and `hangar_bpchar`, which the casts become.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -50,14 +50,8 @@ pub(crate) fn rewrite_character_types(statement: Statement) -> Statement {
             pad_octet_length(call);
             return;
         }
-        let (value, data_type) = match expr {
-            Expr::Cast {
-                expr: value,
-                data_type,
-                ..
-            } => (value.to_string(), data_type.clone()),
-            Expr::TypedString(typed) => (typed.value.to_string(), typed.data_type.clone()),
-            _ => return,
+        let Some((value, data_type)) = cast_parts(expr) else {
+            return;
         };
         let rewritten = match data_type {
             DataType::Varchar(length)

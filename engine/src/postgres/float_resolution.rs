@@ -74,7 +74,7 @@ fn target_of(operands: &[&Expr], schema: &DFSchema) -> Option<DataType> {
 }
 
 /// Whether `op` compares its operands (which Postgres resolves to one type).
-fn is_comparison(op: Operator) -> bool {
+pub(super) fn is_comparison(op: Operator) -> bool {
     matches!(
         op,
         Operator::Eq

@@ -16,9 +16,9 @@ use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
-use datafusion::sql::sqlparser::ast::{DataType, Expr, Statement};
+use datafusion::sql::sqlparser::ast::{DataType, Statement};
 
-use crate::statement::{parse_expr, rewrite_expressions};
+use crate::statement::{cast_parts, parse_expr, rewrite_expressions};
 
 /// Registers `hangar_timestamp_precision`, which the casts become.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -31,14 +31,8 @@ pub(crate) fn install(ctx: &SessionContext) {
 /// literal of one).
 pub(crate) fn rewrite_timestamp_precisions(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
-        let (value, data_type) = match expr {
-            Expr::Cast {
-                expr: value,
-                data_type,
-                ..
-            } => (value.to_string(), data_type.clone()),
-            Expr::TypedString(typed) => (typed.value.to_string(), typed.data_type.clone()),
-            _ => return,
+        let Some((value, data_type)) = cast_parts(expr) else {
+            return;
         };
         let DataType::Timestamp(Some(precision), zone) = data_type else {
             return;
