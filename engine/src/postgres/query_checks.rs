@@ -260,21 +260,31 @@ fn limit_text(query: &Query) -> ControlFlow<Error> {
     }
 }
 
-/// A quoted array literal cast to an array type must read as one (`'{1,2'::int[]` does not).
+/// A quoted array literal cast to an array type must read as one (`'{1,2'::int[]` does not); one
+/// with its bounds written (`'[0:2]={7,8,9}'`) is refused: Hangar's arrays start at 1.
 fn array_literal(value: &Expr) -> ControlFlow<Error> {
-    match value {
-        Expr::Value(ValueWithSpan {
-            value: Value::SingleQuotedString(text),
-            span,
-        }) if super::json::parse_array_literal(text).is_none() => {
-            ControlFlow::Break(Error::postgres(
-                "22P02",
-                format!("malformed array literal: \"{text}\""),
-                Anchor::of_span(*span),
-            ))
-        }
-        _ => ControlFlow::Continue(()),
+    let Expr::Value(ValueWithSpan {
+        value: Value::SingleQuotedString(text),
+        span,
+    }) = value
+    else {
+        return ControlFlow::Continue(());
+    };
+    if text.trim_start().starts_with('[') {
+        return ControlFlow::Break(Error::postgres(
+            "0A000",
+            "array literals with explicit bounds are not supported",
+            Anchor::of_span(*span),
+        ));
     }
+    if super::json::parse_array_literal(text).is_none() {
+        return ControlFlow::Break(Error::postgres(
+            "22P02",
+            format!("malformed array literal: \"{text}\""),
+            Anchor::of_span(*span),
+        ));
+    }
+    ControlFlow::Continue(())
 }
 
 /// `array_length(a)`: Postgres' takes the dimension too, and has no one-argument form
