@@ -139,6 +139,9 @@ fn figure(expr: &Expr) -> (Option<String>, Strength) {
             _ => (None, Strength::None),
         },
         Expr::Extract { .. } => named("extract"),
+        Expr::Substring {
+            shorthand: true, ..
+        } => named("substr"),
         Expr::Substring { .. } => named("substring"),
         Expr::Position { .. } => named("position"),
         Expr::Overlay { .. } => named("overlay"),
@@ -232,6 +235,10 @@ mod tests {
                 "SELECT CASE WHEN a THEN 1 END, coalesce(a, b), (SELECT max(x) FROM t), EXISTS (SELECT 1), trim(leading 'x' from s), extract(year from d)"
             ),
             "SELECT CASE WHEN a THEN 1 END AS \"case\", coalesce(a, b) AS \"coalesce\", (SELECT max(x) AS \"max\" FROM t) AS \"max\", EXISTS (SELECT 1 AS \"?column?\") AS \"exists\", TRIM(LEADING 'x' FROM s) AS \"ltrim\", EXTRACT(YEAR FROM d) AS \"extract\""
+        );
+        assert_eq!(
+            named("SELECT substr(s, 2), substring(s FROM 2)"),
+            "SELECT SUBSTR(s, 2) AS \"substr\", SUBSTRING(s FROM 2) AS \"substring\""
         );
     }
 

@@ -44,6 +44,19 @@ impl VisitorMut for Rewrite<'_> {
     type Break = ();
 
     fn post_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        // `unnest(array)`'s one column is named after its alias, or `unnest` without one.
+        if let TableFactor::UNNEST {
+            alias,
+            array_exprs,
+            with_offset: false,
+            with_ordinality: false,
+            ..
+        } = factor
+            && array_exprs.len() == 1
+        {
+            name_after_alias(alias, "unnest");
+            return ControlFlow::Continue(());
+        }
         let TableFactor::Table {
             name,
             alias,
@@ -74,16 +87,7 @@ impl VisitorMut for Rewrite<'_> {
             {
                 *factor = series;
             } else if SERIES.contains(&function.as_str()) {
-                // Named after its alias, or after the function without one.
-                let alias = alias.get_or_insert_with(|| TableAlias {
-                    explicit: true,
-                    name: Ident::new(&function),
-                    columns: vec![],
-                    at: None,
-                });
-                if alias.columns.is_empty() {
-                    alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
-                }
+                name_after_alias(alias, &function);
             }
         } else if let Some(one_row) = one_row_table(name, args, alias.as_ref(), &function) {
             *factor = one_row;
@@ -99,6 +103,20 @@ impl VisitorMut for Rewrite<'_> {
             dates_as_timestamptz(&mut list.args);
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// A one-column table function's column named after its alias, or after the function (`function`)
+/// without one, as Postgres names it.
+fn name_after_alias(alias: &mut Option<TableAlias>, function: &str) {
+    let alias = alias.get_or_insert_with(|| TableAlias {
+        explicit: true,
+        name: Ident::new(function),
+        columns: vec![],
+        at: None,
+    });
+    if alias.columns.is_empty() {
+        alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
     }
 }
 
@@ -454,6 +472,14 @@ mod tests {
         assert_eq!(
             rewrite("SELECT * FROM t AS s, generate_series(1, x)"),
             "SELECT * FROM t AS s, generate_series(1, x) AS generate_series (generate_series)"
+        );
+    }
+
+    #[test]
+    fn unnest_is_named_after_its_alias_or_itself() {
+        assert_eq!(
+            rewrite("SELECT * FROM unnest(ARRAY[1, 2]), unnest(ARRAY[3]) AS u"),
+            "SELECT * FROM UNNEST(ARRAY[1, 2]) AS unnest (unnest), UNNEST(ARRAY[3]) AS u (u)"
         );
     }
 
