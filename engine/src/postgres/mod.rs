@@ -34,6 +34,7 @@ pub(crate) mod duplicate_names;
 mod fetch_first;
 mod fixed_point;
 mod float_casts;
+mod float_ordering;
 mod float_resolution;
 mod formatting;
 mod from_functions;
@@ -267,13 +268,14 @@ fn rewrite_plan_expressions(
 }
 
 /// `plan`, as the SQL planner builds it, with the types Postgres gives where DataFusion's differ:
-/// floats mixed with `numeric`s resolved to the float ([`float_resolution`]), a `date_trunc` of a
-/// `date` a `timestamptz` ([`date_parts`]).
+/// floats mixed with `numeric`s resolved to the float ([`float_resolution`]), `-0` sorted with `0`
+/// ([`float_ordering`]), a `date_trunc` of a `date` a `timestamptz` ([`date_parts`]).
 pub(crate) fn typed_as_postgres(
     plan: LogicalPlan,
     options: &ConfigOptions,
 ) -> datafusion::common::Result<LogicalPlan> {
     let plan = float_resolution::resolve_floats(plan)?;
+    let plan = float_ordering::order_signed_zeros(plan)?;
     match &options.execution.time_zone {
         Some(zone) => date_parts::truncate_dates_in_zone(plan, zone),
         None => Ok(plan),
