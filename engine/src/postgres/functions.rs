@@ -1,6 +1,6 @@
 //! Postgres functions analysts call that DataFusion lacks: `pg_typeof`, `similar_to_escape`
 //! (what `SIMILAR TO` runs, [`super::similar_to`]), and Postgres' names of DataFusion's functions
-//! (`ceiling`, `sign`, `every`, `variance`, `array_remove`); and `hangar_subquery_value`, the one value of a scalar
+//! (`ceiling`, `sign`, `every`, `variance`); and `hangar_subquery_value`, the one value of a scalar
 //! subquery ([`super::scalar_subquery`]).
 
 use std::sync::Arc;
@@ -28,12 +28,7 @@ pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(pg_typeof());
     ctx.register_udf(similar_to_escape());
     ctx.register_udaf(AggregateUDF::new_from_impl(SubqueryValue::new()));
-    // Postgres' `array_remove` removes every element equal to the value, DataFusion's the first.
-    for (postgres, datafusion) in [
-        ("ceiling", "ceil"),
-        ("sign", "signum"),
-        ("array_remove", "array_remove_all"),
-    ] {
+    for (postgres, datafusion) in [("ceiling", "ceil"), ("sign", "signum")] {
         if let Ok(function) = ctx.udf(datafusion) {
             ctx.register_udf(function.as_ref().clone().with_aliases([postgres]));
         }

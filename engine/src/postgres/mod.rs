@@ -17,6 +17,7 @@
 
 mod any_all;
 mod array_literals;
+mod array_remove;
 mod array_subquery;
 mod bigint_sums;
 mod boolean_literals;
@@ -346,6 +347,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     pg_catalog::install(template)?;
     // After `pg_catalog`'s, which registers DataFusion's functions again: Hangar's replace some.
     functions::install(template);
+    array_remove::install(template);
     bigint_sums::install(template);
     numeric_averages::install(template);
     formatting::install(template);
