@@ -37,18 +37,15 @@ use super::{numeric_averages, numeric_casts, numeric_division, numeric_math, num
 pub(crate) fn with_display_scales(plan: LogicalPlan) -> Result<LogicalPlan> {
     // Typed as they will run: `CASE WHEN c THEN 1 ELSE 2.5 END` is a `numeric`, which the plan
     // as planned types by its first branch.
+    // Splitting the averages below keeps each column's type.
     let decimal = |f: &Arc<Field>| matches!(f.data_type(), DataType::Decimal128(..));
-    if !crate::planner::coerced_schema(&plan)
-        .fields()
-        .iter()
-        .any(decimal)
-    {
+    let coerced = crate::planner::coerced_schema(&plan);
+    if !coerced.fields().iter().any(decimal) {
         return Ok(plan);
     }
     // The averages as the quotients they are.
     let plan = numeric_averages::split_averages(plan)?;
     let schema = Arc::clone(plan.schema());
-    let coerced = crate::planner::coerced_schema(&plan);
     let mut scales = Scales::default();
     let mut plan = plan;
     let mut outputs = Vec::with_capacity(schema.fields().len());
