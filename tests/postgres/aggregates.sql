@@ -136,6 +136,10 @@ SELECT rank(3) WITHIN GROUP (ORDER BY x), dense_rank(3) WITHIN GROUP (ORDER BY x
 SELECT percent_rank(3) WITHIN GROUP (ORDER BY x), cume_dist(3) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (3), (3), (5)) AS t(x);
 SELECT percent_rank(25) WITHIN GROUP (ORDER BY p_size), cume_dist(25) WITHIN GROUP (ORDER BY p_size) FROM part;
 SELECT rank('M') WITHIN GROUP (ORDER BY n_name) FROM nation;
+SELECT rank(3) WITHIN GROUP (ORDER BY x DESC), rank(NULL::int) WITHIN GROUP (ORDER BY x), dense_rank(3) WITHIN GROUP (ORDER BY x DESC NULLS LAST), dense_rank(4) WITHIN GROUP (ORDER BY x DESC), cume_dist(NULL::int) WITHIN GROUP (ORDER BY x NULLS FIRST) FROM (VALUES (1), (3), (NULL), (3), (5), (NULL)) AS t(x);
+SELECT n_regionkey, rank(10) WITHIN GROUP (ORDER BY n_nationkey), percent_rank(10) WITHIN GROUP (ORDER BY n_nationkey DESC) FROM nation GROUP BY n_regionkey ORDER BY 1;
+SELECT rank(1, 'BRAZIL') WITHIN GROUP (ORDER BY n_regionkey, n_name), cume_dist(1, 'BRAZIL') WITHIN GROUP (ORDER BY n_regionkey DESC, n_name) FROM nation;
+SELECT rank(1) WITHIN GROUP (ORDER BY x), percent_rank(1) WITHIN GROUP (ORDER BY x), cume_dist(1) WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) AS t(x) WHERE false;
 
 -- ---------------------------------------------------------------
 -- FILTER (WHERE ...)

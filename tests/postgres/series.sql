@@ -56,6 +56,9 @@ SELECT * FROM generate_series(10, 30, 10) WITH ORDINALITY ORDER BY 2;
 SELECT * FROM generate_series(10, 30, 10) WITH ORDINALITY AS t(val, idx) ORDER BY idx;
 SELECT idx, val * 2 AS doubled FROM generate_series(5, 1, -1) WITH ORDINALITY AS t(val, idx) ORDER BY idx;
 SELECT t.* FROM generate_series(timestamp '2024-01-01', timestamp '2024-01-03', interval '1 day') WITH ORDINALITY AS t(ts, n) ORDER BY n;
+-- the ordinals follow the function's own order, however many rows
+SELECT count(*), min(n), max(n) FROM generate_series(1, 200000) WITH ORDINALITY AS t(v, n) WHERE v = n;
+SELECT count(*) AS out_of_place FROM unnest((SELECT array_agg(o_orderkey ORDER BY o_orderkey DESC) FROM orders)) WITH ORDINALITY AS t(k, n) JOIN (SELECT o_orderkey, row_number() OVER (ORDER BY o_orderkey DESC) AS r FROM orders) AS o ON o.o_orderkey = t.k WHERE o.r <> t.n;
 
 -- joined with a table, aggregated
 SELECT g.n, r.r_name FROM generate_series(0, 4) AS g(n) JOIN region r ON r.r_regionkey = g.n ORDER BY g.n;

@@ -10,8 +10,10 @@
 //!   `generate_series(args) AS a(a)`;
 //! - a series of `integer`s (`generate_series(1, 10)`: every argument an integer literal that fits
 //!   an int4) is a series of `integer`s, as in Postgres, where DataFusion's is of `bigint`s;
-//! - a series of number literals with a decimal point is a series of `numeric`s, and a series of
-//!   literals takes `WITH ORDINALITY`: both are counted out on a series of positions.
+//! - a series of number literals with a decimal point is a series of `numeric`s, counted out on a
+//!   series of positions.
+//!
+//! `WITH ORDINALITY` is [`super::ordinality`]'s.
 
 use std::ops::ControlFlow;
 
@@ -61,7 +63,6 @@ impl VisitorMut for Rewrite<'_> {
             name,
             alias,
             args: Some(args),
-            with_ordinality,
             ..
         } = factor
         else {
@@ -78,11 +79,10 @@ impl VisitorMut for Rewrite<'_> {
                 // The series inside a typed series: already rewritten (a view's stored query is
                 // rewritten again each time it is read).
             } else if function == "generate_series"
-                && let Some(series) = literal_series(name, args, alias.as_ref(), *with_ordinality)
+                && let Some(series) = literal_series(name, args, alias.as_ref())
             {
                 *factor = series;
             } else if function == "generate_series"
-                && !*with_ordinality
                 && let Some(series) = integer_series(name, args, alias.as_ref())
             {
                 *factor = series;
@@ -300,16 +300,14 @@ fn literal_number(arg: &FunctionArg) -> Option<LiteralNumber> {
     number(expr)
 }
 
-/// A series whose arguments are all number literals, where Postgres' differs from DataFusion's:
-/// of `numeric`s when one has a decimal point (`generate_series(0.0, 1.0, 0.25)` is `0.00`,
-/// `0.25`, …, at the largest scale of its arguments; DataFusion refused decimals), or `WITH
-/// ORDINALITY` (DataFusion gave no ordinal). Built on a series of the values' positions:
-/// `(SELECT start + step * n AS column, n + 1 AS ordinality FROM generate_series(0, count))`.
+/// A series of number literals one of which has a decimal point: of `numeric`s, as in Postgres
+/// (`generate_series(0.0, 1.0, 0.25)` is `0.00`, `0.25`, …, at the largest scale of its
+/// arguments; DataFusion refused decimals). Built on a series of the values' positions:
+/// `(SELECT start + step * n AS column FROM generate_series(0, count))`.
 fn literal_series(
     name: &ObjectName,
     args: &TableFunctionArgs,
     alias: Option<&TableAlias>,
-    with_ordinality: bool,
 ) -> Option<TableFactor> {
     if args.settings.is_some() {
         return None;
@@ -321,7 +319,7 @@ fn literal_series(
         .collect::<Option<_>>()?;
     let scale = numbers.iter().map(|n| n.scale).max()?;
     let decimal = numbers.iter().any(|n| n.numeric);
-    if !decimal && !with_ordinality {
+    if !decimal {
         return None;
     }
     let at_scale = |n: LiteralNumber| {
@@ -357,30 +355,17 @@ fn literal_series(
         let (whole, fraction) = padded.split_at(padded.len() - scale);
         format!("{sign}{whole}.{fraction}")
     };
-    let value_type = if decimal {
-        format!("NUMERIC(38, {scale})")
-    } else if i32::try_from(start).is_ok() && i32::try_from(stop).is_ok() {
-        "INT4".into()
-    } else {
-        "BIGINT".into()
-    };
     let table = alias.map_or_else(|| Ident::new("generate_series"), |a| a.name.clone());
     let columns: Vec<Ident> = alias
         .map(|a| a.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default();
-    let (column, ordinal) = match columns.as_slice() {
-        [] => (table.clone(), Ident::new("ordinality")),
-        [column] => (column.clone(), Ident::new("ordinality")),
-        [column, ordinal] if with_ordinality => (column.clone(), ordinal.clone()),
+    let column = match columns.as_slice() {
+        [] => table.clone(),
+        [column] => column.clone(),
         _ => return None,
     };
-    let ordinality = if with_ordinality {
-        format!(", {TYPED_SERIES}.value + 1 AS {ordinal}")
-    } else {
-        String::new()
-    };
     parse_table_factor(&format!(
-        "(SELECT CAST({} + {} * {TYPED_SERIES}.value AS {value_type}) AS {column}{ordinality} \
+        "(SELECT CAST({} + {} * {TYPED_SERIES}.value AS NUMERIC(38, {scale})) AS {column} \
          FROM {name}(0, {last}) AS {TYPED_SERIES}) AS {table}",
         text(start),
         text(step),
@@ -436,16 +421,11 @@ mod tests {
     }
 
     #[test]
-    fn series_of_decimals_or_with_ordinality_count_positions() {
+    fn series_of_decimals_count_positions() {
         assert_eq!(
             rewrite("SELECT * FROM generate_series(0.0, 1.0, 0.25) AS q"),
             "SELECT * FROM (SELECT CAST(0.00 + 0.25 * hangar_series.value AS NUMERIC(38,2)) AS q \
              FROM generate_series(0, 4) AS hangar_series) AS q"
-        );
-        assert_eq!(
-            rewrite("SELECT * FROM generate_series(10, -10, -4) WITH ORDINALITY AS g(x, i)"),
-            "SELECT * FROM (SELECT CAST(10 + -4 * hangar_series.value AS INT4) AS x, \
-             hangar_series.value + 1 AS i FROM generate_series(0, 5) AS hangar_series) AS g"
         );
         assert_eq!(
             rewrite("SELECT * FROM generate_series(1.5, 0, -0.5)"),

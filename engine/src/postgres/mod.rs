@@ -43,6 +43,7 @@ mod full_join_using;
 mod function_forms;
 mod functions;
 mod grouping_sets;
+mod hypothetical_sets;
 mod in_subquery;
 mod information_schema;
 mod integer_literals;
@@ -61,6 +62,7 @@ mod numeric_math;
 mod numeric_spread;
 mod operator_forms;
 mod ordered_sets;
+mod ordinality;
 mod overloads;
 mod pg_catalog;
 mod pg_functions;
@@ -204,6 +206,7 @@ fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
 fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
     // First, while the select lists are as the client wrote them.
     let statement = column_names::name_columns(statement);
+    let statement = ordinality::rewrite_ordinality(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
     let statement = array_literals::rewrite_array_literals(statement);
@@ -211,6 +214,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = row_comparison::rewrite_row_comparisons(statement);
     let statement = json::rewrite_json_types(statement);
     let statement = function_forms::rewrite_function_forms(statement);
+    let statement = hypothetical_sets::rewrite_hypothetical_sets(statement);
     let statement = operator_forms::rewrite_operator_forms(statement);
     let statement = regex_forms::rewrite_regex_forms(statement);
     let statement = result_types::rewrite_result_types(statement);
