@@ -194,6 +194,8 @@ SELECT json_build_object('a');
 SELECT jsonb_array_length('{"a": 1}');
 SELECT key FROM json_each('[1, 2]') ORDER BY key;
 SELECT jsonb_path_query_first('{}', '$$');
+SELECT regexp_instr('abc', 'b', 0);
+SELECT regexp_replace('abc', 'b', 'x', 1, -1);
 
 -- Unterminated string literal (kept last: it runs to the end of the input)
 SELECT 'abc;

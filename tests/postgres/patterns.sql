@@ -158,6 +158,8 @@ SELECT regexp_instr('ABCDEF', 'xyz') AS not_found;
 SELECT regexp_like('Hello World', 'world$', 'i');
 SELECT regexp_like('Hello World', 'world$');
 SELECT regexp_substr('number of your street, town zip, FR', '[^,]+', 1, 2);
+SELECT n_name, regexp_instr(n_name, '[AEIOU]', 2, 2), regexp_substr(n_name, '[AEIOU]+', 1, 2), regexp_replace(n_name, '[AEIOU]', '<\&>', 2, 0) FROM nation WHERE n_nationkey < 6 ORDER BY n_nationkey;
+SELECT regexp_replace('abcabc', 'b', 'X', 3, 0, 'g'), regexp_substr('abc', 'z') IS NULL AS none, regexp_instr('abc', 'z'), regexp_instr(NULL, 'a') IS NULL AS null_in, regexp_substr('hello world', '\yw\w+');
 SELECT regexp_substr('ABCDEFGHI', '(c..)(...)', 1, 1, 'i', 2);
 SELECT regexp_substr('ABCDEF', 'xyz') IS NULL AS not_found;
 SELECT sum(regexp_count(o_comment, 'the')) FROM orders WHERE o_orderkey < 1000;

@@ -424,7 +424,9 @@ fn execution_words(text: &str) -> Option<Words> {
             Nowhere,
         ));
     }
-    if text.starts_with("time zone \"") && text.ends_with("\" not recognized") {
+    if text.starts_with("time zone \"") && text.ends_with("\" not recognized")
+        || text.starts_with("invalid value for parameter \"")
+    {
         return Some(Words::new("22023", text, Nowhere));
     }
     if text.starts_with("field position must not be zero") {

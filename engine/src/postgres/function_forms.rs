@@ -93,7 +93,11 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
         let name = call.name.to_string().to_ascii_lowercase();
         let replacement = match (name.as_str(), args.as_slice()) {
             ("mod", [a, b]) => format!("(({a}) % ({b}))"),
-            ("regexp_replace", [text, pattern, Expr::Value(v), rest @ ..]) if matches!(&v.value, Value::SingleQuotedString(r) if r.contains("\\&")) =>
+            // DataFusion's forms: `regexp_replace` from a start is Hangar's, which reads `\&`.
+            ("regexp_replace", [text, pattern, Expr::Value(v), rest @ ..])
+                if rest.len() <= 1
+                    && matches!(&v.value, Value::SingleQuotedString(r) if r.contains("\\&"))
+                    && rest.iter().all(|a| is_text_literal(a)) =>
             {
                 let Value::SingleQuotedString(replacement) = &v.value else {
                     return;

@@ -126,16 +126,28 @@ fn similar_to_escape() -> ScalarUDF {
     ))
 }
 
-/// The regular expression of a `SIMILAR TO` pattern (Postgres' `similar_escape_internal`).
+/// The regular expression of a `SIMILAR TO` pattern (Postgres' `similar_escape_internal`). The
+/// escape character before a double quote separates the pattern's parts: of the three, the
+/// middle is captured (what `substring(s SIMILAR pattern ESCAPE e)` returns) and the first
+/// matches as little as it can.
 fn similar_to_regex(pattern: &str, escape: Option<char>) -> String {
     let mut regex = String::from("^(?:");
     let mut escaped = false;
     let mut bracket_depth = 0usize;
+    let mut separators = 0;
+    let parted = escape.is_some_and(|e| pattern.contains(&format!("{e}\"")));
     for c in pattern.chars() {
         if escaped {
-            // An escaped character stands for itself.
-            regex.push('\\');
-            regex.push(c);
+            if c == '"' {
+                regex.push_str(match separators {
+                    0 => "){1,1}?(",
+                    _ => "){1,1}(?:",
+                });
+                separators += 1;
+            } else {
+                // An escaped character stands for itself, or for Postgres' escape.
+                regex.push_str(&super::regex_forms::rust_regex(&format!("\\{c}")));
+            }
             escaped = false;
         } else if Some(c) == escape {
             escaped = true;
@@ -152,6 +164,7 @@ fn similar_to_regex(pattern: &str, escape: Option<char>) -> String {
                     bracket_depth += 1;
                     regex.push('[');
                 }
+                '%' if parted && separators == 0 => regex.push_str(".*?"),
                 '%' => regex.push_str(".*"),
                 '_' => regex.push('.'),
                 '(' => regex.push_str("(?:"),
@@ -278,6 +291,11 @@ mod tests {
         assert_eq!(similar_to_regex("a_c.", Some('\\')), "^(?:a.c\\.)$");
         assert_eq!(similar_to_regex("a\\%b", Some('\\')), "^(?:a\\%b)$");
         assert_eq!(similar_to_regex("a#_b", Some('#')), "^(?:a\\_b)$");
+        assert_eq!(
+            similar_to_regex("%#\"o_b#\"%", Some('#')),
+            "^(?:.*?){1,1}?(o.b){1,1}(?:.*)$"
+        );
+        assert_eq!(similar_to_regex("%\\mab", Some('\\')), "^(?:.*\\<ab)$");
         assert_eq!(similar_to_regex("[a-c]+%", Some('\\')), "^(?:[a-c]+.*)$");
     }
 

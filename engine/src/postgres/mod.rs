@@ -72,6 +72,7 @@ mod query_checks;
 mod real_arithmetic;
 mod regex_forms;
 mod regex_matches;
+mod regex_positions;
 mod regex_split;
 mod regression;
 mod regtype_text;
@@ -371,6 +372,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     text_casts::install(template);
     regex_split::install(template);
     regex_matches::install(template);
+    regex_positions::install(template);
     degree_trigonometry::install(template);
     cube_root::install(template);
     regression::install(template);

@@ -99,7 +99,7 @@ pub(super) fn for_each_row(
 /// The pattern compiled with Postgres' flags `i` (regardless of case) and `c` (not), and whether
 /// the flags hold `g` (every match).
 pub(super) fn regex_with_flags(pattern: &str, flags: &str) -> Result<(Regex, bool)> {
-    let mut builder = RegexBuilder::new(pattern);
+    let mut builder = RegexBuilder::new(&super::regex_forms::rust_regex(pattern));
     let mut global = false;
     for flag in flags.chars() {
         match flag {

@@ -6,7 +6,9 @@
 //! - the postfix operators `x ISNULL` and `x NOTNULL`, as `x IS NULL` and `x IS NOT NULL`;
 //! - `x BETWEEN SYMMETRIC a AND b`, whose low bound is marked as `x BETWEEN
 //!   hangar_symmetric(a) AND b` for [`super::operator_forms`] to write as the comparisons it
-//!   stands for.
+//!   stands for;
+//! - `substring(x SIMILAR pattern ESCAPE e)`, as its older form `substring(x FROM pattern FOR
+//!   e)`, which [`super::regex_forms`] writes as the match it stands for.
 //!
 //! The text is rewritten token by token, so that quoted text and comments are left alone, and
 //! only when it holds such a form.
@@ -25,7 +27,7 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             .windows(form.len())
             .any(|w| w.eq_ignore_ascii_case(form.as_bytes()))
     };
-    if !["::interval", "isnull", "notnull", "symmetric"]
+    if !["::interval", "isnull", "notnull", "symmetric", "similar"]
         .into_iter()
         .any(holds)
     {
@@ -65,6 +67,14 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
                 i..=i,
                 [Token::make_word(SYMMETRIC_MARK, None), Token::LParen],
             );
+            changed = true;
+        } else if let Token::Word(word) = &tokens[i]
+            && word.keyword == Keyword::SIMILAR
+            && in_substring(&tokens[..i])
+            && let Some(escape) = escape_at_same_depth(&tokens[i + 1..])
+        {
+            tokens[i] = Token::make_keyword("FROM");
+            tokens[i + 1 + escape] = Token::make_keyword("FOR");
             changed = true;
         } else if let Token::Word(word) = &tokens[i]
             && word.quote_style.is_none()
@@ -109,6 +119,39 @@ fn bound_end(rest: &[Token]) -> Option<usize> {
             Token::Word(w) if w.keyword == Keyword::CASE => depth += 1,
             Token::Word(w) if w.keyword == Keyword::END => depth = depth.checked_sub(1)?,
             Token::Word(w) if w.keyword == Keyword::AND && depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the tokens before a word, `before`, leave it directly inside `substring(`.
+fn in_substring(before: &[Token]) -> bool {
+    let mut depth = 0usize;
+    for (i, token) in before.iter().enumerate().rev() {
+        match token {
+            Token::RParen => depth += 1,
+            Token::LParen if depth > 0 => depth -= 1,
+            Token::LParen => {
+                return before[..i]
+                    .iter()
+                    .rfind(|t| !matches!(t, Token::Whitespace(_)))
+                    .is_some_and(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("substring")));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The position in `rest` of the `ESCAPE` at the depth `rest` starts at, before its `)`.
+fn escape_at_same_depth(rest: &[Token]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in rest.iter().enumerate() {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.checked_sub(1)?,
+            Token::Word(w) if w.keyword == Keyword::ESCAPE && depth == 0 => return Some(i),
             _ => {}
         }
     }
@@ -169,6 +212,16 @@ mod tests {
              y BETWEEN hangar_symmetric( CASE WHEN p AND q THEN 2 END )AND 3"
         );
         let untouched = "SELECT 'between symmetric 1 and 2', symmetric FROM t";
+        assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_similar_substring_takes_the_older_form() {
+        assert_eq!(
+            rewrite_token_forms("SELECT substring(lower(s) similar '#\"o#\"%' escape '#') FROM t"),
+            "SELECT substring(lower(s) FROM '#\"o#\"%' FOR '#') FROM t"
+        );
+        let untouched = "SELECT s SIMILAR TO 'a' ESCAPE '#' FROM t";
         assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
     }
 }
