@@ -26,6 +26,7 @@ SELECT * FROM nations;
 SELECT count(*) FROM public.nation_x;
 SELECT * FROM nosuchschema.nation;
 SELECT nosuchschema.lower('a');
+SELECT n_name FROM nation WHERE nosuchschema.upper(n_name) = 'x';
 SELECT * FROM "Nation";
 SELECT * FROM (SELECT 1);
 

@@ -64,6 +64,7 @@ SELECT trim(leading 'xyz' from 'yxTomxx');
 SELECT trim(trailing 'xyz' from 'yxTomxx');
 SELECT trim('  both sides  ') || '|' AS t;
 SELECT trim(leading from '  lead') AS t;
+SELECT trim(trailing from 'xx  ') || '|', trim(both from '  y  ') || '|';
 SELECT trim(both from 'xTomx', 'x');
 SELECT btrim('ééabcéé', 'é');
 SELECT btrim('', 'x') AS empty_trim;

@@ -154,6 +154,9 @@ SELECT pg_typeof(v) FROM (SELECT 1 AS v UNION ALL SELECT 2.5) AS t ORDER BY v LI
 (SELECT n_name FROM nation ORDER BY n_name LIMIT 2) UNION ALL (SELECT r_name FROM region ORDER BY r_name DESC LIMIT 2) ORDER BY 1;
 SELECT count(*) FROM (SELECT o_custkey FROM orders WHERE o_orderstatus = 'F' INTERSECT SELECT o_custkey FROM orders WHERE o_orderstatus = 'P') AS both_statuses;
 TABLE region ORDER BY r_regionkey LIMIT 2;
+SELECT count(*) FROM (TABLE nation) AS t;
+SELECT r_name FROM region EXCEPT TABLE region;
+SELECT * FROM region EXCEPT TABLE region;
 VALUES (1, 'a'), (2, 'b') EXCEPT VALUES (2, 'b') ORDER BY 1;
 
 -- ---------------------------------------------------------------

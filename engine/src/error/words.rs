@@ -412,6 +412,14 @@ fn execution_words(text: &str) -> Option<Words> {
     if text.starts_with("date/time field value out of range") {
         return Some(Words::new("22008", text, Nowhere));
     }
+    for operation in ["UNION", "INTERSECT", "EXCEPT"] {
+        if text.starts_with(&format!(
+            "{operation} queries have different number of columns"
+        )) {
+            let message = format!("each {operation} query must have the same number of columns");
+            return Some(Words::new("42601", message, Nowhere));
+        }
+    }
     if text.starts_with("step can't be 0 for function generate_series") {
         return Some(Words::new("22023", "step size cannot equal zero", Nowhere));
     }

@@ -41,6 +41,7 @@ mod formatting;
 mod from_functions;
 mod full_join_using;
 mod function_forms;
+mod function_schemas;
 mod functions;
 mod grouping_sets;
 mod hypothetical_sets;
@@ -111,6 +112,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
 
 pub(crate) use common_types::check_common_types;
+pub(crate) use function_schemas::check_function_schemas;
 pub(crate) use plan_errors::explain as explain_plan_error;
 pub use scalar_subquery::EMPTY_CATALOG_TABLES;
 pub(crate) use table_names::check_table_names;

@@ -8,7 +8,10 @@
 //!   hangar_symmetric(a) AND b` for [`super::operator_forms`] to write as the comparisons it
 //!   stands for;
 //! - `substring(x SIMILAR pattern ESCAPE e)`, as its older form `substring(x FROM pattern FOR
-//!   e)`, which [`super::regex_forms`] writes as the match it stands for.
+//!   e)`, which [`super::regex_forms`] writes as the match it stands for;
+//! - `trim(LEADING FROM s [, characters])` (and `TRAILING`, `BOTH`), as the function it stands
+//!   for, `ltrim(s [, characters])` (`rtrim`, `btrim`), which Postgres names its column after;
+//! - `TABLE name` as a query, as `SELECT * FROM name`.
 //!
 //! The text is rewritten token by token, so that quoted text and comments are left alone, and
 //! only when it holds such a form.
@@ -27,9 +30,17 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             .windows(form.len())
             .any(|w| w.eq_ignore_ascii_case(form.as_bytes()))
     };
-    if !["::interval", "isnull", "notnull", "symmetric", "similar"]
-        .into_iter()
-        .any(holds)
+    if ![
+        "::interval",
+        "isnull",
+        "notnull",
+        "symmetric",
+        "similar",
+        "trim",
+        "table",
+    ]
+    .into_iter()
+    .any(holds)
     {
         return Cow::Borrowed(sql);
     }
@@ -66,6 +77,32 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             tokens.splice(
                 i..=i,
                 [Token::make_word(SYMMETRIC_MARK, None), Token::LParen],
+            );
+            changed = true;
+        } else if let Some(function) = trim_function(&tokens[i..]) {
+            // `trim`, `(`, the side and `FROM`, with the spaces between them.
+            let end = i
+                + 1
+                + tokens[i + 1..]
+                    .iter()
+                    .position(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::FROM))
+                    .expect("found by trim_function");
+            tokens.splice(i..=end, [Token::make_word(function, None), Token::LParen]);
+            changed = true;
+        } else if let Token::Word(word) = &tokens[i]
+            && word.keyword == Keyword::TABLE
+            && starts_a_query(&tokens[..i])
+            && matches!(next_token(&tokens[i + 1..]), Some(Token::Word(_)))
+        {
+            tokens.splice(
+                i..=i,
+                [
+                    Token::make_keyword("SELECT"),
+                    Token::Whitespace(Whitespace::Space),
+                    Token::Mul,
+                    Token::Whitespace(Whitespace::Space),
+                    Token::make_keyword("FROM"),
+                ],
             );
             changed = true;
         } else if let Token::Word(word) = &tokens[i]
@@ -123,6 +160,56 @@ fn bound_end(rest: &[Token]) -> Option<usize> {
         }
     }
     None
+}
+
+/// The first token of `rest` that is not whitespace.
+fn next_token(rest: &[Token]) -> Option<&Token> {
+    rest.iter().find(|t| !matches!(t, Token::Whitespace(_)))
+}
+
+/// Whether a word after the tokens `before` starts a query: first in the statement, or after `(`
+/// or a set operation.
+fn starts_a_query(before: &[Token]) -> bool {
+    match before.iter().rfind(|t| !matches!(t, Token::Whitespace(_))) {
+        None | Some(Token::SemiColon | Token::LParen) => true,
+        Some(Token::Word(w)) => matches!(
+            w.keyword,
+            Keyword::UNION
+                | Keyword::EXCEPT
+                | Keyword::INTERSECT
+                | Keyword::ALL
+                | Keyword::DISTINCT
+        ),
+        _ => false,
+    }
+}
+
+/// The function `tokens`, which start with `trim(LEADING FROM` (or `TRAILING`, `BOTH`), stand
+/// for.
+fn trim_function(tokens: &[Token]) -> Option<&'static str> {
+    let Some(Token::Word(word)) = tokens.first() else {
+        return None;
+    };
+    if word.quote_style.is_some() || !word.value.eq_ignore_ascii_case("trim") {
+        return None;
+    }
+    let mut rest = tokens[1..]
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)));
+    let (Some(Token::LParen), Some(Token::Word(side)), Some(Token::Word(from))) =
+        (rest.next(), rest.next(), rest.next())
+    else {
+        return None;
+    };
+    if from.keyword != Keyword::FROM {
+        return None;
+    }
+    match side.keyword {
+        Keyword::LEADING => Some("ltrim"),
+        Keyword::TRAILING => Some("rtrim"),
+        Keyword::BOTH => Some("btrim"),
+        _ => None,
+    }
 }
 
 /// Whether the tokens before a word, `before`, leave it directly inside `substring(`.
@@ -212,6 +299,22 @@ mod tests {
              y BETWEEN hangar_symmetric( CASE WHEN p AND q THEN 2 END )AND 3"
         );
         let untouched = "SELECT 'between symmetric 1 and 2', symmetric FROM t";
+        assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn trims_from_a_side_and_table_queries_are_functions_and_selects() {
+        assert_eq!(
+            rewrite_token_forms(
+                "SELECT trim(leading from ' a'), TRIM ( BOTH FROM 'xax', 'x'), trim(both 'x' from s)"
+            ),
+            "SELECT ltrim( ' a'), btrim( 'xax', 'x'), trim(both 'x' from s)"
+        );
+        assert_eq!(
+            rewrite_token_forms("TABLE region; SELECT 1 UNION ALL (TABLE nation)"),
+            "SELECT * FROM region; SELECT 1 UNION ALL (SELECT * FROM nation)"
+        );
+        let untouched = "CREATE TABLE t (x int); DROP TABLE t";
         assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
     }
 

@@ -212,6 +212,11 @@ impl Session {
 
     /// Parses SQL that holds none of Hangar's own statements.
     fn parse_sql(&self, sql: &str) -> Result<Vec<Statement>> {
+        crate::postgres::check_function_schemas(sql, &|name| {
+            self.ctx
+                .catalog(crate::DATABASE)
+                .is_some_and(|c| c.schema(name).is_some())
+        })?;
         let statements = self.shared.dialect.parse(sql, &self.is_table_function())?;
         Ok(statements
             .into_iter()
