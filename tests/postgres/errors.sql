@@ -69,6 +69,7 @@ SELECT DATE '2024-01-01' * 2;
 SELECT DATE '2024-01-01' + DATE '2024-01-02';
 SELECT true + 1;
 SELECT interval '1 day' + 1;
+SELECT 2.5 - interval '1 hour';
 SELECT ('{"a": 1}'::jsonb -> 'a') + 1;
 SELECT ARRAY[1, 2] || ARRAY['x'::text];
 

@@ -29,7 +29,7 @@ use datafusion::sql::sqlparser::ast::BinaryOperator;
 
 use super::date_arithmetic::comparison;
 use super::intervals::justify_hours;
-use crate::Error;
+use crate::{Anchor, Error};
 
 /// Nanoseconds in a day.
 const DAY: i64 = 86_400_000_000_000;
@@ -139,6 +139,15 @@ impl ExprPlanner for IntervalArithmetic {
             }
             (BinaryOperator::Divide, a, b) if is_interval(a) && b.is_numeric() => {
                 call(&self.divided, vec![interval(l)?, factor(r)?])
+            }
+            // Postgres has no interval plus or minus a number.
+            (BinaryOperator::Plus | BinaryOperator::Minus, a, b)
+                if is_interval(a) && b.is_numeric() || a.is_numeric() && is_interval(b) =>
+            {
+                let name = crate::error::pg_type_name;
+                let message = format!("operator does not exist: {} {op} {}", name(a), name(b));
+                let anchor = Anchor::Operator(op.to_string());
+                return Err(Error::postgres("42883", message, anchor).into_datafusion());
             }
             (_, a, b) if is_interval(a) && is_interval(b) => match comparison(&op) {
                 Some(cmp) => Expr::BinaryExpr(BinaryExpr::new(
