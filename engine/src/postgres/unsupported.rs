@@ -1,12 +1,13 @@
 //! What Hangar refuses before planning because DataFusion would answer it otherwise than
 //! Postgres: `EXCEPT ALL` and `INTERSECT ALL`, which DataFusion plans as their set forms' joins
-//! without the counting (`{1, 2, 2, 3} EXCEPT ALL {2}` gave `{1, 3}`, Postgres `{1, 2, 3}`).
+//! without the counting (`{1, 2, 2, 3} EXCEPT ALL {2}` gave `{1, 3}`, Postgres `{1, 2, 3}`), and
+//! `WITH ORDINALITY` on a function [`super::ordinality`] does not number (DataFusion ignored it).
 //! Documented in `docs/compatibility.md` with the workaround.
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Query, SetExpr, SetOperator, SetQuantifier, Statement, Visit, Visitor,
+    Query, SetExpr, SetOperator, SetQuantifier, Statement, TableFactor, Visit, Visitor,
 };
 
 use crate::{Error, Result};
@@ -26,6 +27,25 @@ impl Visitor for Refusals {
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<String> {
         counted_set_operation(&query.body)
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<String> {
+        match factor {
+            TableFactor::Table {
+                with_ordinality: true,
+                ..
+            }
+            | TableFactor::UNNEST {
+                with_ordinality: true,
+                ..
+            } => ControlFlow::Break(
+                "WITH ORDINALITY is supported on unnest, regexp_split_to_table and \
+                 generate_series with a literal step; number the rows with row_number() OVER \
+                 (ORDER BY …) instead"
+                    .into(),
+            ),
+            _ => ControlFlow::Continue(()),
+        }
     }
 }
 
@@ -69,5 +89,6 @@ mod tests {
             "SELECT * FROM (SELECT 1 INTERSECT ALL SELECT 1) AS t"
         ));
         assert!(check("SELECT 1 EXCEPT SELECT 2 UNION ALL SELECT 3"));
+        assert!(!check("SELECT * FROM json_each('{}') WITH ORDINALITY"));
     }
 }
