@@ -108,7 +108,8 @@ const LEDGER_HEADER: &str = "\
 # `refused` (Hangar says 0A000, documented in docs/compatibility.md) or `differs`, the file, the
 # statement on one line. The differential test fails when a statement differs and is not listed
 # here, and when a listed one no longer differs (or differs in another way): mend the list with
-# `HANGAR_SEMANTICS_BLESS=1 cargo test -p hangar-tests --test e2e semantics`.
+# `HANGAR_SEMANTICS_BLESS=1 cargo test -p hangar-tests --test e2e semantics`, which adds a
+# statement that newly differs only with `HANGAR_SEMANTICS_BLESS=add`.
 ";
 
 /// Reads the ledger.
