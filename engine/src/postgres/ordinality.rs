@@ -59,7 +59,9 @@ impl VisitorMut for Numbering {
                         let array = format!("regexp_split_to_array({})", args.join(", "));
                         numbered_positions(&[array], alias.as_ref(), &function)
                     }
-                    ("generate_series", Some(args)) => numbered_series(factor, args, alias),
+                    ("generate_series", Some(args)) => {
+                        numbered_series(factor, args, alias.as_ref())
+                    }
                     _ => None,
                 }
             }
@@ -141,14 +143,14 @@ fn numbered_positions(
 fn numbered_series(
     factor: &TableFactor,
     args: &[&Expr],
-    alias: &Option<TableAlias>,
+    alias: Option<&TableAlias>,
 ) -> Option<TableFactor> {
     let descending = match args {
         [_, _] => false,
         [_, _, step] => is_negative_literal(step)?,
         _ => return None,
     };
-    let (columns, ordinal, table) = names(alias.as_ref(), 1, "generate_series")?;
+    let (columns, ordinal, table) = names(alias, 1, "generate_series")?;
     let column = &columns[0];
     let mut series = factor.clone();
     if let TableFactor::Table {

@@ -27,7 +27,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 use regex::{Captures, Regex};
 
-use super::regex_split::regex_with_flags;
+use super::regex_split::Compiled;
 
 /// Registers `regexp_instr`, `regexp_substr` and `hangar_regexp_replace` in the template every
 /// session is cloned from, in place of DataFusion's `regexp_instr`.
@@ -142,7 +142,7 @@ fn evaluate(kind: Kind, args: &[ArrayRef]) -> Result<ArrayRef> {
     let rows = args[0].len();
     let parameters = kind.parameters();
     // Each argument as text or as an integer, as its parameter takes it.
-    let texts = args
+    let arrays = args
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -159,14 +159,14 @@ fn evaluate(kind: Kind, args: &[ArrayRef]) -> Result<ArrayRef> {
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let mut positions = Int32Builder::with_capacity(rows);
     let mut strings = StringBuilder::with_capacity(rows, 0);
-    let mut compiled: Option<(String, String, Regex, bool)> = None;
+    let mut compiled = Compiled::default();
     for row in 0..rows {
-        if texts.iter().any(|a| a.is_null(row)) {
+        if arrays.iter().any(|a| a.is_null(row)) {
             positions.append_null();
             strings.append_null();
             continue;
         }
-        let text_at = |i: usize| texts[i].as_string::<i32>().value(row);
+        let text_at = |i: usize| arrays[i].as_string::<i32>().value(row);
         let mut options = Options {
             replacement: "",
             start: 1,
@@ -176,7 +176,7 @@ fn evaluate(kind: Kind, args: &[ArrayRef]) -> Result<ArrayRef> {
             subexpr: 0,
         };
         for (i, parameter) in parameters.iter().enumerate() {
-            let Some(array) = texts.get(i + 2) else {
+            let Some(array) = arrays.get(i + 2) else {
                 break;
             };
             let integer = || array.as_primitive::<Int64Type>().value(row);
@@ -189,17 +189,12 @@ fn evaluate(kind: Kind, args: &[ArrayRef]) -> Result<ArrayRef> {
                 Parameter::Subexpr => options.subexpr = integer(),
             }
         }
-        let (pattern, flags) = (text_at(1), options.flags);
-        if !matches!(&compiled, Some((p, f, ..)) if p == pattern && f == flags) {
-            let (regex, global) = regex_with_flags(pattern, flags)?;
-            compiled = Some((pattern.into(), flags.into(), regex, global));
-        }
-        let (_, _, regex, global) = compiled.as_ref().expect("compiled above");
+        let (regex, global) = compiled.get(text_at(1), options.flags)?;
         let text = text_at(0);
         match kind {
-            Kind::Instr => positions.append_value(instr(regex, text, *global, &options)?),
-            Kind::Substr => strings.append_option(substr(regex, text, *global, &options)?),
-            Kind::Replace => strings.append_value(replace(regex, text, *global, &options)?),
+            Kind::Instr => positions.append_value(instr(regex, text, global, &options)?),
+            Kind::Substr => strings.append_option(substr(regex, text, global, &options)?),
+            Kind::Replace => strings.append_value(replace(regex, text, global, &options)?),
         }
     }
     Ok(match kind {

@@ -68,7 +68,7 @@ pub(super) fn for_each_row(
         .iter()
         .map(|a| as_string_array(a))
         .collect::<Result<Vec<_>>>()?;
-    let mut compiled: Option<(String, String, Regex, bool)> = None;
+    let mut compiled = Compiled::default();
     for row in 0..arrays[0].len() {
         let value = |i: usize| {
             strings
@@ -85,15 +85,27 @@ pub(super) fn for_each_row(
             each(None)?;
             continue;
         };
-        let reuse = matches!(&compiled, Some((p, f, ..)) if p == pattern && f == flags);
-        if !reuse {
-            let (regex, global) = regex_with_flags(pattern, flags)?;
-            compiled = Some((pattern.into(), flags.into(), regex, global));
-        }
-        let (_, _, regex, global) = compiled.as_ref().expect("compiled above");
-        each(Some((text, regex, *global)))?;
+        let (regex, global) = compiled.get(pattern, flags)?;
+        each(Some((text, regex, global)))?;
     }
     Ok(())
+}
+
+/// The last pattern a function compiled, with its flags: rows that repeat a pattern compile it
+/// once.
+#[derive(Default)]
+pub(super) struct Compiled(Option<(String, String, Regex, bool)>);
+
+impl Compiled {
+    /// `pattern` compiled with `flags` ([`regex_with_flags`]), and whether they hold `g`.
+    pub(super) fn get(&mut self, pattern: &str, flags: &str) -> Result<(&Regex, bool)> {
+        if !matches!(&self.0, Some((p, f, ..)) if p == pattern && f == flags) {
+            let (regex, global) = regex_with_flags(pattern, flags)?;
+            self.0 = Some((pattern.into(), flags.into(), regex, global));
+        }
+        let (_, _, regex, global) = self.0.as_ref().expect("compiled above");
+        Ok((regex, *global))
+    }
 }
 
 /// The pattern compiled with Postgres' flags `i` (regardless of case) and `c` (not), and whether

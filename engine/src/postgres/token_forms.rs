@@ -67,11 +67,9 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             changed = true;
         } else if let Token::Word(word) = &tokens[i]
             && word.keyword == Keyword::SYMMETRIC
-            && tokens[..i]
-                .iter()
-                .rfind(|t| !matches!(t, Token::Whitespace(_)))
-                .is_some_and(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::BETWEEN))
-            && let Some(and) = bound_end(&tokens[i + 1..])
+            && matches!(previous_token(&tokens[..i]),
+                Some(Token::Word(w)) if w.keyword == Keyword::BETWEEN)
+            && let Some(and) = top_level_keyword(&tokens[i + 1..], Keyword::AND)
         {
             tokens.insert(i + 1 + and, Token::RParen);
             tokens.splice(
@@ -108,7 +106,7 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
         } else if let Token::Word(word) = &tokens[i]
             && word.keyword == Keyword::SIMILAR
             && in_substring(&tokens[..i])
-            && let Some(escape) = escape_at_same_depth(&tokens[i + 1..])
+            && let Some(escape) = top_level_keyword(&tokens[i + 1..], Keyword::ESCAPE)
         {
             tokens[i] = Token::make_keyword("FROM");
             tokens[i + 1 + escape] = Token::make_keyword("FOR");
@@ -145,9 +143,9 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
 /// The function that marks a `BETWEEN SYMMETRIC`'s low bound.
 pub(crate) const SYMMETRIC_MARK: &str = "hangar_symmetric";
 
-/// The position in `rest`, the tokens after `BETWEEN SYMMETRIC`, of the `AND` that ends the low
-/// bound: the first outside parentheses and `CASE … END`.
-fn bound_end(rest: &[Token]) -> Option<usize> {
+/// The position in `rest` of the first `keyword` outside parentheses and `CASE … END`: the
+/// `AND` that ends a `BETWEEN SYMMETRIC`'s low bound, the `ESCAPE` of a `substring(… SIMILAR …)`.
+fn top_level_keyword(rest: &[Token], keyword: Keyword) -> Option<usize> {
     let mut depth = 0usize;
     for (i, token) in rest.iter().enumerate() {
         match token {
@@ -155,7 +153,7 @@ fn bound_end(rest: &[Token]) -> Option<usize> {
             Token::RParen => depth = depth.checked_sub(1)?,
             Token::Word(w) if w.keyword == Keyword::CASE => depth += 1,
             Token::Word(w) if w.keyword == Keyword::END => depth = depth.checked_sub(1)?,
-            Token::Word(w) if w.keyword == Keyword::AND && depth == 0 => return Some(i),
+            Token::Word(w) if w.keyword == keyword && depth == 0 => return Some(i),
             _ => {}
         }
     }
@@ -167,10 +165,15 @@ fn next_token(rest: &[Token]) -> Option<&Token> {
     rest.iter().find(|t| !matches!(t, Token::Whitespace(_)))
 }
 
+/// The last token of `before` that is not whitespace.
+fn previous_token(before: &[Token]) -> Option<&Token> {
+    before.iter().rfind(|t| !matches!(t, Token::Whitespace(_)))
+}
+
 /// Whether a word after the tokens `before` starts a query: first in the statement, or after `(`
 /// or a set operation.
 fn starts_a_query(before: &[Token]) -> bool {
-    match before.iter().rfind(|t| !matches!(t, Token::Whitespace(_))) {
+    match previous_token(before) {
         None | Some(Token::SemiColon | Token::LParen) => true,
         Some(Token::Word(w)) => matches!(
             w.keyword,
@@ -220,10 +223,8 @@ fn in_substring(before: &[Token]) -> bool {
             Token::RParen => depth += 1,
             Token::LParen if depth > 0 => depth -= 1,
             Token::LParen => {
-                return before[..i]
-                    .iter()
-                    .rfind(|t| !matches!(t, Token::Whitespace(_)))
-                    .is_some_and(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("substring")));
+                return matches!(previous_token(&before[..i]),
+                    Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("substring"));
             }
             _ => {}
         }
@@ -231,35 +232,16 @@ fn in_substring(before: &[Token]) -> bool {
     false
 }
 
-/// The position in `rest` of the `ESCAPE` at the depth `rest` starts at, before its `)`.
-fn escape_at_same_depth(rest: &[Token]) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, token) in rest.iter().enumerate() {
-        match token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.checked_sub(1)?,
-            Token::Word(w) if w.keyword == Keyword::ESCAPE && depth == 0 => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Whether `rest` starts (past whitespace) with `(`: the word before it names a function.
 fn next_is_parenthesis(rest: &[Token]) -> bool {
-    rest.iter()
-        .find(|t| !matches!(t, Token::Whitespace(_)))
-        .is_some_and(|t| matches!(t, Token::LParen))
+    matches!(next_token(rest), Some(Token::LParen))
 }
 
 /// Whether `rest`, the tokens after a value, start (past whitespace) with `PRECEDING` or
 /// `FOLLOWING`: the value is a frame's offset.
 fn bounds_a_frame(rest: &[Token]) -> bool {
-    rest.iter()
-        .find(|t| !matches!(t, Token::Whitespace(_)))
-        .is_some_and(|t| {
-            matches!(t, Token::Word(w) if matches!(w.keyword, Keyword::PRECEDING | Keyword::FOLLOWING))
-        })
+    matches!(next_token(rest),
+        Some(Token::Word(w)) if matches!(w.keyword, Keyword::PRECEDING | Keyword::FOLLOWING))
 }
 
 #[cfg(test)]
