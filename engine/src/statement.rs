@@ -8,7 +8,8 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
-    DataType, Expr, FetchDirection, Ident, ObjectName, SqlOption, Statement as SqlStatement,
+    DataType, Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+    FunctionArguments, Ident, ObjectName, ObjectNamePart, SqlOption, Statement as SqlStatement,
     TableFactor, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
@@ -85,6 +86,27 @@ pub(crate) fn parse_table_factor(sql: &str) -> Option<TableFactor> {
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_table_factor())
         .ok()
+}
+
+/// `name(args…)` as SQL: how rewrites call a function of their own.
+pub(crate) fn function_call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    })
 }
 
 /// Applies `rewrite` to every expression of `statement`, the innermost first: how Hangar's SQL

@@ -30,6 +30,16 @@ SELECT (ARRAY[[1, 2, 3], [4, 5, 6]])[2][3] AS elem;
 SELECT (ARRAY[[1, 2, 3], [4, 5, 6]])[1:2][2:3] AS sub;
 SELECT ('{a,b,c}'::text[])[NULL::int] AS null_sub;
 SELECT ('[0:2]={7,8,9}'::int[])[0] AS lower_zero;
+SELECT (ARRAY[10, 20, 30, 40])[-1] AS negative, (ARRAY[10, 20, 30, 40])[2:1] AS reversed, (ARRAY[10, 20, 30, 40])[0:9] AS clamped;
+SELECT (ARRAY[[1, 2, 3], [4, 5, 6]])[2] AS too_few, (ARRAY[1, 2, 3])[1][1] AS too_many;
+SELECT (ARRAY[[1, 2, 3], [4, 5, 6]])[2:2] AS row_two, (ARRAY[[1, 2, 3], [4, 5, 6]])[1][2:3] AS lone_is_upper, (ARRAY[[1, 2, 3], [4, 5, 6]])[:][3:] AS open_bounds;
+SELECT (ARRAY[[1, 2], [3, 4]])[1:2][3:4] AS empty_dim, (ARRAY[1, 2, 3])[1:NULL] AS null_bound;
+SELECT array_dims((ARRAY[[1, 2, 3], [4, 5, 6]])[1:2][2:3]) AS sliced, array_ndims(ARRAY[[[1], [2]]]) AS three_d;
+SELECT array_dims(ARRAY[1, 2, 3]) AS one_d, array_dims(ARRAY[[1, 2, 3], [4, 5, 6]]) AS two_d, array_dims(NULL::int[]) AS no_array;
+SELECT ARRAY[[['a b', NULL], ['c', '{']]] AS nested_quoting, ARRAY[[1.5, 2.5], [3.5, 4.5]] AS nested_numeric;
+SELECT a[s] AS elem, s FROM (SELECT ARRAY[[10, 20], [30, 40]] AS a) t, generate_series(1, 2) AS s ORDER BY s;
+SELECT x, n FROM unnest(ARRAY[[1, 2], [3, 4]]) WITH ORDINALITY AS t(x, n) ORDER BY n;
+SELECT unnest(ARRAY[['a', 'b'], ['c', 'd']]) AS letter ORDER BY 1;
 
 -- Array comparison operators
 SELECT ARRAY[1, 2, 3] = ARRAY[1, 2, 3] AS eq, ARRAY[1, 2, 3] <> ARRAY[1, 2, 4] AS ne;

@@ -85,6 +85,7 @@ pub(crate) mod scalar_subquery;
 mod set_returning;
 mod similar_to;
 mod strings;
+mod subscripts;
 mod table_names;
 mod templates;
 pub(crate) mod text_casts;
@@ -209,6 +210,7 @@ fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
 fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
     // First, while the select lists are as the client wrote them.
     let statement = column_names::name_columns(statement);
+    let statement = subscripts::rewrite_unnest_elements(statement);
     let statement = ordinality::rewrite_ordinality(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
     let statement = array_subquery::rewrite_array_subqueries(statement);
@@ -234,6 +236,8 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = any_all::rewrite_any_all(statement);
     let statement = fetch_first::rewrite_fetch_first(statement);
     let statement = integer_literals::rewrite_integer_literals(statement);
+    // After every rewrite that writes a subscript (`regexp_match(…)[1]`, ordinality's `a[i]`).
+    let statement = subscripts::rewrite_subscripts(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -373,6 +377,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     time_zones::install(template);
     text_casts::install(template);
     regex_split::install(template);
+    subscripts::install(template);
     regex_matches::install(template);
     regex_positions::install(template);
     degree_trigonometry::install(template);

@@ -85,6 +85,11 @@ pub fn into_pg_type(arrow_type: &DataType) -> PgWireResult<Type> {
                 Kind::Array(field_into_pg_type(field)?),
                 Type::RECORD_ARRAY.schema().into(),
             ),
+            // Hangar patch 15: a multidimensional array is an array of its innermost elements'
+            // type, as Postgres' arrays are.
+            DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
+                into_pg_type(field.data_type())?
+            }
             list_type => {
                 return Err(PgWireError::UserError(Box::new(ErrorInfo::new(
                     "ERROR".to_owned(),

@@ -3,11 +3,11 @@ use std::{str::FromStr, sync::Arc};
 #[cfg(not(feature = "datafusion"))]
 use arrow::{
     array::{
-        Array, BinaryArray, BinaryViewArray, BooleanArray, Date32Array, Date64Array,
+        Array, AsArray, BinaryArray, BinaryViewArray, BooleanArray, Date32Array, Date64Array,
         Decimal128Array, Decimal256Array, DurationMicrosecondArray, DurationMillisecondArray,
         DurationNanosecondArray, DurationSecondArray, IntervalDayTimeArray,
-        IntervalMonthDayNanoArray, IntervalYearMonthArray, LargeBinaryArray, LargeListArray,
-        LargeStringArray, ListArray, MapArray, PrimitiveArray, StringArray, StringViewArray,
+        IntervalMonthDayNanoArray, IntervalYearMonthArray, LargeBinaryArray,
+        LargeStringArray, MapArray, PrimitiveArray, StringArray, StringViewArray,
         Time32MillisecondArray, Time32SecondArray, Time64MicrosecondArray, Time64NanosecondArray,
         TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
         TimestampSecondArray, timezone::Tz,
@@ -23,11 +23,11 @@ use arrow::{
 #[cfg(feature = "datafusion")]
 use datafusion::arrow::{
     array::{
-        Array, BinaryArray, BinaryViewArray, BooleanArray, Date32Array, Date64Array,
+        Array, AsArray, BinaryArray, BinaryViewArray, BooleanArray, Date32Array, Date64Array,
         Decimal128Array, Decimal256Array, DurationMicrosecondArray, DurationMillisecondArray,
         DurationNanosecondArray, DurationSecondArray, IntervalDayTimeArray,
-        IntervalMonthDayNanoArray, IntervalYearMonthArray, LargeBinaryArray, LargeListArray,
-        LargeStringArray, ListArray, MapArray, PrimitiveArray, StringArray, StringViewArray,
+        IntervalMonthDayNanoArray, IntervalYearMonthArray, LargeBinaryArray,
+        LargeStringArray, MapArray, PrimitiveArray, StringArray, StringViewArray,
         Time32MillisecondArray, Time32SecondArray, Time64MicrosecondArray, Time64NanosecondArray,
         TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
         TimestampSecondArray, timezone::Tz,
@@ -41,10 +41,13 @@ use datafusion::arrow::{
     temporal_conversions::{as_date, as_time},
 };
 
+use bytes::BufMut;
 use chrono::{DateTime, TimeZone, Utc};
 use pg_interval::Interval as PgInterval;
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::types::ToSqlText;
+use postgres_types::ToSql;
 use rust_decimal::Decimal;
 
 use crate::encoder::Encoder;
@@ -115,6 +118,13 @@ pub fn encode_list<T: Encoder>(
         bytes.extend_from_slice(&0i32.to_be_bytes()); // no NULLs
         bytes.extend_from_slice(&element.oid().to_be_bytes());
         return encoder.encode_field(&Some(bytes), pg_field);
+    }
+    // Hangar patch 15: the elements are arrays themselves: a multidimensional array.
+    if matches!(
+        arr.data_type(),
+        DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)
+    ) {
+        return encode_multidimensional(encoder, arr, pg_field);
     }
     match arr.data_type() {
         DataType::Null => {
@@ -563,37 +573,6 @@ pub fn encode_list<T: Encoder>(
                 Ok(())
             }
         },
-        DataType::List(_) => {
-            // Support for nested lists (list of lists)
-            // For now, convert to string representation
-            let list_array = arr.as_any().downcast_ref::<ListArray>().unwrap();
-            let value: Vec<Option<String>> = (0..list_array.len())
-                .map(|i| {
-                    if list_array.is_null(i) {
-                        None
-                    } else {
-                        // Convert nested list to string representation
-                        Some(format!("[nested_list_{i}]"))
-                    }
-                })
-                .collect();
-            encoder.encode_field(&value, pg_field)?;
-            Ok(())
-        }
-        DataType::LargeList(_) => {
-            // Support for large lists
-            let list_array = arr.as_any().downcast_ref::<LargeListArray>().unwrap();
-            let value: Vec<Option<String>> = (0..list_array.len())
-                .map(|i| {
-                    if list_array.is_null(i) {
-                        None
-                    } else {
-                        Some(format!("[large_list_{i}]"))
-                    }
-                })
-                .collect();
-            encoder.encode_field(&value, pg_field)
-        }
         DataType::Map(_, _) => {
             // Support for map types
             let map_array = arr.as_any().downcast_ref::<MapArray>().unwrap();
@@ -644,4 +623,176 @@ pub fn encode_list<T: Encoder>(
             list_type, arr
         )))),
     }
+}
+
+/// A multidimensional array (Hangar patch 15), as Postgres writes one: in text, nested braces
+/// (`{{1,2},{3,4}}`); in binary, one header with every dimension's length, then the innermost
+/// elements in order. Each innermost array is written by [`encode_list`], so the elements print
+/// as a one-dimensional array's do. Sub-arrays of different lengths, or NULL ones, are Postgres'
+/// `2202E` error: its arrays are rectangular.
+fn encode_multidimensional<T: Encoder>(
+    encoder: &mut T,
+    arr: Arc<dyn Array>,
+    pg_field: &FieldInfo,
+) -> PgWireResult<()> {
+    let (dimensions, elements) = rectangular(arr)?;
+    let mut out = bytes::BytesMut::new();
+    if dimensions.contains(&0) {
+        // An array with an empty dimension is Postgres' empty array.
+        return encode_list(encoder, elements.slice(0, 0), pg_field);
+    }
+    match pg_field.format() {
+        FieldFormat::Text => nested_text(&elements, &dimensions, pg_field, &mut out)?,
+        FieldFormat::Binary => {
+            // A one-dimensional array's header is its dimension count, NULL flag and element
+            // type, then one (length, lower bound) pair: 20 bytes before the elements.
+            let flat = captured(elements, pg_field)?;
+            out.put_i32(dimensions.len() as i32);
+            out.put_slice(&flat[4..12]);
+            for length in &dimensions {
+                out.put_i32(*length as i32);
+                out.put_i32(1);
+            }
+            out.put_slice(&flat[20..]);
+        }
+    }
+    encoder.encode_field(&PreEncoded(out), pg_field)
+}
+
+/// The lengths of a nested array's dimensions and its innermost elements, in order; an error
+/// where the sub-arrays of one level differ in length or one is NULL.
+fn rectangular(arr: Arc<dyn Array>) -> PgWireResult<(Vec<usize>, Arc<dyn Array>)> {
+    let mut dimensions = vec![arr.len()];
+    let mut level = arr;
+    loop {
+        let (lengths, values): (Vec<usize>, Arc<dyn Array>) = match level.data_type() {
+            DataType::List(_) => {
+                let list = level.as_list::<i32>();
+                let offsets = list.value_offsets();
+                let (first, last) = (offsets[0] as usize, offsets[list.len()] as usize);
+                (
+                    offsets.windows(2).map(|w| (w[1] - w[0]) as usize).collect(),
+                    list.values().slice(first, last - first),
+                )
+            }
+            DataType::LargeList(_) => {
+                let list = level.as_list::<i64>();
+                let offsets = list.value_offsets();
+                let (first, last) = (offsets[0] as usize, offsets[list.len()] as usize);
+                (
+                    offsets.windows(2).map(|w| (w[1] - w[0]) as usize).collect(),
+                    list.values().slice(first, last - first),
+                )
+            }
+            DataType::FixedSizeList(_, size) => {
+                let list = level.as_fixed_size_list();
+                let size = *size as usize;
+                let start = list.offset() * size;
+                (
+                    vec![size; list.len()],
+                    list.values().slice(start, list.len() * size),
+                )
+            }
+            _ => return Ok((dimensions, level)),
+        };
+        if level.null_count() > 0 || lengths.windows(2).any(|pair| pair[0] != pair[1]) {
+            return Err(PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
+                "ERROR".to_owned(),
+                "2202E".to_owned(),
+                "multidimensional arrays must have array expressions with matching dimensions"
+                    .to_owned(),
+            ))));
+        }
+        dimensions.push(lengths.first().copied().unwrap_or(0));
+        level = values;
+    }
+}
+
+/// The text of the array of `elements` with these dimensions: the first dimension's sub-arrays
+/// in braces, separated by commas, each written the same way down to one-dimensional ones.
+fn nested_text(
+    elements: &Arc<dyn Array>,
+    dimensions: &[usize],
+    pg_field: &FieldInfo,
+    out: &mut bytes::BytesMut,
+) -> PgWireResult<()> {
+    let [count, inner @ ..] = dimensions else {
+        return Ok(());
+    };
+    if inner.is_empty() {
+        out.put_slice(&captured(elements.clone(), pg_field)?);
+        return Ok(());
+    }
+    let stride: usize = inner.iter().product();
+    out.put_u8(b'{');
+    for index in 0..*count {
+        if index > 0 {
+            out.put_u8(b',');
+        }
+        nested_text(&elements.slice(index * stride, stride), inner, pg_field, out)?;
+    }
+    out.put_u8(b'}');
+    Ok(())
+}
+
+/// What [`encode_list`] writes for `elements` as a one-dimensional array in `pg_field`'s format.
+fn captured(elements: Arc<dyn Array>, pg_field: &FieldInfo) -> PgWireResult<bytes::BytesMut> {
+    let mut capture = Capture(bytes::BytesMut::new());
+    encode_list(&mut capture, elements, pg_field)?;
+    Ok(capture.0)
+}
+
+/// An [`Encoder`] that keeps the bytes of the one value it is given.
+struct Capture(bytes::BytesMut);
+
+impl Encoder for Capture {
+    type Item = ();
+
+    fn encode_field<V>(&mut self, value: &V, pg_field: &FieldInfo) -> PgWireResult<()>
+    where
+        V: ToSql + ToSqlText + Sized,
+    {
+        match pg_field.format() {
+            FieldFormat::Text => {
+                value.to_sql_text(pg_field.datatype(), &mut self.0, pg_field.format_options())?
+            }
+            FieldFormat::Binary => value.to_sql(pg_field.datatype(), &mut self.0)?,
+        };
+        Ok(())
+    }
+
+    fn take_row(&mut self) -> Self::Item {}
+}
+
+/// A value already in its wire form, written as it is in either format.
+#[derive(Debug)]
+struct PreEncoded(bytes::BytesMut);
+
+impl ToSqlText for PreEncoded {
+    fn to_sql_text(
+        &self,
+        _ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+        _format_options: &pgwire::types::format::FormatOptions,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.put_slice(&self.0);
+        Ok(postgres_types::IsNull::No)
+    }
+}
+
+impl ToSql for PreEncoded {
+    fn to_sql(
+        &self,
+        _ty: &postgres_types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.put_slice(&self.0);
+        Ok(postgres_types::IsNull::No)
+    }
+
+    fn accepts(_ty: &postgres_types::Type) -> bool {
+        true
+    }
+
+    postgres_types::to_sql_checked!();
 }

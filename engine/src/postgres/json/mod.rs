@@ -29,13 +29,10 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::ScalarValue;
 use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::SessionContext;
-use datafusion::sql::sqlparser::ast::{
-    DataType as SqlType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-    FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement, Value as SqlValue,
-};
+use datafusion::sql::sqlparser::ast::{DataType as SqlType, Expr, Statement, Value as SqlValue};
 
 use crate::Error;
-use crate::statement::rewrite_expressions;
+use crate::statement::{function_call, rewrite_expressions};
 pub(crate) use value::Json;
 
 /// Which of Postgres' two JSON types a value is.
@@ -131,7 +128,7 @@ pub(crate) fn rewrite_json_types(statement: Statement) -> Statement {
             },
             _ => return,
         };
-        *expr = call(input_function(kind), vec![value]);
+        *expr = function_call(input_function(kind), vec![value]);
     })
 }
 
@@ -142,27 +139,6 @@ fn json_kind(data_type: &SqlType) -> Option<Kind> {
         SqlType::JSONB => Some(Kind::Jsonb),
         _ => None,
     }
-}
-
-/// `name(args…)` as SQL.
-fn call(name: &str, args: Vec<Expr>) -> Expr {
-    Expr::Function(Function {
-        name: ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]),
-        uses_odbc_syntax: false,
-        parameters: FunctionArguments::None,
-        args: FunctionArguments::List(FunctionArgumentList {
-            duplicate_treatment: None,
-            args: args
-                .into_iter()
-                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
-                .collect(),
-            clauses: vec![],
-        }),
-        filter: None,
-        null_treatment: None,
-        over: None,
-        within_group: vec![],
-    })
 }
 
 /// Parses `text` as JSON, or fails as Postgres does: `invalid input syntax for type json`.
