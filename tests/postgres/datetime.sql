@@ -223,6 +223,8 @@ SELECT make_interval(hours => 36, mins => 90, secs => 30.25);
 SELECT make_interval();
 SELECT make_time(8, 15, 23.5);
 SELECT make_time(0, 0, 0) AS midnight;
+SELECT make_time(23, 59, 59.999999) AS last, make_time(8, 15, 59.9999999) AS carried;
+SELECT make_time(25, 0, 0);
 SELECT make_timestamp(2013, 7, 15, 8, 15, 23.5);
 SELECT make_timestamp(2024, 12, 31, 23, 59, 59.999999);
 SELECT make_timestamptz(2013, 7, 15, 8, 15, 23.5);

@@ -92,6 +92,8 @@ SELECT exp(1), exp(0);
 SELECT exp(2.0::numeric) AS e2;
 SELECT factorial(5), factorial(0), factorial(20);
 SELECT factorial(25);
+SELECT factorial(33) AS largest, pg_typeof(factorial(3)) AS numeric_type;
+SELECT factorial(-1);
 SELECT floor(42.8), floor(-42.8), floor(-0.5::float8);
 SELECT gcd(1071, 462), gcd(-12, 18), gcd(0, 5), gcd(1.5, 2.25);
 SELECT lcm(1071, 462), lcm(4, 6), lcm(-4, 6), lcm(0, 5);

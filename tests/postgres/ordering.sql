@@ -105,6 +105,8 @@ SELECT false < true AS f_lt_t, min(b::int), max(b::int), bool_and(b), bool_or(b)
 -- Dates with infinity
 SELECT d FROM (VALUES ('2024-02-29'::date), ('infinity'), ('-infinity'), ('1999-12-31'), (NULL)) AS t(d) ORDER BY d;
 SELECT d FROM (VALUES ('2024-02-29'::date), ('infinity'), ('-infinity'), ('1999-12-31'), (NULL)) AS t(d) ORDER BY d DESC NULLS LAST;
+SELECT d, n FROM (VALUES ('2024-02-29', 1), (DATE '1999-12-31', 2), (NULL, 3), ('2000-01-01', 4)) AS t(d, n) ORDER BY d NULLS FIRST;
+SELECT ts FROM (VALUES ('2024-01-01 10:00'::timestamp), ('2023-12-31 23:59:59.5')) AS t(ts) ORDER BY ts DESC;
 SELECT ts FROM (VALUES ('2024-01-01 00:00:00'::timestamp), ('infinity'), ('2023-12-31 23:59:59.999999'), ('-infinity')) AS t(ts) ORDER BY ts;
 SELECT min(d), max(d) FROM (VALUES ('2024-02-29'::date), ('infinity'), ('1999-12-31')) AS t(d);
 SELECT o_orderdate, count(*) FROM orders GROUP BY o_orderdate ORDER BY o_orderdate DESC LIMIT 3;

@@ -16,6 +16,7 @@ SELECT generate_series(1, 3) AS n, 'x' AS label ORDER BY n;
 SELECT generate_series(1, 3) AS a, generate_series(1, 2) AS b ORDER BY a;
 SELECT pg_typeof(g) FROM generate_series(1, 1) g;
 SELECT * FROM generate_series(1, NULL::integer) ORDER BY 1;
+SELECT * FROM generate_series('2024-01-01'::date, '2024-01-03', '1 day') AS d ORDER BY 1;
 
 -- bigint
 SELECT * FROM generate_series(9223372036854775805::bigint, 9223372036854775807::bigint) ORDER BY 1;

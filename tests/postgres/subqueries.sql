@@ -52,6 +52,7 @@ SELECT (1, 'BRAZIL') = ANY (SELECT n_regionkey, n_name FROM nation) AS row_any, 
 -- ---------------------------------------------------------------
 SELECT (SELECT max(o_totalprice) FROM orders) AS max_price, (SELECT count(*) FROM region) AS regions;
 SELECT (SELECT 1 WHERE false) AS empty_scalar;
+SELECT (SELECT 'x' WHERE 1 > 2) AS empty_text, (SELECT 2 WHERE 1 < 2) AS one_row;
 SELECT ARRAY(SELECT n_name FROM nation WHERE n_regionkey = 3 ORDER BY n_name) AS europe;
 SELECT r_name, ARRAY(SELECT n_nationkey FROM nation WHERE n_regionkey = r_regionkey ORDER BY n_nationkey) AS keys FROM region ORDER BY r_name;
 SELECT ARRAY(SELECT 1 WHERE false) AS empty_array;

@@ -58,7 +58,7 @@ pub(crate) fn rewrite_datetime_literals(statement: Statement) -> Statement {
 }
 
 /// Whether a type is `timestamp` or `timestamptz`, as the parser spells them.
-fn is_timestamp(data_type: &DataType) -> bool {
+pub(super) fn is_timestamp(data_type: &DataType) -> bool {
     match data_type {
         DataType::Timestamp(..) => true,
         DataType::Custom(name, _) => name.0.last().is_some_and(|part| {

@@ -73,6 +73,7 @@ impl VisitorMut for Rewrite<'_> {
         };
         if function == "generate_series" {
             dates_as_timestamptz(&mut args.args);
+            typed_series_arguments(&mut args.args);
         }
         if (self.is_table_function)(&function) {
             if alias.as_ref().is_some_and(|a| a.name.value == TYPED_SERIES) {
@@ -101,6 +102,7 @@ impl VisitorMut for Rewrite<'_> {
             && let FunctionArguments::List(list) = &mut call.args
         {
             dates_as_timestamptz(&mut list.args);
+            typed_series_arguments(&mut list.args);
         }
         ControlFlow::Continue(())
     }
@@ -117,6 +119,55 @@ fn name_after_alias(alias: &mut Option<TableAlias>, function: &str) {
     });
     if alias.columns.is_empty() {
         alias.columns = vec![TableAliasColumnDef::from_name(alias.name.value.clone())];
+    }
+}
+
+/// A series' arguments typed as Postgres types them: a quoted literal bound takes the type of a
+/// start written with one (`generate_series('2008-03-01'::timestamp, '2008-03-04', '10 hours')`),
+/// a quoted step is an `interval` then, and a typed NULL is NULL, a series of no values
+/// (DataFusion's table function took neither a quoted literal nor a typed NULL).
+fn typed_series_arguments(args: &mut [FunctionArg]) {
+    let start = match args.first() {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(start))) => {
+            super::values_types::declared_type(start)
+        }
+        _ => None,
+    };
+    for (position, arg) in args.iter_mut().enumerate() {
+        let FunctionArg::Unnamed(FunctionArgExpr::Expr(value)) = arg else {
+            continue;
+        };
+        let target = match value {
+            Expr::Cast { expr, .. } if matches!(&**expr, Expr::Value(v) if v.value == Value::Null) =>
+            {
+                *value = Expr::value(Value::Null);
+                continue;
+            }
+            Expr::Value(v) if matches!(v.value, Value::SingleQuotedString(_)) => match position {
+                1 => start.clone(),
+                2 => start.as_ref().map(|start| {
+                    match super::datetime_literals::is_timestamp(start) {
+                        true => DataType::Interval {
+                            fields: None,
+                            precision: None,
+                        },
+                        false => start.clone(),
+                    }
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(data_type) = target {
+            let literal = std::mem::replace(value, Expr::value(Value::Null));
+            *value = Expr::Cast {
+                kind: datafusion::sql::sqlparser::ast::CastKind::DoubleColon,
+                expr: Box::new(literal),
+                data_type,
+                array: false,
+                format: None,
+            };
+        }
     }
 }
 
@@ -471,9 +522,23 @@ mod tests {
                  generate_series(DATE '2024-01-01', '2024-03-01'::date, interval '1 month') AS d"
             ),
             "SELECT generate_series(CAST(current_date AS TIMESTAMPTZ), \
-             CAST(current_date + 7 AS TIMESTAMPTZ), '1 day'), d FROM \
+             CAST(current_date + 7 AS TIMESTAMPTZ), '1 day'::INTERVAL), d FROM \
              generate_series(CAST(DATE '2024-01-01' AS TIMESTAMPTZ), \
              CAST('2024-03-01'::DATE AS TIMESTAMPTZ), INTERVAL '1 month') AS d (d)"
+        );
+    }
+
+    #[test]
+    fn quoted_bounds_take_the_starts_type() {
+        assert_eq!(
+            rewrite(
+                "SELECT * FROM generate_series('2008-03-01'::timestamp, '2008-03-04', '10 hours'), \
+                 generate_series(1::int, '9', '2') AS n, generate_series(1, NULL::int) AS e"
+            ),
+            "SELECT * FROM generate_series('2008-03-01'::TIMESTAMP, '2008-03-04'::TIMESTAMP, \
+             '10 hours'::INTERVAL) AS generate_series (generate_series), \
+             generate_series(1::INT, '9'::INT, '2'::INT) AS n (n), \
+             generate_series(1, NULL) AS e (e)"
         );
     }
 }

@@ -2,14 +2,17 @@
 //! `make_interval(years, months, weeks, days, hours, mins, secs)` (its named arguments are put in
 //! place by [`super::function_forms`]), `make_timestamp(year, month, day, hour, min, sec)`, and
 //! `make_timestamptz(…, sec [, zone])`, a local time in the session's zone or the one named
-//! (shown in the session's zone, [`super::time_zones::SessionZone`]).
+//! (shown in the session's zone, [`super::time_zones::SessionZone`]); and `make_time(hour, min,
+//! sec)` with a fraction of a second (`make_time(8, 15, 23.5)`), where DataFusion's took whole
+//! seconds only.
 
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, IntervalMonthDayNanoBuilder, StringArray, TimestampNanosecondBuilder,
+    Array, ArrayRef, AsArray, IntervalMonthDayNanoBuilder, StringArray, Time64MicrosecondArray,
+    TimestampNanosecondBuilder,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
@@ -23,9 +26,16 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
+use crate::{Anchor, Error};
+
 /// Registers the functions in the template every session is cloned from.
 pub(crate) fn install(ctx: &SessionContext) {
-    for maker in [Maker::Interval, Maker::Timestamp, Maker::TimestampTz] {
+    for maker in [
+        Maker::Interval,
+        Maker::Timestamp,
+        Maker::TimestampTz,
+        Maker::Time,
+    ] {
         ctx.register_udf(ScalarUDF::new_from_impl(Function::new(maker)));
     }
 }
@@ -35,6 +45,7 @@ enum Maker {
     Interval,
     Timestamp,
     TimestampTz,
+    Time,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -54,6 +65,7 @@ impl Function {
         let signature = match maker {
             Maker::Interval => Signature::exact(fields(6), Volatility::Immutable),
             Maker::Timestamp => Signature::exact(fields(5), Volatility::Immutable),
+            Maker::Time => Signature::exact(fields(2), Volatility::Immutable),
             Maker::TimestampTz => {
                 let mut zoned = fields(5);
                 zoned.push(text);
@@ -73,6 +85,7 @@ impl ScalarUDFImpl for Function {
             Maker::Interval => "make_interval",
             Maker::Timestamp => "make_timestamp",
             Maker::TimestampTz => "make_timestamptz",
+            Maker::Time => "make_time",
         }
     }
 
@@ -85,6 +98,7 @@ impl ScalarUDFImpl for Function {
             Maker::Interval => DataType::Interval(IntervalUnit::MonthDayNano),
             Maker::Timestamp => DataType::Timestamp(TimeUnit::Nanosecond, None),
             Maker::TimestampTz => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+            Maker::Time => DataType::Time64(TimeUnit::Microsecond),
         })
     }
 
@@ -117,7 +131,16 @@ impl Function {
                 || zones.is_some_and(|z| z.is_null(row))
         };
         let field = |row: usize| -> Vec<i64> { ints.iter().map(|a| a.value(row)).collect() };
-        let result: ArrayRef = if self.maker == Maker::Interval {
+        let result: ArrayRef = if self.maker == Maker::Time {
+            let times: Result<Time64MicrosecondArray> = (0..rows)
+                .map(|row| {
+                    (!null(row))
+                        .then(|| time(&field(row), seconds.value(row)))
+                        .transpose()
+                })
+                .collect();
+            Arc::new(times?)
+        } else if self.maker == Maker::Interval {
             let mut built = IntervalMonthDayNanoBuilder::with_capacity(rows);
             for row in 0..rows {
                 if null(row) {
@@ -172,6 +195,33 @@ fn interval(parts: &[i64], seconds: f64) -> Result<IntervalMonthDayNano> {
         days,
         micros as i64 * 1_000,
     ))
+}
+
+/// A time of day in microseconds, as Postgres' `make_time` checks it. Postgres' `24:00:00`, which
+/// an Arrow time cannot hold, is refused (`0A000`).
+fn time(parts: &[i64], seconds: f64) -> Result<i64> {
+    let [hour, minute] = parts else {
+        return exec_err!("make_time takes three parts");
+    };
+    let micros = ((hour * 60 + minute) * 60) as f64 * 1e6 + (seconds * 1e6).round();
+    let day = 86_400e6;
+    if micros == day && (0..60).contains(minute) && (0.0..=60.0).contains(&seconds) {
+        let message = "the time 24:00:00 is not supported";
+        return Err(Error::postgres("0A000", message, Anchor::Nowhere).into_datafusion());
+    }
+    if !(0..24).contains(hour)
+        || !(0..60).contains(minute)
+        || !(0.0..=60.0).contains(&seconds)
+        || micros > day
+    {
+        return Err(Error::postgres(
+            "22008",
+            format!("time field value out of range: {hour}:{minute:02}:{seconds:02}"),
+            Anchor::Nowhere,
+        )
+        .into_datafusion());
+    }
+    Ok(micros as i64)
 }
 
 /// A date and a time of day, as Postgres' `make_timestamp` checks them.
@@ -233,5 +283,20 @@ mod tests {
         assert!(timestamp(&[2024, 2, 30, 0, 0], 0.0).is_err());
         let zoned = in_zone(timestamp(&[2024, 1, 1, 0, 0], 0.0).unwrap(), "+05:30").unwrap();
         assert_eq!(zoned.to_string(), "2023-12-31 18:30:00 UTC");
+    }
+
+    #[test]
+    fn times_take_fractions_of_a_second_within_a_day() {
+        assert_eq!(
+            time(&[8, 15], 23.5).unwrap(),
+            (8 * 3600 + 15 * 60) * 1_000_000 + 23_500_000
+        );
+        assert_eq!(
+            time(&[8, 15], 59.9999999).unwrap(),
+            (8 * 3600 + 16 * 60) * 1_000_000
+        );
+        assert!(time(&[25, 0], 0.0).is_err());
+        assert!(time(&[1, 60], 0.0).is_err());
+        assert!(time(&[24, 0], 0.0).is_err());
     }
 }

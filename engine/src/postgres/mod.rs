@@ -94,6 +94,7 @@ mod timestamp_precision;
 mod token_forms;
 mod unsupported;
 mod user_keyword;
+mod values_types;
 mod variables;
 
 use std::sync::Arc;
@@ -210,6 +211,7 @@ fn needs_datafusion_parser(statement: &SqlStatement) -> bool {
 fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) -> SqlStatement {
     // First, while the select lists are as the client wrote them.
     let statement = column_names::name_columns(statement);
+    let statement = values_types::rewrite_values_types(statement);
     let statement = subscripts::rewrite_unnest_elements(statement);
     let statement = ordinality::rewrite_ordinality(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);

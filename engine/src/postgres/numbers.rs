@@ -1,18 +1,21 @@
 //! Postgres' numeric functions that DataFusion lacks: `width_bucket(x, low, high, count)`, the
 //! bucket of `x` among `count` equal buckets between `low` and `high` (0 below them, `count + 1`
-//! above); `scale(x)`, the digits after a numeric's decimal point; and `min_scale(x)`, the fewest
-//! that show its value exactly.
+//! above); `scale(x)`, the digits after a numeric's decimal point; `min_scale(x)`, the fewest
+//! that show its value exactly; and `factorial(n)`, a `numeric` (DataFusion's was a `bigint`, which
+//! overflowed from 21!), up to 33!, the last that 38 digits hold.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Int32Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::error::DataFusionError;
 use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, Volatility};
 use datafusion::prelude::SessionContext;
+
+use crate::{Anchor, Error};
 
 /// Registers the functions in the template every session is cloned from.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -25,6 +28,12 @@ pub(crate) fn install(ctx: &SessionContext) {
         ),
         DataType::Int32,
         Arc::new(make_scalar_function(width_buckets, vec![])),
+    )));
+    ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
+        "factorial",
+        Signature::exact(vec![DataType::Int64], Volatility::Immutable),
+        DataType::Decimal128(38, 0),
+        Arc::new(make_scalar_function(factorials, vec![])),
     )));
     for (name, digits) in [
         ("scale", scale as fn(i128, i8) -> i32),
@@ -47,6 +56,30 @@ pub(crate) fn install(ctx: &SessionContext) {
             Arc::new(make_scalar_function(invoke, vec![])),
         )));
     }
+}
+
+/// `factorial` over a batch of arguments.
+fn factorials(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let values: Result<Decimal128Array> = args[0]
+        .as_primitive::<Int64Type>()
+        .iter()
+        .map(|n| n.map(factorial).transpose())
+        .collect();
+    Ok(Arc::new(values?.with_precision_and_scale(38, 0)?))
+}
+
+/// `n!`, or Postgres' error for a negative `n`, and its overflow error past 38 digits.
+fn factorial(n: i64) -> Result<i128> {
+    let overflow = |message: &str| {
+        Error::postgres("22003", message.to_owned(), Anchor::Nowhere).into_datafusion()
+    };
+    if n < 0 {
+        return Err(overflow("factorial of a negative number is undefined"));
+    }
+    (1..=i128::from(n))
+        .try_fold(1i128, |product, k| product.checked_mul(k))
+        .filter(|product| *product < 10i128.pow(38))
+        .ok_or_else(|| overflow("value overflows numeric format"))
 }
 
 /// The digits after the decimal point of a decimal of `scale` (a negative scale shows none).
@@ -136,5 +169,17 @@ mod tests {
         assert_eq!((scale(84100, 4), min_scale(84100, 4)), (4, 2));
         assert_eq!((scale(0, 2), min_scale(0, 2)), (2, 0));
         assert_eq!((scale(1, -3), min_scale(123, 0)), (0, 0));
+    }
+
+    #[test]
+    fn factorials_are_exact_up_to_38_digits() {
+        assert_eq!(factorial(0).unwrap(), 1);
+        assert_eq!(factorial(25).unwrap(), 15_511_210_043_330_985_984_000_000);
+        assert_eq!(
+            factorial(33).unwrap(),
+            8_683_317_618_811_886_495_518_194_401_280_000_000
+        );
+        assert!(factorial(34).is_err());
+        assert!(factorial(-1).is_err());
     }
 }

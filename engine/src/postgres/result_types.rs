@@ -1,8 +1,7 @@
 //! Functions whose results DataFusion types otherwise than Postgres: the ranking window functions
 //! count in unsigned 64-bit integers, which have no Postgres type (the wire sent them as
 //! `numeric`), and the array and regular-expression functions that Postgres answers in `integer`
-//! give `bigint` or unsigned integers; `regr_count` counts in a `bigint` and `factorial` is a
-//! `numeric`. Each call becomes a cast of itself to Postgres' type, so
+//! give `bigint` or unsigned integers; `regr_count` counts in a `bigint`. Each call becomes a cast of itself to Postgres' type, so
 //! clients are told `bigint` for `row_number()` and `integer` for `array_length(a, 1)`; and
 //! `array_length` of an empty array is NULL, as Postgres' (DataFusion's was 0).
 
@@ -25,7 +24,6 @@ const RESULT_TYPES: &[(&str, &str)] = &[
     ("regexp_count", "INTEGER"),
     ("regexp_instr", "INTEGER"),
     ("regr_count", "BIGINT"),
-    ("factorial", "DECIMAL(38, 0)"),
 ];
 
 /// Rewrites each call of these functions in `statement` into a cast of it to Postgres' type.

@@ -100,7 +100,8 @@ impl VisitorMut for ScalarSubqueries {
 }
 
 /// The one output of a subquery that neither aggregates, groups, orders, limits nor deduplicates,
-/// and reads from a table.
+/// and reads from a table or filters (`(SELECT 1 WHERE false)`, which DataFusion typed as never
+/// NULL and then failed on for its NULL: `Column … is declared as non-nullable`).
 fn one_row_pick(query: &mut Query) -> Option<&mut Expr> {
     if query.order_by.is_some() || query.limit_clause.is_some() || query.fetch.is_some() {
         return None;
@@ -108,7 +109,7 @@ fn one_row_pick(query: &mut Query) -> Option<&mut Expr> {
     let SetExpr::Select(select) = query.body.as_mut() else {
         return None;
     };
-    if !plain(select) || select.from.is_empty() {
+    if !plain(select) || select.from.is_empty() && select.selection.is_none() {
         return None;
     }
     let [SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }] =
