@@ -160,6 +160,8 @@ SELECT date_part('second', timestamp '2001-02-16 20:38:40.5');
 SELECT date_part('dow', date '2024-02-29'), date_part('doy', date '2024-02-29'), date_part('week', date '2024-02-29');
 SELECT date_part('hour', date '2024-02-29') AS date_hour;
 SELECT date_part('julian', date '2024-01-01');
+SELECT date_part('julian', timestamp '2006-01-01 12:00:00.5') AS float_julian, EXTRACT(JULIAN FROM timestamp '1969-12-31 23:00') AS before_epoch, EXTRACT(JULIAN FROM timestamptz '2006-01-01 12:00:00.123456+00') AS zoned;
+SELECT EXTRACT(QUARTER FROM interval '-7 months') AS neg_quarter, EXTRACT(DECADE FROM interval '-25 years') AS neg_decade, EXTRACT(CENTURY FROM date '2000-12-31') AS last_of_20th, EXTRACT(MILLENNIUM FROM date '2001-01-01') AS third, date_part('century', interval '250 years') AS float_century;
 SELECT date_part('timezone', timestamptz '2024-01-01 12:00+00');
 SELECT date_part('quarter', timestamptz '2024-05-01 00:00+00'), date_part('isoyear', timestamptz '2021-01-01 00:00+00');
 SELECT date_part('milliseconds', interval '1 minute 2.5 seconds'), date_part('microseconds', timestamp '2001-02-16 20:38:28.000123');

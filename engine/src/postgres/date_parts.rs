@@ -5,7 +5,13 @@
 //! seconds read as 40), a float epoch, and knows no century, decade or millennium. Each is
 //! computed here from what DataFusion returns exactly: the field as an integer, the year; the
 //! seconds as microseconds by `hangar_second_micros` (DataFusion's dropped an interval's
-//! fraction), the epoch by `hangar_epoch`, exact to the microsecond.
+//! fraction), the epoch by `hangar_epoch`, exact to the microsecond. The Julian day, which
+//! DataFusion lacks, is `hangar_julian(x, local)`: the days since 4714-11-24 BC of the local time
+//! `local` (`x` as a `timestamp`), whole for a date `x`, else with the day's fraction to 20
+//! decimals; `date_part`'s is `hangar_julian_float`, summed in floats as Postgres sums it. The
+//! quarter, decade, century and millennium are `hangar_period`'s, of a date's year (the 21st
+//! century starts in 2001) or of an interval's years and months (`250 years` are in century 2,
+//! `7 months` in quarter 3), which DataFusion lacked or took as dates'.
 //!
 //! `date_trunc` takes Postgres' units: plurals (`'milliseconds'`), and the decade, century and
 //! millennium (the first of its years: `2001-01-01` for the 21st century), truncated to the year
@@ -17,9 +23,11 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Decimal128Array};
+use datafusion::arrow::array::Array;
+use datafusion::arrow::array::{ArrayRef, AsArray, Decimal128Array, Float64Array};
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    DataType, Date32Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
+    DataType, Date32Type, Int64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
     IntervalYearMonthType, Time64MicrosecondType, Time64NanosecondType, TimeUnit,
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
@@ -75,9 +83,13 @@ pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
                 ..
             } => numeric_part(&field.to_string().to_ascii_lowercase(), source),
             Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_part") => {
-                part_of(&call.args)
-                    .and_then(|(field, source)| numeric_part(&field, source))
-                    .map(|numeric| format!("CAST({numeric} AS DOUBLE PRECISION)"))
+                part_of(&call.args).and_then(|(field, source)| match field.as_str() {
+                    "julian" => Some(format!(
+                        "hangar_julian_float({source}, CAST({source} AS TIMESTAMP))"
+                    )),
+                    _ => numeric_part(&field, source)
+                        .map(|numeric| format!("CAST({numeric} AS DOUBLE PRECISION)")),
+                })
             }
             Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_trunc") => {
                 truncation(&call.args)
@@ -100,16 +112,17 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "CAST(hangar_epoch(CAST({source} AS TIMESTAMP)) - hangar_epoch({source}) AS DECIMAL(20, 0))"
     );
     Some(match field.trim_end_matches('s') {
-        "year" | "month" | "day" | "hour" | "minute" | "quarter" | "week" | "dow" | "doy"
-        | "isodow" | "isoyear" => whole(field.trim_end_matches('s')),
+        "year" | "month" | "day" | "hour" | "minute" | "week" | "dow" | "doy" | "isodow"
+        | "isoyear" => whole(field.trim_end_matches('s')),
         "second" => format!("({micros} * 0.000001)"),
         "millisecond" => format!("({micros} * 0.001)"),
         "microsecond" => micros,
         "epoch" => format!("hangar_epoch({source})"),
-        // Of the years of the Christian era, which is what Hangar's dates hold.
-        "century" => format!("CAST(({year} + 99) / 100 AS DECIMAL(20, 0))"),
-        "decade" => format!("CAST({year} / 10 AS DECIMAL(20, 0))"),
-        "millennium" => format!("CAST(({year} + 999) / 1000 AS DECIMAL(20, 0))"),
+        "julian" => format!("hangar_julian({source}, CAST({source} AS TIMESTAMP))"),
+        "quarter" | "decade" | "century" | "millennium" => {
+            let field = field.trim_end_matches('s');
+            format!("hangar_period('{field}', {source}, {year}, date_part('month', {source}))")
+        }
         // The session zone's offset at that instant, east of Greenwich: the local time's epoch
         // less the instant's. Hours and minutes truncate towards zero, as in Postgres.
         "timezone" => offset,
@@ -179,8 +192,18 @@ fn part_of(args: &FunctionArguments) -> Option<(String, &Expr)> {
     Some((field.to_ascii_lowercase(), source))
 }
 
-/// Registers `hangar_epoch` and `hangar_second_micros`.
+/// Registers `hangar_epoch`, `hangar_second_micros`, `hangar_julian`, `hangar_julian_float` and
+/// `hangar_period`.
 pub(crate) fn install(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(Period {
+        signature: Signature::any(4, Volatility::Immutable),
+    }));
+    for float in [false, true] {
+        ctx.register_udf(ScalarUDF::new_from_impl(Julian {
+            float,
+            signature: Signature::any(2, Volatility::Immutable),
+        }));
+    }
     ctx.register_udf(ScalarUDF::new_from_impl(Epoch {
         signature: Signature::any(1, Volatility::Immutable),
     }));
@@ -316,6 +339,134 @@ impl ScalarUDFImpl for Epoch {
     }
 }
 
+/// `hangar_period(field, x, year, month)`: the quarter, decade, century or millennium of `x`, a
+/// date, time stamp or interval, whose year and month are given.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Period {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Period {
+    fn name(&self) -> &str {
+        "hangar_period"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Decimal128(20, 0))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let of_interval = matches!(args.arg_fields[1].data_type(), DataType::Interval(_));
+        let periods = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
+            let field = cast(&arrays[0], &DataType::Utf8)?;
+            let field = field.as_string::<i32>();
+            let year = cast(&arrays[2], &DataType::Int64)?;
+            let month = cast(&arrays[3], &DataType::Int64)?;
+            let (year, month) = (
+                year.as_primitive::<Int64Type>(),
+                month.as_primitive::<Int64Type>(),
+            );
+            let periods: Result<Decimal128Array> = (0..year.len())
+                .map(|row| {
+                    if year.is_null(row) || month.is_null(row) || field.is_null(row) {
+                        return Ok(None);
+                    }
+                    let (year, month) = (year.value(row), month.value(row));
+                    let period = match (field.value(row), of_interval) {
+                        ("quarter", false) => (month - 1) / 3 + 1,
+                        ("quarter", true) => month / 3 + 1,
+                        ("decade", true) => year / 10,
+                        ("century", true) => year / 100,
+                        ("millennium", true) => year / 1000,
+                        ("decade", false) => year.div_euclid(10),
+                        ("century", false) => (year + 99).div_euclid(100),
+                        ("millennium", false) => (year + 999).div_euclid(1000),
+                        (other, _) => return exec_err!("hangar_period of {other}"),
+                    };
+                    Ok(Some(i128::from(period)))
+                })
+                .collect();
+            Ok(Arc::new(periods?.with_precision_and_scale(20, 0)?))
+        };
+        make_scalar_function(periods, vec![])(&args.args)
+    }
+}
+
+/// The Julian day of 1970-01-01.
+const UNIX_JULIAN_DAY: i64 = 2_440_588;
+
+/// `hangar_julian(x, local)` and `hangar_julian_float(x, local)` (see the module).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Julian {
+    float: bool,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Julian {
+    fn name(&self) -> &str {
+        match self.float {
+            false => "hangar_julian",
+            true => "hangar_julian_float",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        Ok(match (self.float, &args[0]) {
+            (true, _) => DataType::Float64,
+            (false, DataType::Date32) => DataType::Decimal128(38, 0),
+            (false, _) => DataType::Decimal128(38, 20),
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let whole = args.arg_fields[0].data_type() == &DataType::Date32;
+        let float = self.float;
+        let days = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
+            let micros = cast(
+                &arrays[1],
+                &DataType::Timestamp(TimeUnit::Microsecond, None),
+            )?;
+            let micros = micros.as_primitive::<TimestampMicrosecondType>();
+            let day = |m: i64| {
+                (
+                    m.div_euclid(86_400_000_000) + UNIX_JULIAN_DAY,
+                    m.rem_euclid(86_400_000_000),
+                )
+            };
+            if float {
+                let days: Float64Array = micros.unary(|m| {
+                    let (day, of_day) = day(m);
+                    let (seconds, fraction) = (of_day / 1_000_000, of_day % 1_000_000);
+                    day as f64 + (seconds as f64 + fraction as f64 / 1e6) / 86_400.0
+                });
+                return Ok(Arc::new(days));
+            }
+            let days: Decimal128Array = micros.unary(|m| {
+                let (day, of_day) = day(m);
+                match whole {
+                    true => i128::from(day),
+                    // The day's fraction to 20 decimals, rounded half up.
+                    false => {
+                        let scale = 10i128.pow(20);
+                        i128::from(day) * scale + (i128::from(of_day) * scale + DAY / 2) / DAY
+                    }
+                }
+            });
+            let scale = if whole { 0 } else { 20 };
+            Ok(Arc::new(days.with_precision_and_scale(38, scale)?))
+        };
+        make_scalar_function(days, vec![])(&args.args)
+    }
+}
+
 /// The microseconds in an interval, as Postgres counts them for its epoch.
 fn interval(months: i32, days: i32, micros: i128) -> i128 {
     let months = i128::from(months);
@@ -413,5 +564,28 @@ mod tests {
         let expected =
             TimestampNanosecondArray::from(vec![1_706_763_600_000_000_000]).with_timezone(zone);
         assert_eq!(column.as_primitive::<TimestampNanosecondType>(), &expected);
+    }
+
+    #[tokio::test]
+    async fn julian_days_and_periods_as_postgres_counts_them() {
+        let context = SessionContext::new();
+        install(&context);
+        let sql = rewritten(
+            "SELECT EXTRACT(JULIAN FROM DATE '2024-01-01') AS d, \
+             EXTRACT(JULIAN FROM TIMESTAMP '1969-12-31 23:00:00') AS t, \
+             date_part('julian', TIMESTAMP '2006-01-01 12:00:00.5') AS f, \
+             EXTRACT(CENTURY FROM INTERVAL '250 years') AS i, \
+             EXTRACT(CENTURY FROM DATE '2000-12-31') AS c",
+            rewrite_date_parts,
+        );
+        let batches = context.sql(&sql).await.unwrap().collect().await.unwrap();
+        let text = datafusion::arrow::util::pretty::pretty_format_batches(&batches)
+            .unwrap()
+            .to_string();
+        let row = text.lines().nth(3).unwrap();
+        assert_eq!(
+            row,
+            "| 2460311 | 2440587.95833333333333333333 | 2453737.5000057872 | 2 | 20 |"
+        );
     }
 }

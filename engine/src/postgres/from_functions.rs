@@ -288,13 +288,20 @@ pub(super) fn is_int4_literal(arg: &FunctionArg) -> bool {
 const TYPED_SERIES: &str = "hangar_series";
 
 /// `(SELECT CAST(value AS INT4) AS column FROM generate_series(args)) AS alias`: a series whose
-/// arguments are all integer literals that fit an int4, whose values are Postgres' `integer`s.
+/// arguments are all integer literals that fit an int4 (or NULL), whose values are Postgres'
+/// `integer`s.
 fn integer_series(
     name: &ObjectName,
     args: &TableFunctionArgs,
     alias: Option<&TableAlias>,
 ) -> Option<TableFactor> {
-    if args.settings.is_some() || !args.args.iter().all(is_int4_literal) {
+    // A NULL bound is of the others' type, as Postgres resolves it.
+    let null = |arg: &FunctionArg| matches!(arg, FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) if v.value == Value::Null);
+    let integers = args
+        .args
+        .iter()
+        .all(|arg| is_int4_literal(arg) || null(arg));
+    if args.settings.is_some() || !integers || !args.args.iter().any(is_int4_literal) {
         return None;
     }
     let (table, column) = one_column_names(alias, "generate_series")?;
@@ -538,7 +545,8 @@ mod tests {
             "SELECT * FROM generate_series('2008-03-01'::TIMESTAMP, '2008-03-04'::TIMESTAMP, \
              '10 hours'::INTERVAL) AS generate_series (generate_series), \
              generate_series(1::INT, '9'::INT, '2'::INT) AS n (n), \
-             generate_series(1, NULL) AS e (e)"
+             (SELECT CAST(hangar_series.value AS INT4) AS e \
+             FROM generate_series(1, NULL) AS hangar_series) AS e"
         );
     }
 }
