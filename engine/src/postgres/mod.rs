@@ -96,6 +96,7 @@ mod unsupported;
 mod user_keyword;
 mod values_types;
 mod variables;
+mod whole_rows;
 
 use std::sync::Arc;
 
@@ -212,6 +213,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     // First, while the select lists are as the client wrote them.
     let statement = column_names::name_columns(statement);
     let statement = values_types::rewrite_values_types(statement);
+    let statement = whole_rows::rewrite_whole_rows(statement);
     let statement = subscripts::rewrite_unnest_elements(statement);
     let statement = ordinality::rewrite_ordinality(statement);
     let statement = from_functions::rewrite_from_functions(statement, is_table_function);
@@ -282,12 +284,13 @@ fn rewrite_plan_expressions(
 }
 
 /// `plan`, as the SQL planner builds it, with the types Postgres gives where DataFusion's differ:
-/// floats mixed with `numeric`s resolved to the float ([`float_resolution`]), `-0` sorted with `0`
+/// whole rows as structs ([`whole_rows`]), floats mixed with `numeric`s resolved to the float ([`float_resolution`]), `-0` sorted with `0`
 /// ([`float_ordering`]), a `date_trunc` of a `date` a `timestamptz` ([`date_parts`]).
 pub(crate) fn typed_as_postgres(
     plan: LogicalPlan,
     options: &ConfigOptions,
 ) -> datafusion::common::Result<LogicalPlan> {
+    let plan = whole_rows::expand_whole_rows(plan)?;
     let plan = float_resolution::resolve_floats(plan)?;
     let plan = float_ordering::order_signed_zeros(plan)?;
     match &options.execution.time_zone {
@@ -380,6 +383,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     text_casts::install(template);
     regex_split::install(template);
     subscripts::install(template);
+    whole_rows::install(template);
     regex_matches::install(template);
     regex_positions::install(template);
     degree_trigonometry::install(template);
