@@ -126,6 +126,8 @@ fn is_numeric_overflow(text: &str) -> bool {
 ///   text, `smallint out of range` for a number (22003);
 /// - a date or time well formed but not on the calendar or the clock: `date/time field value out
 ///   of range: "2024-02-30"` (22008);
+/// - `infinity` and `-infinity`, which Postgres' dates and times hold and Arrow's do not: refused
+///   (0A000);
 /// - else `invalid input syntax for type date: "x"` (22007 for dates and times, else 22P02).
 fn bad_input(text: &str) -> Option<Words> {
     if let Some(arrow_type) = text
@@ -163,7 +165,18 @@ fn bad_input(text: &str) -> Option<Words> {
     let (value, pg_type) = invalid_value(text)?;
     let anchor = Anchor::Literal(value.into());
     let value = value.trim();
-    Some(if is_integer(pg_type) && value.parse::<i128>().is_ok() {
+    let infinite = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "infinity" | "+infinity" | "-infinity"
+    );
+    Some(if infinite && matches!(pg_type, "date" | "timestamp") {
+        // Arrow's dates and times have no infinities to hold Postgres' (documented).
+        Words::new(
+            "0A000",
+            format!("infinite values of type {pg_type} are not supported"),
+            anchor,
+        )
+    } else if is_integer(pg_type) && value.parse::<i128>().is_ok() {
         Words::new(
             "22003",
             format!("value \"{value}\" is out of range for type {pg_type}"),

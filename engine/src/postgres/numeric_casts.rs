@@ -254,6 +254,19 @@ fn scales(value: &ArrayRef, scale: i8) -> Result<Int32Array> {
 /// Text read as Postgres' `numeric_in` reads it (spaces around, a sign, digits with a point, an
 /// exponent), as a decimal of `scale`, rounded half away from zero; else Postgres' error.
 fn numeric_in(text: &str, scale: i8) -> Result<i128> {
+    let special = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
+    if matches!(special.as_str(), "nan" | "inf" | "infinity") {
+        // A decimal holds neither Postgres' numeric NaN nor its infinities (documented).
+        return Err(Error::postgres(
+            "0A000",
+            format!("the numeric value \"{}\" is not supported", text.trim()),
+            Anchor::Literal(text.into()),
+        )
+        .into_datafusion());
+    }
     let (digits, own_scale) = numeric_text(text).ok_or_else(|| {
         Error::postgres(
             "22P02",
