@@ -61,6 +61,7 @@ SELECT array_append(ARRAY[1, 2], 3), array_prepend(1, ARRAY[2, 3]);
 SELECT array_append(NULL::int[], 1) AS from_null;
 SELECT array_cat(ARRAY[1, 2, 3], ARRAY[4, 5]);
 SELECT array_cat(ARRAY[1, 2], NULL) AS cat_null;
+SELECT array_cat(NULL, ARRAY['x']) AS null_cat, array_cat(NULL::int[], NULL) IS NULL AS both_null;
 SELECT array_dims(ARRAY[[1, 2, 3], [4, 5, 6]]), array_dims('[0:2]={1,2,3}'::int[]);
 SELECT array_dims('{}'::int[]) AS empty_dims;
 SELECT array_length(ARRAY[1, 2, 3], 1), array_length(ARRAY[[1, 2], [3, 4], [5, 6]], 2), array_length('{}'::int[], 1);

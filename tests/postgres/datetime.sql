@@ -239,6 +239,8 @@ SELECT to_timestamp(0) AS epoch;
 SELECT to_timestamp(1284352323.5) AS fractional;
 SELECT to_timestamp(-86400) AS day_before_epoch;
 SELECT to_timestamp('Infinity'::float8);
+SELECT to_timestamp('NaN'::float8);
+SELECT to_timestamp(1e20);
 SET TIME ZONE 'America/New_York';
 SELECT to_timestamp(1284352323);
 RESET timezone;

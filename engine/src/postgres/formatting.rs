@@ -144,14 +144,12 @@ impl ScalarUDFImpl for Formatting {
             }
             (Function::Timestamp, [seconds]) => {
                 let seconds = cast(seconds, &DataType::Float64)?;
-                Arc::new(
-                    seconds
-                        .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
-                        .iter()
-                        .map(|s| s.map(|s| (s * 1_000_000.0).round() as i64))
-                        .collect::<TimestampMicrosecondArray>()
-                        .with_timezone("+00:00"),
-                )
+                let micros: Result<TimestampMicrosecondArray> = seconds
+                    .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                    .iter()
+                    .map(|s| s.map(epoch_micros).transpose())
+                    .collect();
+                Arc::new(micros?.with_timezone("+00:00"))
             }
             (Function::Number, [value, template]) => {
                 let DataType::Decimal128(_, scale) = args.return_field.data_type() else {
@@ -166,6 +164,36 @@ impl ScalarUDFImpl for Formatting {
         } else {
             ColumnarValue::Array(result)
         })
+    }
+}
+
+/// Seconds since 1970 as microseconds, or Postgres' error: NaN is no time, a time stamp holds
+/// about 292,000 years either side (Postgres' own range ends at 294276), and an infinity is
+/// refused, as Hangar's time stamps have none. A float cast to an integer would have saturated.
+fn epoch_micros(seconds: f64) -> Result<i64> {
+    let micros = (seconds * 1_000_000.0).round();
+    let error = |code: &'static str, message: String| {
+        Err(crate::Error::postgres(code, message, crate::Anchor::Nowhere).into_datafusion())
+    };
+    if seconds.is_nan() {
+        error("22008", "timestamp cannot be NaN".into())
+    } else if seconds.is_infinite() {
+        error(
+            "0A000",
+            "infinite values of type timestamp with time zone are not supported".into(),
+        )
+    } else if micros.abs() >= 9.2e18 {
+        // Written as C's `%g` writes a number this large: `1e+20`, `-1.23457e+15`.
+        let written = format!("{seconds:.5e}");
+        let (mantissa, exponent) = written.split_once('e').unwrap_or((&written, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        let exponent: i32 = exponent.parse().unwrap_or(0);
+        error(
+            "22008",
+            format!("timestamp out of range: \"{mantissa}e{exponent:+03}\""),
+        )
+    } else {
+        Ok(micros as i64)
     }
 }
 
@@ -390,5 +418,15 @@ mod tests {
         assert_eq!(scaled("1.25", 1).unwrap(), 13);
         assert_eq!(scaled("0.5", 0).unwrap(), 1);
         assert_eq!(scaled("7", 2).unwrap(), 700);
+    }
+
+    #[test]
+    fn seconds_since_1970_are_a_time_stamp_or_postgres_error() {
+        assert_eq!(epoch_micros(1.5).unwrap(), 1_500_000);
+        for bad in [f64::NAN, f64::INFINITY, 1e20, -1.234567e15] {
+            assert!(epoch_micros(bad).is_err(), "{bad}");
+        }
+        let message = epoch_micros(-1.234567e15).unwrap_err().to_string();
+        assert!(message.contains("\"-1.23457e+15\""), "{message}");
     }
 }

@@ -10,7 +10,8 @@
 //! parser writes `array_contains(array, x)`) is NULL, not false, when `x` is not found and the
 //! array holds a NULL; `concat` and `concat_ws` write each argument as its type's output function
 //! does (`t` for true, a timestamp with a space), through `hangar_text`; `make_date` of a
-//! negative year is a date BC. And `make_interval`'s named arguments
+//! negative year is a date BC; `array_cat` of a NULL literal is the other array, where
+//! DataFusion could not type the NULL. And `make_interval`'s named arguments
 //! (`make_interval(days => 10)`), put in their places with the others' defaults. An aggregate
 //! that gathers `DISTINCT` values (`array_agg`, `string_agg`, `json_agg`) gathers them in order,
 //! as Postgres' sort does.
@@ -21,6 +22,11 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use crate::statement::{parse_expr, rewrite_expressions};
+
+/// Whether `expr` is the literal NULL.
+fn is_null(expr: &Expr) -> bool {
+    matches!(expr, Expr::Value(v) if v.value == Value::Null)
+}
 
 /// The aggregates that gather their values, whose order shows.
 const GATHERING: [&str; 4] = ["array_agg", "string_agg", "json_agg", "jsonb_agg"];
@@ -132,6 +138,12 @@ pub(crate) fn rewrite_function_forms(statement: Statement) -> Statement {
             ("make_date", [year, month, day]) if !matches!(year, Expr::Case { .. }) => format!(
                 "make_date(CASE WHEN ({year}) < 0 THEN ({year}) + 1 ELSE ({year}) END, {month}, {day})"
             ),
+            // A NULL literal is an array of the other's type, and NULL adds nothing.
+            ("array_cat", [a, b]) if is_null(a) || is_null(b) => match (is_null(a), is_null(b)) {
+                (true, true) => "NULL".into(),
+                (true, false) => format!("({b})"),
+                _ => format!("({a})"),
+            },
             ("num_nulls", [_, ..]) => count("IS NULL"),
             ("num_nonnulls", [_, ..]) => count("IS NOT NULL"),
             ("row", [_, ..]) => {
