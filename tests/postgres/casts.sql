@@ -107,6 +107,9 @@ SELECT pg_typeof(TIMESTAMP '2024-01-31 00:00'), pg_typeof(INTERVAL '1 day'), pg_
 -- text <-> date, timestamp, timestamptz
 SELECT CAST('2024-02-29' AS date), '2024-02-29'::date + 1;
 SELECT 'January 8, 1999'::date, '1999-01-08'::date, '19990108'::date, '1/8/1999'::date;
+SELECT '8 Jan 1999'::date AS day_first, '1999-Jan-08'::date AS year_first, '1/8/99'::date AS short_year, '2024-01-31 23:59:59'::date AS with_time, '44-03-15 BC'::date AS bc;
+SELECT '13/01/2024'::date;
+SELECT 'Smarch 3, 2024'::date;
 SELECT ' 2024-03-01 '::date, '2024-3-1'::date, 'epoch'::date;
 SELECT CAST(DATE '2024-01-31' AS text), DATE '0099-12-31'::text, pg_typeof(DATE '2024-01-31'::text);
 SELECT '2024-01-31 13:45:30'::timestamp, '2024-01-31T13:45:30'::timestamp, '2024-01-31'::timestamp;

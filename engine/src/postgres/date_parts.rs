@@ -9,8 +9,8 @@
 //! DataFusion lacks, is `hangar_julian(x, local)`: the days since 4714-11-24 BC of the local time
 //! `local` (`x` as a `timestamp`), whole for a date `x`, else with the day's fraction to 20
 //! decimals; `date_part`'s is `hangar_julian_float`, summed in floats as Postgres sums it. The
-//! quarter, decade, century and millennium are `hangar_period`'s, of a date's year (the 21st
-//! century starts in 2001) or of an interval's years and months (`250 years` are in century 2,
+//! year, quarter, decade, century and millennium are `hangar_period`'s, of a date's year (the 21st
+//! century starts in 2001, the year before 1 is -1) or of an interval's years and months (`250 years` are in century 2,
 //! `7 months` in quarter 3), which DataFusion lacked or took as dates'.
 //!
 //! `date_trunc` takes Postgres' units: plurals (`'milliseconds'`), and the decade, century and
@@ -32,7 +32,7 @@ use datafusion::arrow::datatypes::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
-use datafusion::common::{Result, exec_err};
+use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, SimpleScalarUDF,
@@ -112,16 +112,22 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "CAST(hangar_epoch(CAST({source} AS TIMESTAMP)) - hangar_epoch({source}) AS DECIMAL(20, 0))"
     );
     Some(match field.trim_end_matches('s') {
-        "year" | "month" | "day" | "hour" | "minute" | "week" | "dow" | "doy" | "isodow"
-        | "isoyear" => whole(field.trim_end_matches('s')),
+        "month" | "day" | "hour" | "minute" | "week" | "dow" | "doy" | "isodow" | "isoyear" => {
+            whole(field.trim_end_matches('s'))
+        }
         "second" => format!("({micros} * 0.000001)"),
         "millisecond" => format!("({micros} * 0.001)"),
         "microsecond" => micros,
         "epoch" => format!("hangar_epoch({source})"),
         "julian" => format!("hangar_julian({source}, CAST({source} AS TIMESTAMP))"),
-        "quarter" | "decade" | "century" | "millennium" => {
+        "year" | "quarter" | "decade" | "century" | "millennium" => {
             let field = field.trim_end_matches('s');
-            format!("hangar_period('{field}', {source}, {year}, date_part('month', {source}))")
+            // The month for the quarter; else the year again, read once.
+            let month = match field {
+                "quarter" => format!("date_part('month', {source})"),
+                _ => year.clone(),
+            };
+            format!("hangar_period('{field}', {source}, {year}, {month})")
         }
         // The session zone's offset at that instant, east of Greenwich: the local time's epoch
         // less the instant's. Hours and minutes truncate towards zero, as in Postgres.
@@ -339,7 +345,7 @@ impl ScalarUDFImpl for Epoch {
     }
 }
 
-/// `hangar_period(field, x, year, month)`: the quarter, decade, century or millennium of `x`, a
+/// `hangar_period(field, x, year, month)`: the year, quarter, decade, century or millennium of `x`, a
 /// date, time stamp or interval, whose year and month are given.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Period {
@@ -361,36 +367,42 @@ impl ScalarUDFImpl for Period {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let of_interval = matches!(args.arg_fields[1].data_type(), DataType::Interval(_));
+        let ColumnarValue::Scalar(ScalarValue::Utf8(Some(field))) = &args.args[0] else {
+            return exec_err!("hangar_period takes its field as a literal");
+        };
+        let period: fn(i64, i64) -> i64 = match (field.as_str(), of_interval) {
+            ("quarter", false) => |_, month| (month - 1) / 3 + 1,
+            ("quarter", true) => |_, month| month / 3 + 1,
+            ("year", true) => |year, _| year,
+            ("decade", true) => |year, _| year / 10,
+            ("century", true) => |year, _| year / 100,
+            ("millennium", true) => |year, _| year / 1000,
+            // A date's year is the calendar's, 0 for 1 BC: Postgres counts backwards from -1
+            // there, as its `timestamp_part` does.
+            ("year", false) => |year, _| if year > 0 { year } else { year - 1 },
+            ("decade", false) => |year, _| match year >= 0 {
+                true => year / 10,
+                false => -((8 - (year - 1)) / 10),
+            },
+            ("century", false) => |year, _| match year > 0 {
+                true => (year + 99) / 100,
+                false => -((99 - (year - 1)) / 100),
+            },
+            ("millennium", false) => |year, _| match year > 0 {
+                true => (year + 999) / 1000,
+                false => -((999 - (year - 1)) / 1000),
+            },
+            (other, _) => return exec_err!("hangar_period of {other}"),
+        };
         let periods = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
-            let field = cast(&arrays[0], &DataType::Utf8)?;
-            let field = field.as_string::<i32>();
             let year = cast(&arrays[2], &DataType::Int64)?;
             let month = cast(&arrays[3], &DataType::Int64)?;
-            let (year, month) = (
+            let periods: Decimal128Array = datafusion::arrow::compute::binary(
                 year.as_primitive::<Int64Type>(),
                 month.as_primitive::<Int64Type>(),
-            );
-            let periods: Result<Decimal128Array> = (0..year.len())
-                .map(|row| {
-                    if year.is_null(row) || month.is_null(row) || field.is_null(row) {
-                        return Ok(None);
-                    }
-                    let (year, month) = (year.value(row), month.value(row));
-                    let period = match (field.value(row), of_interval) {
-                        ("quarter", false) => (month - 1) / 3 + 1,
-                        ("quarter", true) => month / 3 + 1,
-                        ("decade", true) => year / 10,
-                        ("century", true) => year / 100,
-                        ("millennium", true) => year / 1000,
-                        ("decade", false) => year.div_euclid(10),
-                        ("century", false) => (year + 99).div_euclid(100),
-                        ("millennium", false) => (year + 999).div_euclid(1000),
-                        (other, _) => return exec_err!("hangar_period of {other}"),
-                    };
-                    Ok(Some(i128::from(period)))
-                })
-                .collect();
-            Ok(Arc::new(periods?.with_precision_and_scale(20, 0)?))
+                |year, month| i128::from(period(year, month)),
+            )?;
+            Ok(Arc::new(periods.with_precision_and_scale(20, 0)?))
         };
         make_scalar_function(periods, vec![])(&args.args)
     }

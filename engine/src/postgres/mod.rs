@@ -27,6 +27,7 @@ mod column_names;
 mod common_types;
 mod cube_root;
 mod date_arithmetic;
+mod date_input;
 mod date_parts;
 mod datetime_literals;
 mod degree_trigonometry;
@@ -258,6 +259,7 @@ pub(crate) fn analyzer_rules() -> Vec<Arc<dyn AnalyzerRule + Send + Sync>> {
     rules.extend(Analyzer::new().rules);
     rules.push(Arc::new(rounding::Rounding));
     rules.push(Arc::new(float_casts::FloatCasts));
+    rules.push(Arc::new(date_input::DateInput));
     rules.push(Arc::new(checked_arithmetic::CheckedArithmetic));
     rules.push(Arc::new(time_zones::SessionZone));
     rules.push(Arc::new(text_casts::TextCasts));
