@@ -37,6 +37,8 @@ GROUP BY ROLLUP (yr, o_orderstatus)
 ORDER BY yr NULLS LAST, o_orderstatus NULLS LAST;
 SELECT c_mktsegment, sum(c_acctbal) AS total FROM customer GROUP BY ROLLUP (c_mktsegment) ORDER BY c_mktsegment NULLS FIRST;
 SELECT l_shipmode, round(avg(l_discount), 4) AS avg_disc FROM lineitem GROUP BY ROLLUP (1) ORDER BY 1 NULLS LAST;
+SELECT l_returnflag, l_linestatus, count(*) FROM lineitem GROUP BY CUBE (1, 2) ORDER BY 1 NULLS LAST, 2 NULLS LAST;
+SELECT n_regionkey AS r, count(*) FROM nation GROUP BY GROUPING SETS ((1), ()) ORDER BY 1 NULLS FIRST;
 SELECT a, b, c, count(*) FROM (VALUES (1, 1, 1), (1, 2, 1), (2, 1, 2)) AS t(a, b, c)
 GROUP BY ROLLUP (a, (b, c))
 ORDER BY a NULLS LAST, b NULLS LAST, c NULLS LAST;

@@ -2,14 +2,21 @@
 //! Postgres expands them: a `ROLLUP` or `CUBE` of composite elements (`ROLLUP (a, (b, c))` is
 //! `GROUPING SETS ((a, b, c), (a), ())`), and `ROLLUP`, `CUBE` or `GROUPING SETS` nested in
 //! `GROUPING SETS` (`GROUPING SETS (ROLLUP (a, b), CUBE (c))` is `GROUPING SETS ((a, b), (a), (),
-//! (c), ())`). DataFusion refused both.
+//! (c), ())`). DataFusion refused both. A position inside a grouping set (`ROLLUP (1)`) is the
+//! select list's item there, as in a plain `GROUP BY 1`; DataFusion took it for the number.
 
-use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, Statement};
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{
+    Expr, FunctionArguments, GroupByExpr, Query, SelectItem, SetExpr, Statement, Value, VisitMut,
+    VisitorMut,
+};
 
 use crate::statement::rewrite_expressions;
 
 /// Rewrites `statement`'s grouping sets that DataFusion does not take.
-pub(crate) fn rewrite_grouping_sets(statement: Statement) -> Statement {
+pub(crate) fn rewrite_grouping_sets(mut statement: Statement) -> Statement {
+    let _ = statement.visit(&mut Positions);
     rewrite_expressions(statement, |expr| {
         let unsupported = match &*expr {
             Expr::Rollup(groups) | Expr::Cube(groups) => groups.iter().any(|g| g.len() > 1),
@@ -20,6 +27,51 @@ pub(crate) fn rewrite_grouping_sets(statement: Statement) -> Statement {
             *expr = Expr::GroupingSets(sets_of(expr));
         }
     })
+}
+
+/// Puts the select list's items in place of the positions inside grouping sets.
+struct Positions;
+
+impl VisitorMut for Positions {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let SetExpr::Select(select) = query.body.as_mut() else {
+            return ControlFlow::Continue(());
+        };
+        let GroupByExpr::Expressions(groups, _) = &mut select.group_by else {
+            return ControlFlow::Continue(());
+        };
+        let items: Vec<Option<Expr>> = select
+            .projection
+            .iter()
+            .map(|item| match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    Some(e.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let item_at = |expr: &mut Expr| {
+            if let Expr::Value(v) = expr
+                && let Value::Number(n, _) = &v.value
+                && let Ok(position) = n.parse::<usize>()
+                && let Some(Some(item)) = position.checked_sub(1).and_then(|i| items.get(i))
+            {
+                *expr = item.clone();
+            }
+        };
+        for group in groups.iter_mut() {
+            match group {
+                Expr::Rollup(sets) | Expr::Cube(sets) => {
+                    sets.iter_mut().flatten().for_each(item_at);
+                }
+                Expr::GroupingSets(sets) => sets.iter_mut().flatten().for_each(item_at),
+                _ => {}
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// Whether `expr` is itself a `ROLLUP`, `CUBE` or `GROUPING SETS`.
@@ -121,5 +173,16 @@ mod tests {
         );
         let plain = "SELECT 1 FROM t GROUP BY ROLLUP (a, b)";
         assert_eq!(rewritten(plain, rewrite_grouping_sets), plain);
+    }
+
+    #[test]
+    fn positions_in_sets_are_the_select_lists_items() {
+        assert_eq!(
+            rewritten(
+                "SELECT a, b + 1 AS c, count(*) FROM t GROUP BY ROLLUP (1, 2), GROUPING SETS ((2), ())",
+                rewrite_grouping_sets
+            ),
+            "SELECT a, b + 1 AS c, count(*) FROM t GROUP BY ROLLUP (a, b + 1), GROUPING SETS ((b + 1), ())"
+        );
     }
 }
