@@ -18,6 +18,7 @@ SELECT 'a_b' LIKE 'a\_b' AS escaped_us, 'axb' LIKE 'a\_b' AS escaped_us_no;
 SELECT '100%' LIKE '100#%' ESCAPE '#';
 SELECT '100x' LIKE '100#%' ESCAPE '#';
 SELECT 'a\b' LIKE 'a\b' ESCAPE '';
+SELECT 'a_b' LIKE 'a\_b' ESCAPE '' AS backslash_is_literal, 'A\B' NOT ILIKE 'a\%' ESCAPE '' AS negated_ilike, 'a%' LIKE 'a%' ESCAPE '' AS percent_still_wild;
 SELECT 'x_y' LIKE 'x!_y' ESCAPE '!', 'xzy' LIKE 'x!_y' ESCAPE '!';
 
 -- ILIKE / NOT ILIKE and operator forms

@@ -5,10 +5,12 @@
 //! - `x BETWEEN SYMMETRIC a AND b` (its low bound marked by [`super::token_forms`]), true when `x`
 //!   lies between the bounds in either order: `(x BETWEEN a AND b OR x BETWEEN b AND a)`, and
 //!   `NOT BETWEEN SYMMETRIC` its negation, with Postgres' NULLs (`least`/`greatest` would drop a
-//!   NULL bound).
+//!   NULL bound);
+//! - `x LIKE p ESCAPE ''` (and `ILIKE`), a pattern without an escape character, as `x LIKE p` with
+//!   each backslash of `p` escaped: DataFusion refused the empty escape (`invalid escape string`).
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, UnaryOperator,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, UnaryOperator, Value,
 };
 
 use super::token_forms::SYMMETRIC_MARK;
@@ -17,6 +19,7 @@ use crate::statement::{parse_expr, rewrite_expressions};
 /// Rewrites `statement`'s uses of these operators.
 pub(crate) fn rewrite_operator_forms(statement: Statement) -> Statement {
     rewrite_expressions(statement, |expr| {
+        let like = matches!(expr, Expr::Like { .. });
         let replacement = match expr {
             Expr::UnaryOp { op, expr: operand } => match op {
                 UnaryOperator::PGSquareRoot => {
@@ -43,6 +46,28 @@ pub(crate) fn rewrite_operator_forms(statement: Statement) -> Statement {
                     true => format!("(NOT {either})"),
                     false => either,
                 }
+            }
+            Expr::Like {
+                negated,
+                any: false,
+                expr: x,
+                pattern,
+                escape_char: Some(escape),
+            }
+            | Expr::ILike {
+                negated,
+                any: false,
+                expr: x,
+                pattern,
+                escape_char: Some(escape),
+            } if escape.value == Value::SingleQuotedString(String::new()) => {
+                let operator = match (like, negated) {
+                    (true, false) => "LIKE",
+                    (true, true) => "NOT LIKE",
+                    (false, false) => "ILIKE",
+                    (false, true) => "NOT ILIKE",
+                };
+                format!(r"(({x}) {operator} replace(({pattern}), '\', '\\'))")
             }
             _ => return,
         };
@@ -93,6 +118,17 @@ mod tests {
         assert_eq!(
             rewritten(&sql, rewrite_operator_forms),
             "SELECT (NOT ((x) BETWEEN (10) AND (1) OR (x) BETWEEN (1) AND (10))) FROM t"
+        );
+    }
+
+    #[test]
+    fn an_empty_escape_escapes_nothing() {
+        assert_eq!(
+            rewritten(
+                "SELECT a LIKE 'x\\y' ESCAPE '', b NOT ILIKE p ESCAPE '' FROM t",
+                rewrite_operator_forms
+            ),
+            "SELECT ((a) LIKE replace(('x\\y'), '\\', '\\\\')), ((b) NOT ILIKE replace((p), '\\', '\\\\')) FROM t"
         );
     }
 }
