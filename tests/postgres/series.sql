@@ -83,6 +83,7 @@ WHERE c_custkey <= 5 ORDER BY c_custkey, g.k;
 SELECT generate_subscripts('{NULL,1,NULL,2}'::int[], 1) AS s ORDER BY s;
 SELECT * FROM generate_subscripts(ARRAY['a', 'b', 'c'], 1) AS s ORDER BY s;
 SELECT * FROM generate_subscripts(ARRAY['a', 'b', 'c'], 1, true) AS s ORDER BY s DESC;
+SELECT generate_subscripts(ARRAY[10, 20], 1, false) AS forward, generate_subscripts(ARRAY[[1, 2, 3], [4, 5, 6]], 2, true) AS backward;
 SELECT a[s] AS elem, s FROM (SELECT ARRAY[10, 20, 30] AS a) t, generate_subscripts(t.a, 1) AS s ORDER BY s;
 SELECT * FROM generate_subscripts(ARRAY[[1, 2, 3], [4, 5, 6]], 2) AS col ORDER BY col;
 SELECT count(*) FROM generate_subscripts('{}'::int[], 1);

@@ -5,7 +5,8 @@
 //!   argument is an integer literal that fits an int4 (as in `FROM`, [`super::from_functions`]);
 //! - `generate_subscripts(array, dim)`, which SQLAlchemy uses next to `unnest(array)` to number
 //!   the columns of a key, becomes `unnest(generate_series(1, array_length(array, dim)))`, as
-//!   `integer`s: the same subscripts for arrays that start at 1.
+//!   `integer`s: the same subscripts for arrays that start at 1; `generate_subscripts(array, dim,
+//!   reverse)` counts down from the length when `reverse` is true.
 //!
 //! A call already inside `unnest(…)` stays (a view's stored query is rewritten each time it is
 //! read).
@@ -60,6 +61,11 @@ impl VisitorMut for Rewrite {
         let rewritten = match (name.as_deref(), arguments.as_slice()) {
             (Some("generate_subscripts"), [array, dimension]) => format!(
                 "unnest(CAST(generate_series(1, array_length({array}, {dimension})) AS INTEGER[]))"
+            ),
+            (Some("generate_subscripts"), [array, dimension, reverse]) => format!(
+                "unnest(CAST(CASE WHEN {reverse} \
+                 THEN generate_series(array_length({array}, {dimension}), 1, -1) \
+                 ELSE generate_series(1, array_length({array}, {dimension})) END AS INTEGER[]))"
             ),
             (Some("generate_series"), [_, _, ..]) if list.args.iter().all(is_int4_literal) => {
                 format!("unnest(CAST({call} AS INTEGER[]))")
@@ -121,5 +127,14 @@ mod tests {
     fn other_calls_stay() {
         let sql = "SELECT generate_subscripts(a), count(*) FROM generate_series(1, 3)";
         assert_eq!(rewrite(sql), sql);
+    }
+
+    #[test]
+    fn reversed_subscripts_count_down() {
+        assert_eq!(
+            rewrite("SELECT generate_subscripts(a, 2, r) FROM t"),
+            "SELECT unnest(CAST(CASE WHEN r THEN generate_series(array_length(a, 2), 1, -1) \
+             ELSE generate_series(1, array_length(a, 2)) END AS INTEGER[])) FROM t"
+        );
     }
 }
