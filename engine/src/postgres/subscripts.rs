@@ -137,7 +137,7 @@ pub(crate) fn rewrite_subscripts(statement: Statement) -> Statement {
     })
 }
 
-/// Which of the three functions.
+/// Which of the four functions.
 #[derive(Debug, PartialEq, Eq, Hash, Clone, Copy)]
 enum Kind {
     Subscript,
