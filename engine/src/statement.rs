@@ -8,9 +8,9 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
-    DataType, Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-    FunctionArguments, Ident, ObjectName, ObjectNamePart, SqlOption, Statement as SqlStatement,
-    TableFactor, visit_expressions_mut,
+    CastKind, DataType, Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart, SqlOption,
+    Statement as SqlStatement, TableFactor, Value, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -107,6 +107,18 @@ pub(crate) fn function_call(name: &str, args: Vec<Expr>) -> Expr {
         over: None,
         within_group: vec![],
     })
+}
+
+/// `expr` cast in place to `data_type`, written as `kind` says (`CAST(x AS t)` or `x::t`).
+pub(crate) fn cast_in_place(expr: &mut Expr, kind: CastKind, data_type: DataType) {
+    let operand = std::mem::replace(expr, Expr::value(Value::Null));
+    *expr = Expr::Cast {
+        kind,
+        expr: Box::new(operand),
+        data_type,
+        array: false,
+        format: None,
+    };
 }
 
 /// Applies `rewrite` to every expression of `statement`, the innermost first: how Hangar's SQL

@@ -9,13 +9,14 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use datafusion::arrow::array::{ArrayRef, AsArray, Date32Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Date32Type};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
+use datafusion::functions::utils::make_scalar_function;
 use datafusion::logical_expr::expr::{Cast, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
@@ -90,20 +91,16 @@ impl ScalarUDFImpl for DateIn {
             Some(style) if style.contains("ymd") => Order::Ymd,
             _ => Order::Mdy,
         };
-        let scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
-        let texts = args.args[0].to_array(if scalar { 1 } else { args.number_rows })?;
-        let texts = cast(&texts, &DataType::Utf8)?;
-        let texts = texts.as_string::<i32>();
-        let days: Result<Date32Array> = texts
-            .iter()
-            .map(|text| text.map(|t| date_in(t, order)).transpose())
-            .collect();
-        let days: ArrayRef = Arc::new(days?);
-        Ok(if scalar {
-            ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&days, 0)?)
-        } else {
-            ColumnarValue::Array(days)
-        })
+        let read = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
+            let texts = cast(&arrays[0], &DataType::Utf8)?;
+            let days: Result<Date32Array> = texts
+                .as_string::<i32>()
+                .iter()
+                .map(|text| text.map(|t| date_in(t, order)).transpose())
+                .collect();
+            Ok(Arc::new(days?))
+        };
+        make_scalar_function(read, vec![])(&args.args)
     }
 }
 
@@ -155,11 +152,7 @@ fn date_in(text: &str, order: Order) -> Result<i32> {
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '.' | ','))
         .filter(|f| !f.is_empty())
         .collect();
-    let bc = match fields.last() {
-        Some(&"bc") => true,
-        Some(&"ad") => false,
-        _ => false,
-    };
+    let bc = fields.last() == Some(&"bc");
     fields.retain(|f| !matches!(*f, "bc" | "ad"));
     // A time after the date (`2024-01-01 10:00`, `2024-01-01T10:00`) is read and left.
     for (position, field) in fields.iter_mut().enumerate() {
@@ -239,8 +232,8 @@ fn date_in(text: &str, order: Order) -> Result<i32> {
         .zip(u32::try_from(m).ok().zip(u32::try_from(d).ok()))
         .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
     match date {
-        Some(date) if !bc || y <= 0 => Ok(date.num_days_from_ce()
-            - NaiveDate::from_ymd_opt(1970, 1, 1).map_or(0, |e| e.num_days_from_ce())),
+        // There is no year 0 BC.
+        Some(date) if !bc || y <= 0 => Ok(Date32Type::from_naive_date(date)),
         _ => invalid("22008", "date/time field value out of range"),
     }
 }

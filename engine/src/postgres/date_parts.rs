@@ -122,12 +122,12 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "julian" => format!("hangar_julian({source}, CAST({source} AS TIMESTAMP))"),
         "year" | "quarter" | "decade" | "century" | "millennium" => {
             let field = field.trim_end_matches('s');
-            // The month for the quarter; else the year again, read once.
-            let month = match field {
+            // The quarter is of the month; the others are of the year.
+            let value = match field {
                 "quarter" => format!("date_part('month', {source})"),
-                _ => year.clone(),
+                _ => year,
             };
-            format!("hangar_period('{field}', {source}, {year}, {month})")
+            format!("hangar_period('{field}', {source}, {value})")
         }
         // The session zone's offset at that instant, east of Greenwich: the local time's epoch
         // less the instant's. Hours and minutes truncate towards zero, as in Postgres.
@@ -202,7 +202,7 @@ fn part_of(args: &FunctionArguments) -> Option<(String, &Expr)> {
 /// `hangar_period`.
 pub(crate) fn install(ctx: &SessionContext) {
     ctx.register_udf(ScalarUDF::new_from_impl(Period {
-        signature: Signature::any(4, Volatility::Immutable),
+        signature: Signature::any(3, Volatility::Immutable),
     }));
     for float in [false, true] {
         ctx.register_udf(ScalarUDF::new_from_impl(Julian {
@@ -345,8 +345,8 @@ impl ScalarUDFImpl for Epoch {
     }
 }
 
-/// `hangar_period(field, x, year, month)`: the year, quarter, decade, century or millennium of `x`, a
-/// date, time stamp or interval, whose year and month are given.
+/// `hangar_period(field, x, value)`: the year, quarter, decade, century or millennium of `x`, a
+/// date, time stamp or interval, from its month (for the quarter) or its year (the others).
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Period {
     signature: Signature,
@@ -370,38 +370,35 @@ impl ScalarUDFImpl for Period {
         let ColumnarValue::Scalar(ScalarValue::Utf8(Some(field))) = &args.args[0] else {
             return exec_err!("hangar_period takes its field as a literal");
         };
-        let period: fn(i64, i64) -> i64 = match (field.as_str(), of_interval) {
-            ("quarter", false) => |_, month| (month - 1) / 3 + 1,
-            ("quarter", true) => |_, month| month / 3 + 1,
-            ("year", true) => |year, _| year,
-            ("decade", true) => |year, _| year / 10,
-            ("century", true) => |year, _| year / 100,
-            ("millennium", true) => |year, _| year / 1000,
+        let period: fn(i64) -> i64 = match (field.as_str(), of_interval) {
+            ("quarter", false) => |month| (month - 1) / 3 + 1,
+            ("quarter", true) => |month| month / 3 + 1,
+            ("year", true) => |year| year,
+            ("decade", true) => |year| year / 10,
+            ("century", true) => |year| year / 100,
+            ("millennium", true) => |year| year / 1000,
             // A date's year is the calendar's, 0 for 1 BC: Postgres counts backwards from -1
             // there, as its `timestamp_part` does.
-            ("year", false) => |year, _| if year > 0 { year } else { year - 1 },
-            ("decade", false) => |year, _| match year >= 0 {
+            ("year", false) => |year| if year > 0 { year } else { year - 1 },
+            ("decade", false) => |year| match year >= 0 {
                 true => year / 10,
                 false => -((8 - (year - 1)) / 10),
             },
-            ("century", false) => |year, _| match year > 0 {
+            ("century", false) => |year| match year > 0 {
                 true => (year + 99) / 100,
                 false => -((99 - (year - 1)) / 100),
             },
-            ("millennium", false) => |year, _| match year > 0 {
+            ("millennium", false) => |year| match year > 0 {
                 true => (year + 999) / 1000,
                 false => -((999 - (year - 1)) / 1000),
             },
             (other, _) => return exec_err!("hangar_period of {other}"),
         };
         let periods = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
-            let year = cast(&arrays[2], &DataType::Int64)?;
-            let month = cast(&arrays[3], &DataType::Int64)?;
-            let periods: Decimal128Array = datafusion::arrow::compute::binary(
-                year.as_primitive::<Int64Type>(),
-                month.as_primitive::<Int64Type>(),
-                |year, month| i128::from(period(year, month)),
-            )?;
+            let value = cast(&arrays[2], &DataType::Int64)?;
+            let periods: Decimal128Array = value
+                .as_primitive::<Int64Type>()
+                .unary(|v| i128::from(period(v)));
             Ok(Arc::new(periods.with_precision_and_scale(20, 0)?))
         };
         make_scalar_function(periods, vec![])(&args.args)

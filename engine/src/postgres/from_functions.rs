@@ -23,6 +23,7 @@ use datafusion::sql::sqlparser::ast::{
     UnaryOperator, Value, VisitMut, VisitorMut,
 };
 
+use super::function_forms::is_null;
 use crate::statement::parse_table_factor;
 
 /// DataFusion's table functions whose one column Postgres names after the alias.
@@ -138,8 +139,7 @@ fn typed_series_arguments(args: &mut [FunctionArg]) {
             continue;
         };
         let target = match value {
-            Expr::Cast { expr, .. } if matches!(&**expr, Expr::Value(v) if v.value == Value::Null) =>
-            {
+            Expr::Cast { expr, .. } if is_null(expr) => {
                 *value = Expr::value(Value::Null);
                 continue;
             }
@@ -159,14 +159,11 @@ fn typed_series_arguments(args: &mut [FunctionArg]) {
             _ => None,
         };
         if let Some(data_type) = target {
-            let literal = std::mem::replace(value, Expr::value(Value::Null));
-            *value = Expr::Cast {
-                kind: datafusion::sql::sqlparser::ast::CastKind::DoubleColon,
-                expr: Box::new(literal),
+            crate::statement::cast_in_place(
+                value,
+                datafusion::sql::sqlparser::ast::CastKind::DoubleColon,
                 data_type,
-                array: false,
-                format: None,
-            };
+            );
         }
     }
 }
@@ -296,7 +293,7 @@ fn integer_series(
     alias: Option<&TableAlias>,
 ) -> Option<TableFactor> {
     // A NULL bound is of the others' type, as Postgres resolves it.
-    let null = |arg: &FunctionArg| matches!(arg, FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) if v.value == Value::Null);
+    let null = |arg: &FunctionArg| matches!(arg, FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) if is_null(e));
     let integers = args
         .args
         .iter()

@@ -24,7 +24,7 @@ use datafusion::sql::sqlparser::ast::{
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// Whether `expr` is the literal NULL.
-fn is_null(expr: &Expr) -> bool {
+pub(super) fn is_null(expr: &Expr) -> bool {
     matches!(expr, Expr::Value(v) if v.value == Value::Null)
 }
 

@@ -104,14 +104,7 @@ impl VisitorMut for IntegerLiterals {
                 if matches!(&value.value, Value::Number(text, false)
                     if text.parse::<i32>().is_ok()) =>
             {
-                let literal = std::mem::replace(expr, Expr::value(Value::Null));
-                *expr = Expr::Cast {
-                    kind: CastKind::Cast,
-                    expr: Box::new(literal),
-                    data_type: DataType::Int4(None),
-                    format: None,
-                    array: false,
-                };
+                crate::statement::cast_in_place(expr, CastKind::Cast, DataType::Int4(None));
             }
             // The planner takes only literals and names in a row constructor.
             Expr::Tuple(items) => items.iter_mut().for_each(as_written),

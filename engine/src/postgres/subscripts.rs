@@ -54,18 +54,7 @@ pub(crate) fn install(ctx: &SessionContext) {
 /// Wraps each array `unnest` reads, in a select list or in `FROM`, in `hangar_elements`.
 pub(crate) fn rewrite_unnest_elements(mut statement: Statement) -> Statement {
     let _ = statement.visit(&mut UnnestElements);
-    rewrite_expressions(statement, |expr| {
-        if let Expr::Function(function) = expr
-            && function_name(&function.name).as_deref() == Some("unnest")
-            && let FunctionArguments::List(list) = &mut function.args
-        {
-            for arg in &mut list.args {
-                if let FunctionArg::Unnamed(FunctionArgExpr::Expr(array)) = arg {
-                    elements_of(array);
-                }
-            }
-        }
-    })
+    statement
 }
 
 struct UnnestElements;
@@ -76,6 +65,20 @@ impl VisitorMut for UnnestElements {
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
         if let TableFactor::UNNEST { array_exprs, .. } = factor {
             array_exprs.iter_mut().for_each(elements_of);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Function(function) = expr
+            && function_name(&function.name).as_deref() == Some("unnest")
+            && let FunctionArguments::List(list) = &mut function.args
+        {
+            for arg in &mut list.args {
+                if let FunctionArg::Unnamed(FunctionArgExpr::Expr(array)) = arg {
+                    elements_of(array);
+                }
+            }
         }
         ControlFlow::Continue(())
     }

@@ -10,6 +10,8 @@ use datafusion::sql::sqlparser::ast::{
     CastKind, DataType, Expr, Query, SetExpr, Statement, Value, Values, VisitMut, VisitorMut,
 };
 
+use crate::statement::cast_in_place;
+
 /// Casts the quoted literals of `statement`'s `VALUES` lists to the types their columns are
 /// given elsewhere in the list.
 pub(crate) fn rewrite_values_types(mut statement: Statement) -> Statement {
@@ -60,14 +62,7 @@ fn type_rows(values: &mut Values) {
             if let Some(expr) = row.content.get_mut(column)
                 && matches!(expr, Expr::Value(v) if matches!(v.value, Value::SingleQuotedString(_)))
             {
-                let literal = std::mem::replace(expr, Expr::value(Value::Null));
-                *expr = Expr::Cast {
-                    kind: CastKind::DoubleColon,
-                    expr: Box::new(literal),
-                    data_type: data_type.clone(),
-                    array: false,
-                    format: None,
-                };
+                cast_in_place(expr, CastKind::DoubleColon, data_type.clone());
             }
         }
     }
