@@ -126,6 +126,9 @@ SELECT width_bucket(5.35, 0.024, 10.06, 5);
 SELECT width_bucket(0, 0, 10, 5), width_bucket(10, 0, 10, 5), width_bucket(-1, 0, 10, 5), width_bucket(11, 0, 10, 5);
 SELECT width_bucket(5.35::float8, 10.06::float8, 0.024::float8, 5) AS reversed;
 SELECT width_bucket(now_val, ARRAY[1, 5, 10, 20]) FROM (VALUES (0), (1), (7), (25)) AS t(now_val) ORDER BY now_val;
+SELECT width_bucket(2.5, ARRAY[1, 2, 3]), width_bucket(3, ARRAY[1.5, 2.5]), width_bucket(NULL::int, ARRAY[1]), width_bucket(0.5, ARRAY[1, 2]);
+SELECT width_bucket(date '2024-01-01', ARRAY[date '2023-01-01', date '2024-01-01', date '2025-01-01']) AS on_edge;
+SELECT o_orderpriority, width_bucket(o_totalprice, ARRAY[1000, 10000, 100000, 300000]) AS bucket FROM orders ORDER BY o_orderkey LIMIT 8;
 SELECT abs(NULL::integer) IS NULL AS null_abs, round(NULL::numeric, 2) IS NULL AS null_round;
 
 -- Trigonometric functions

@@ -1,5 +1,6 @@
 //! Date arithmetic typed as Postgres types it, planned as the SQL is planned (an [`ExprPlanner`]):
-//! - `date - date` is an `integer` of days (DataFusion's is a `bigint`);
+//! - `date - date` is an `integer` of days (DataFusion's is a `bigint`), and so is `date - '…'`,
+//!   whose quoted literal Postgres reads as a date;
 //! - `date ± interval` is a `timestamp`: `date '2001-09-28' + interval '1 hour'` is
 //!   `2001-09-28 01:00:00`, where DataFusion's date arithmetic dropped the hour and answered
 //!   `2001-09-28`.
@@ -43,6 +44,16 @@ impl ExprPlanner for DateArithmetic {
                 Box::new(binary(l, Operator::Minus, r)),
                 DataType::Int32,
             )),
+            // Postgres reads a quoted literal subtracted from a date as a date.
+            (BinaryOperator::Minus, DataType::Date32, DataType::Utf8)
+                if matches!(r, Expr::Literal(ScalarValue::Utf8(_), _)) =>
+            {
+                let date = Expr::Cast(Cast::new(Box::new(r), DataType::Date32));
+                Expr::Cast(Cast::new(
+                    Box::new(binary(l, Operator::Minus, date)),
+                    DataType::Int32,
+                ))
+            }
             (
                 BinaryOperator::Plus | BinaryOperator::Minus,
                 DataType::Date32,

@@ -43,6 +43,7 @@ use datafusion::sql::sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Statement, Value,
 };
 
+use super::date_units::{canonical_field, canonical_unit, unknown_unit};
 use crate::statement::{parse_expr, rewrite_expressions};
 
 /// `plan` (as the SQL planner builds it) with each `date_trunc` of a `date` taken of the date as a
@@ -81,14 +82,24 @@ pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
                 field,
                 expr: source,
                 ..
-            } => numeric_part(&field.to_string().to_ascii_lowercase(), source),
+            } => {
+                // `EXTRACT('y' FROM x)` names its field in quotes.
+                let written = field.to_string();
+                let written = written.trim_matches('\'');
+                Some(match canonical_field(written) {
+                    Some(field) => numeric_part(field, source),
+                    None => unknown_unit(written, source, false),
+                })
+            }
             Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_part") => {
-                part_of(&call.args).and_then(|(field, source)| match field.as_str() {
-                    "julian" => Some(format!(
-                        "hangar_julian_float({source}, CAST({source} AS TIMESTAMP))"
-                    )),
-                    _ => numeric_part(&field, source)
-                        .map(|numeric| format!("CAST({numeric} AS DOUBLE PRECISION)")),
+                part_of(&call.args).map(|(field, source)| match canonical_field(&field) {
+                    Some("julian") => {
+                        format!("hangar_julian_float({source}, CAST({source} AS TIMESTAMP))")
+                    }
+                    Some(field) => {
+                        format!("CAST({} AS DOUBLE PRECISION)", numeric_part(field, source))
+                    }
+                    None => unknown_unit(&field, source, false),
                 })
             }
             Expr::Function(call) if call.name.to_string().eq_ignore_ascii_case("date_trunc") => {
@@ -102,26 +113,22 @@ pub(crate) fn rewrite_date_parts(statement: Statement) -> Statement {
     })
 }
 
-/// The SQL of `EXTRACT(field FROM source)` as Postgres computes it; `None` for a field left to
-/// DataFusion (and its error).
-fn numeric_part(field: &str, source: &Expr) -> Option<String> {
+/// The SQL of `EXTRACT(field FROM source)` as Postgres computes it, of a field as
+/// [`canonical_field`] names it.
+fn numeric_part(field: &str, source: &Expr) -> String {
     let whole = |part: &str| format!("CAST(date_part('{part}', {source}) AS DECIMAL(20, 0))");
     let micros = format!("hangar_second_micros({source})");
     let year = format!("date_part('year', {source})");
     let offset = format!(
         "CAST(hangar_epoch(CAST({source} AS TIMESTAMP)) - hangar_epoch({source}) AS DECIMAL(20, 0))"
     );
-    Some(match field.trim_end_matches('s') {
-        "month" | "day" | "hour" | "minute" | "week" | "dow" | "doy" | "isodow" | "isoyear" => {
-            whole(field.trim_end_matches('s'))
-        }
+    match field {
         "second" => format!("({micros} * 0.000001)"),
         "millisecond" => format!("({micros} * 0.001)"),
         "microsecond" => micros,
         "epoch" => format!("hangar_epoch({source})"),
         "julian" => format!("hangar_julian({source}, CAST({source} AS TIMESTAMP))"),
         "year" | "quarter" | "decade" | "century" | "millennium" => {
-            let field = field.trim_end_matches('s');
             // The quarter is of the month; the others are of the year.
             let value = match field {
                 "quarter" => format!("date_part('month', {source})"),
@@ -136,8 +143,9 @@ fn numeric_part(field: &str, source: &Expr) -> Option<String> {
         "timezone_minute" => {
             format!("CAST(CAST({offset} AS BIGINT) / 60 % 60 AS DECIMAL(20, 0))")
         }
-        _ => return None,
-    })
+        // The month, day, hour, minute, week, dow, doy, isodow and isoyear.
+        other => whole(other),
+    }
 }
 
 /// `date_trunc(unit, source [, zone])` in units and forms DataFusion has, where it is not one.
@@ -151,24 +159,25 @@ fn truncation(args: &FunctionArguments) -> Option<String> {
         [Expr::Value(unit), source, zone] => (unit, source, Some(zone)),
         _ => return None,
     };
-    let Value::SingleQuotedString(unit) = &unit.value else {
+    let Value::SingleQuotedString(written) = &unit.value else {
         return None;
     };
-    let unit = unit.to_ascii_lowercase();
-    // `{source}` stands for the source until the zone is known.
-    let years_back = |period: &str| {
-        format!(
-            "(date_trunc('year', {{source}}) - make_interval(CAST({period} AS INT), 0, 0, 0, 0, 0, 0))"
-        )
+    let Some(unit) = canonical_unit(written) else {
+        return Some(unknown_unit(written, source, true));
     };
-    let truncated = match unit.as_str() {
-        "microseconds" | "milliseconds" | "seconds" | "minutes" | "hours" | "days" | "weeks"
-        | "months" | "years" => format!("date_trunc('{}', {{source}})", &unit[..unit.len() - 1]),
-        "decade" | "decades" => years_back("date_part('year', {source}) % 10"),
-        "century" | "centuries" => years_back("(date_part('year', {source}) - 1) % 100"),
-        "millennium" | "millennia" => years_back("(date_part('year', {source}) - 1) % 1000"),
-        _ if zone.is_some() => format!("date_trunc('{unit}', {{source}})"),
-        _ => return None,
+    // `{source}` stands for the source until the zone is known. The decade, century and
+    // millennium are the year's, less the years since the period's first (`hangar_period`'s
+    // `…_start`: a date's 21st century starts in 2001, an interval's in year 2000).
+    let truncated = match unit {
+        "decade" | "century" | "millennium" => {
+            let year = "date_part('year', {source})";
+            format!(
+                "(date_trunc('year', {{source}}) - make_interval(CAST({year} - \
+                 hangar_period('{unit}_start', {{source}}, {year}) AS INT), 0, 0, 0, 0, 0, 0))"
+            )
+        }
+        _ if zone.is_none() && unit == written.as_str() => return None,
+        _ => format!("date_trunc('{unit}', {{source}})"),
     };
     Some(match zone {
         None => truncated.replace("{source}", &format!("({source})")),
@@ -392,6 +401,22 @@ impl ScalarUDFImpl for Period {
                 true => (year + 999) / 1000,
                 false => -((999 - (year - 1)) / 1000),
             },
+            // The first year of the period, as Postgres' `date_trunc` finds it.
+            ("decade_start", true) => |year| year / 10 * 10,
+            ("century_start", true) => |year| year / 100 * 100,
+            ("millennium_start", true) => |year| year / 1000 * 1000,
+            ("decade_start", false) => |year| match year > 0 {
+                true => year / 10 * 10,
+                false => -((8 - (year - 1)) / 10) * 10,
+            },
+            ("century_start", false) => |year| match year > 0 {
+                true => (year + 99) / 100 * 100 - 99,
+                false => -((99 - (year - 1)) / 100) * 100 + 1,
+            },
+            ("millennium_start", false) => |year| match year > 0 {
+                true => (year + 999) / 1000 * 1000 - 999,
+                false => -((999 - (year - 1)) / 1000) * 1000 + 1,
+            },
             (other, _) => return exec_err!("hangar_period of {other}"),
         };
         let periods = move |arrays: &[ArrayRef]| -> Result<ArrayRef> {
@@ -496,7 +521,8 @@ mod tests {
                 rewrite_date_parts
             ),
             "SELECT date_trunc('millisecond', (t)), (date_trunc('year', (t)) - \
-             make_interval(CAST((date_part('year', (t)) - 1) % 100 AS INT), 0, 0, 0, 0, 0, 0)), \
+             make_interval(CAST(date_part('year', (t)) - hangar_period('century_start', (t), \
+             date_part('year', (t))) AS INT), 0, 0, 0, 0, 0, 0)), \
              hangar_at_time_zone((date_trunc('day', hangar_at_time_zone((z), ('Australia/Sydney')))), \
              ('Australia/Sydney')), date_trunc('month', d)"
         );

@@ -29,6 +29,7 @@ mod cube_root;
 mod date_arithmetic;
 mod date_input;
 mod date_parts;
+mod date_units;
 mod datetime_literals;
 mod degree_trigonometry;
 pub(crate) mod display_scales;
@@ -372,6 +373,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     strings::install(template);
     intervals::install(template);
     date_parts::install(template);
+    date_units::install(template);
     numbers::install(template);
     numeric_casts::install(template);
     ordered_sets::install(template);

@@ -1,20 +1,27 @@
 //! Postgres' numeric functions that DataFusion lacks: `width_bucket(x, low, high, count)`, the
 //! bucket of `x` among `count` equal buckets between `low` and `high` (0 below them, `count + 1`
-//! above); `scale(x)`, the digits after a numeric's decimal point; `min_scale(x)`, the fewest
+//! above), and `width_bucket(x, thresholds)`, the bucket of `x` among those that a sorted array's
+//! values begin (0 below the first); `scale(x)`, the digits after a numeric's decimal point; `min_scale(x)`, the fewest
 //! that show its value exactly; and `factorial(n)`, a `numeric` (DataFusion's was a `bigint`, which
 //! overflowed from 21!), up to 33!, the last that 38 digits hold.
 
+use std::cmp::Ordering;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Int32Array};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Decimal128Array, Int32Array, make_comparator,
+};
+use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::error::DataFusionError;
 use datafusion::functions::utils::make_scalar_function;
-use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, Volatility};
+use datafusion::logical_expr::type_coercion::binary::comparison_coercion;
+use datafusion::logical_expr::{ScalarUDF, Signature, SimpleScalarUDF, TypeSignature, Volatility};
 use datafusion::prelude::SessionContext;
 
+use crate::error::pg_type_name;
 use crate::{Anchor, Error};
 
 /// Registers the functions in the template every session is cloned from.
@@ -22,8 +29,11 @@ pub(crate) fn install(ctx: &SessionContext) {
     let float = DataType::Float64;
     ctx.register_udf(ScalarUDF::from(SimpleScalarUDF::new_with_signature(
         "width_bucket",
-        Signature::exact(
-            vec![float.clone(), float.clone(), float, DataType::Int32],
+        Signature::one_of(
+            vec![
+                TypeSignature::Exact(vec![float.clone(), float.clone(), float, DataType::Int32]),
+                TypeSignature::Any(2),
+            ],
             Volatility::Immutable,
         ),
         DataType::Int32,
@@ -99,6 +109,9 @@ fn min_scale(mut value: i128, scale: i8) -> i32 {
 
 /// `width_bucket` over a batch of arguments.
 fn width_buckets(args: &[ArrayRef]) -> Result<ArrayRef> {
+    if let [x, thresholds] = args {
+        return threshold_buckets(x, thresholds);
+    }
     let floats = |i: usize| args[i].as_primitive::<Float64Type>();
     let (x, low, high) = (floats(0), floats(1), floats(2));
     let count = args[3].as_primitive::<Int32Type>();
@@ -117,6 +130,54 @@ fn width_buckets(args: &[ArrayRef]) -> Result<ArrayRef> {
             .map(Some)
         })
         .collect::<Result<Int32Array>>()?;
+    Ok(Arc::new(buckets))
+}
+
+/// `width_bucket(x, thresholds)` over a batch: how many of the thresholds are at most `x`, found
+/// by bisection as Postgres finds it (so of thresholds that are not sorted, its answer).
+fn threshold_buckets(x: &ArrayRef, thresholds: &ArrayRef) -> Result<ArrayRef> {
+    let error = |sqlstate, message: &str| {
+        Err(Error::postgres(sqlstate, message.to_owned(), Anchor::Nowhere).into_datafusion())
+    };
+    let DataType::List(element) = thresholds.data_type() else {
+        return error("42883", "width_bucket takes its thresholds as an array");
+    };
+    if matches!(element.data_type(), DataType::List(_)) {
+        return error("2202E", "thresholds must be one-dimensional array");
+    }
+    let Some(common) = comparison_coercion(x.data_type(), element.data_type()) else {
+        let message = format!(
+            "function width_bucket({}, {}) does not exist",
+            pg_type_name(x.data_type()),
+            pg_type_name(thresholds.data_type())
+        );
+        return error("42883", &message);
+    };
+    let x = cast(x, &common)?;
+    let thresholds = thresholds.as_list::<i32>();
+    let values = cast(thresholds.values(), &common)?;
+    if values.null_count() > 0 {
+        return error("22004", "thresholds array must not contain NULLs");
+    }
+    let compare = make_comparator(&x, &values, SortOptions::default())?;
+    let buckets: Int32Array = (0..x.len())
+        .map(|row| {
+            if x.is_null(row) || thresholds.is_null(row) {
+                return None;
+            }
+            let offsets = thresholds.value_offsets();
+            let (mut left, mut right) = (offsets[row] as usize, offsets[row + 1] as usize);
+            let first = left;
+            while left < right {
+                let middle = (left + right) / 2;
+                match compare(row, middle) {
+                    Ordering::Less => right = middle,
+                    _ => left = middle + 1,
+                }
+            }
+            Some((left - first) as i32)
+        })
+        .collect();
     Ok(Arc::new(buckets))
 }
 
