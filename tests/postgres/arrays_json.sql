@@ -84,6 +84,11 @@ SELECT string_to_array('a,b,,c', ',') AS parts, string_to_array('abc', NULL) AS 
 SELECT trim_array(ARRAY[1, 2, 3, 4, 5, 6], 2);
 SELECT trim_array(ARRAY[1, 2], 2) AS trimmed_all;
 SELECT array_agg(n_name ORDER BY n_name) FROM nation WHERE n_regionkey = 3;
+SELECT ARRAY[interval '1 day', NULL, interval '2 hours'] AS spans, ARRAY[time '10:00', time '11:30:00.25'] AS times;
+SELECT ARRAY[timestamp '2024-01-01 10:00', timestamp '2024-01-01 10:00:00.5'] AS stamps, ARRAY[timestamptz '2024-01-01 10:00+00'] AS zoned;
+SELECT array_agg(o_orderdate ORDER BY o_orderdate) FROM orders WHERE o_orderkey < 40;
+SELECT ARRAY[[interval '1 day'], [interval '2 mons 3 days']] AS nested;
+SELECT ARRAY[1459.0::float8, 1e20::float8, 0.1::float8, 'NaN'::float8, '-0'::float8] AS floats, ARRAY[1.5::real, 1e-7::real] AS reals;
 
 -- unnest
 SELECT x FROM unnest(ARRAY[3, 1, NULL, 2]) AS t(x) ORDER BY x;

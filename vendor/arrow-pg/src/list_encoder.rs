@@ -13,7 +13,7 @@ use arrow::{
         TimestampSecondArray, timezone::Tz,
     },
     datatypes::{
-        DataType, Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
+        DataType, Date32Type, Date64Type, Field, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
         Int64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
         Time32MillisecondType, Time32SecondType, Time64MicrosecondType, Time64NanosecondType,
         TimeUnit, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
@@ -33,7 +33,7 @@ use datafusion::arrow::{
         TimestampSecondArray, timezone::Tz,
     },
     datatypes::{
-        DataType, Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
+        DataType, Date32Type, Date64Type, Field, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
         Int64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
         Time32MillisecondType, Time32SecondType, Time64MicrosecondType, Time64NanosecondType,
         TimeUnit, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
@@ -125,6 +125,16 @@ pub fn encode_list<T: Encoder>(
         DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)
     ) {
         return encode_multidimensional(encoder, arr, pg_field);
+    }
+    // Hangar patch 16: floats, dates, times, time stamps and intervals in text are each written
+    // as the value alone is, and quoted where Postgres quotes an array element.
+    let element_type = arr.data_type();
+    if pg_field.format() == FieldFormat::Text
+        && (element_type.is_floating()
+            || element_type.is_temporal()
+            || matches!(element_type, DataType::Interval(_)))
+    {
+        return encoder.encode_field(&PreEncoded(quoted_elements(&arr, pg_field)?), pg_field);
     }
     match arr.data_type() {
         DataType::Null => {
@@ -740,6 +750,48 @@ fn captured(elements: Arc<dyn Array>, pg_field: &FieldInfo) -> PgWireResult<byte
     let mut capture = Capture(bytes::BytesMut::new());
     encode_list(&mut capture, elements, pg_field)?;
     Ok(capture.0)
+}
+
+/// The text of the one-dimensional array of `elements`: each element's text as the value alone
+/// prints, in double quotes (with `"` and `\\` escaped) where it is empty, `NULL`, or holds a
+/// space, a comma, a brace, a quote or a backslash, as Postgres' `array_out` writes it.
+fn quoted_elements(elements: &Arc<dyn Array>, pg_field: &FieldInfo) -> PgWireResult<bytes::BytesMut> {
+    let element_type = match pg_field.datatype().kind() {
+        postgres_types::Kind::Array(element) => element.clone(),
+        _ => pg_field.datatype().clone(),
+    };
+    let element_field = FieldInfo::new(
+        pg_field.name().to_owned(),
+        None,
+        None,
+        element_type,
+        FieldFormat::Text,
+    )
+    .with_format_options(pg_field.format_options().clone());
+    let arrow_field = Field::new("element", elements.data_type().clone(), true);
+    let mut out = bytes::BytesMut::new();
+    out.put_u8(b'{');
+    for index in 0..elements.len() {
+        if index > 0 {
+            out.put_u8(b',');
+        }
+        if elements.is_null(index) {
+            out.put_slice(b"NULL");
+            continue;
+        }
+        let mut capture = Capture(bytes::BytesMut::new());
+        crate::encoder::encode_value(&mut capture, elements, index, &arrow_field, &element_field)?;
+        let text = String::from_utf8_lossy(&capture.0);
+        if pgwire::types::QUOTE_CHECK.is_match(&text) {
+            out.put_u8(b'"');
+            out.put_slice(pgwire::types::QUOTE_ESCAPE.replace_all(&text, r#"\$1"#).as_bytes());
+            out.put_u8(b'"');
+        } else {
+            out.put_slice(text.as_bytes());
+        }
+    }
+    out.put_u8(b'}');
+    Ok(out)
 }
 
 /// An [`Encoder`] that keeps the bytes of the one value it is given.
