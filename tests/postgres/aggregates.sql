@@ -122,6 +122,10 @@ SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (3)
 SELECT percentile_disc(ARRAY[0, 0.1, 0.9, 1]) WITHIN GROUP (ORDER BY o_totalprice) FROM orders;
 SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY o_orderdate) AS median_date FROM orders;
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('1 hour'::interval), ('3 hours'::interval)) AS t(x);
+SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY x), percentile_cont(0.3) WITHIN GROUP (ORDER BY x DESC) FROM (VALUES (1.5), (2.0), (7.25), (10)) AS t(x);
+SELECT percentile_cont(ARRAY[0.1, 0.5, 1]) WITHIN GROUP (ORDER BY x) FROM (VALUES (interval '1 mon'), (interval '1 day 1 hour'), (interval '3 days')) AS t(x);
+SELECT o_orderstatus, percentile_cont(ARRAY[0.1, 0.9]) WITHIN GROUP (ORDER BY o_totalprice) AS deciles FROM orders GROUP BY o_orderstatus ORDER BY 1;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a'), ('b')) AS t(x);
 SELECT r_name, percentile_cont(0.5) WITHIN GROUP (ORDER BY s_acctbal) AS median_bal
 FROM region JOIN nation ON n_regionkey = r_regionkey JOIN supplier ON s_nationkey = n_nationkey
 GROUP BY r_name ORDER BY r_name;

@@ -78,6 +78,9 @@ ORDER BY a NULLS LAST, b NULLS LAST;
 SELECT a, b, count(*) FROM (VALUES (1, 1), (1, 2), (2, 2)) AS t(a, b)
 GROUP BY ALL ROLLUP (a, b), ROLLUP (a)
 ORDER BY a NULLS LAST, b NULLS LAST, 3;
+SELECT a, count(*) FROM (VALUES (1, 1), (1, 2), (2, 2)) AS t(a, b) GROUP BY DISTINCT 1, ROLLUP (1) ORDER BY 1, 2;
+SELECT n_regionkey, count(*) FROM nation GROUP BY DISTINCT CUBE (n_regionkey), ROLLUP (n_regionkey) ORDER BY 1 NULLS FIRST;
+SELECT a, b, count(*) FROM (VALUES (1, 1), (1, 2), (2, 2)) AS t(a, b) GROUP BY ALL a, b ORDER BY 1, 2;
 
 -- ---------------------------------------------------------------
 -- GROUPING()

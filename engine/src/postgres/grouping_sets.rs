@@ -4,7 +4,10 @@
 //! `GROUPING SETS` (`GROUPING SETS (ROLLUP (a, b), CUBE (c))` is `GROUPING SETS ((a, b), (a), (),
 //! (c), ())`). DataFusion refused both. A position inside a grouping set (`ROLLUP (1)`) is the
 //! select list's item there, as in a plain `GROUP BY 1`; DataFusion took it for the number.
+//! `GROUP BY DISTINCT` (marked by [`super::token_forms`]) lists the sets its elements combine
+//! into, each once.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
@@ -12,6 +15,7 @@ use datafusion::sql::sqlparser::ast::{
     VisitorMut,
 };
 
+use super::token_forms::DISTINCT_SETS_MARK;
 use crate::statement::rewrite_expressions;
 
 /// Rewrites `statement`'s grouping sets that DataFusion does not take.
@@ -61,17 +65,50 @@ impl VisitorMut for Positions {
                 *expr = item.clone();
             }
         };
+        let distinct = groups.iter().position(is_distinct_mark);
         for group in groups.iter_mut() {
             match group {
                 Expr::Rollup(sets) | Expr::Cube(sets) => {
                     sets.iter_mut().flatten().for_each(item_at);
                 }
                 Expr::GroupingSets(sets) => sets.iter_mut().flatten().for_each(item_at),
+                // A plain position too, since it goes into the sets.
+                plain if distinct.is_some() => item_at(plain),
                 _ => {}
             }
         }
+        if let Some(mark) = distinct {
+            groups.remove(mark);
+            *groups = vec![Expr::GroupingSets(distinct_sets(std::mem::take(groups)))];
+        }
         ControlFlow::Continue(())
     }
+}
+
+/// Whether `expr` is the mark of a `GROUP BY DISTINCT` ([`DISTINCT_SETS_MARK`]).
+fn is_distinct_mark(expr: &Expr) -> bool {
+    matches!(expr, Expr::Function(call)
+        if call.name.to_string().eq_ignore_ascii_case(DISTINCT_SETS_MARK))
+}
+
+/// The grouping sets that `groups` of a `GROUP BY DISTINCT` combine into, each once, as Postgres
+/// takes them: a set's repeated elements once, and sets of the same elements the same.
+fn distinct_sets(groups: Vec<Expr>) -> Vec<Vec<Expr>> {
+    let mut seen = HashSet::new();
+    sets_of(&Expr::GroupingSets(vec![groups]))
+        .into_iter()
+        .filter_map(|set| {
+            let mut elements: Vec<Expr> = Vec::new();
+            for expr in set {
+                if !elements.contains(&expr) {
+                    elements.push(expr);
+                }
+            }
+            let mut key: Vec<String> = elements.iter().map(ToString::to_string).collect();
+            key.sort();
+            seen.insert(key).then_some(elements)
+        })
+        .collect()
 }
 
 /// Whether `expr` is itself a `ROLLUP`, `CUBE` or `GROUPING SETS`.
@@ -173,6 +210,17 @@ mod tests {
         );
         let plain = "SELECT 1 FROM t GROUP BY ROLLUP (a, b)";
         assert_eq!(rewritten(plain, rewrite_grouping_sets), plain);
+    }
+
+    #[test]
+    fn distinct_grouping_lists_each_set_once() {
+        assert_eq!(
+            rewritten(
+                "SELECT a, b FROM t GROUP BY hangar_distinct_sets(), ROLLUP (a, b), ROLLUP (1)",
+                rewrite_grouping_sets
+            ),
+            "SELECT a, b FROM t GROUP BY GROUPING SETS ((a, b), (a), ())"
+        );
     }
 
     #[test]

@@ -200,7 +200,11 @@ fn scale(args: &[ArrayRef], divide: bool) -> Result<ArrayRef> {
 
 /// Postgres' `interval_mul` (or `interval_div`): months and days scaled and truncated, their
 /// fractions carried down as days and then as time, rounded to the microsecond.
-fn scaled(v: IntervalMonthDayNano, factor: f64, divide: bool) -> Result<IntervalMonthDayNano> {
+pub(super) fn scaled(
+    v: IntervalMonthDayNano,
+    factor: f64,
+    divide: bool,
+) -> Result<IntervalMonthDayNano> {
     if divide && factor == 0.0 {
         return Err(DataFusionError::ArrowError(
             Box::new(ArrowError::DivideByZero),

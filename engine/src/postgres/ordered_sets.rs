@@ -1,27 +1,34 @@
 //! Postgres' ordered-set aggregates that DataFusion lacks: `mode() WITHIN GROUP (ORDER BY x)`,
-//! the most frequent value (of equally frequent ones, the first in the order), and
+//! the most frequent value (of equally frequent ones, the first in the order),
 //! `percentile_disc(f) WITHIN GROUP (ORDER BY x)`, the first value whose position in the order
-//! reaches the fraction `f` of the rows. Both keep the values of a group and sort them once, as
-//! Postgres does; NULLs are left out.
+//! reaches the fraction `f` of the rows, and `percentile_cont(f)`, the value at the fraction `f`
+//! of the way from the first to the last, interpolated between its neighbours: a `float8` of
+//! numbers, an `interval` of intervals (DataFusion's took neither intervals nor an array of
+//! fractions). Each keeps the values of a group and sorts them once, as Postgres does; NULLs are
+//! left out.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
+use datafusion::arrow::datatypes::{
+    DataType, Field, FieldRef, IntervalMonthDayNano, IntervalUnit, Schema,
+};
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::common::{Result, ScalarValue};
+use datafusion::common::{Result, ScalarValue, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, Signature, Volatility,
 };
 use datafusion::prelude::SessionContext;
 
+use super::interval_arithmetic::scaled;
 use crate::{Anchor, Error};
 
-/// Registers `mode` and `percentile_disc` in the template every session is cloned from.
+/// Registers `mode`, `percentile_disc` and `percentile_cont` in the template every session is
+/// cloned from.
 pub(crate) fn install(ctx: &SessionContext) {
-    for kind in [Kind::Mode, Kind::PercentileDisc] {
+    for kind in [Kind::Mode, Kind::PercentileDisc, Kind::PercentileCont] {
         ctx.register_udaf(AggregateUDF::new_from_impl(OrderedSet::new(kind)));
     }
 }
@@ -31,9 +38,10 @@ pub(crate) fn install(ctx: &SessionContext) {
 enum Kind {
     Mode,
     PercentileDisc,
+    PercentileCont,
 }
 
-/// `mode` or `percentile_disc`; see the module.
+/// `mode`, `percentile_disc` or `percentile_cont`; see the module.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct OrderedSet {
     kind: Kind,
@@ -42,14 +50,13 @@ struct OrderedSet {
 
 impl OrderedSet {
     fn new(kind: Kind) -> Self {
-        let arity = match kind {
-            Kind::Mode => 1,
-            Kind::PercentileDisc => 2,
+        let signature = match kind {
+            Kind::Mode => Signature::any(1, Volatility::Immutable),
+            Kind::PercentileDisc => Signature::any(2, Volatility::Immutable),
+            // Numbers are interpolated as `float8`s.
+            Kind::PercentileCont => Signature::user_defined(Volatility::Immutable),
         };
-        Self {
-            kind,
-            signature: Signature::any(arity, Volatility::Immutable),
-        }
+        Self { kind, signature }
     }
 }
 
@@ -58,11 +65,21 @@ impl AggregateUDFImpl for OrderedSet {
         match self.kind {
             Kind::Mode => "mode",
             Kind::PercentileDisc => "percentile_disc",
+            Kind::PercentileCont => "percentile_cont",
         }
     }
 
     fn signature(&self) -> &Signature {
         &self.signature
+    }
+
+    fn coerce_types(&self, types: &[DataType]) -> Result<Vec<DataType>> {
+        let value = match types.first() {
+            Some(DataType::Interval(_)) => INTERVAL,
+            Some(t) if t.is_numeric() || t.is_null() => DataType::Float64,
+            _ => return plan_err!("percentile_cont takes numbers or intervals"),
+        };
+        Ok([vec![value], types[1..].to_vec()].concat())
     }
 
     fn return_type(&self, args: &[DataType]) -> Result<DataType> {
@@ -85,9 +102,10 @@ impl AggregateUDFImpl for OrderedSet {
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let fractions = match self.kind {
-            Kind::Mode => None,
-            Kind::PercentileDisc => Some(fractions(&args)?),
+        let answer = match self.kind {
+            Kind::Mode => Answer::Mode,
+            Kind::PercentileDisc => Answer::Disc(fractions(&args, self.name())?),
+            Kind::PercentileCont => Answer::Cont(fractions(&args, self.name())?),
         };
         let descending = args
             .order_bys
@@ -96,7 +114,7 @@ impl AggregateUDFImpl for OrderedSet {
         Ok(Box::new(Values {
             data_type: args.expr_fields[0].data_type().clone(),
             values: Vec::new(),
-            fractions,
+            answer,
             descending,
         }))
     }
@@ -106,16 +124,15 @@ impl AggregateUDFImpl for OrderedSet {
     }
 }
 
-/// `percentile_disc`'s fraction, or array of fractions: constants between 0 and 1.
-fn fractions(args: &AccumulatorArgs) -> Result<Fractions> {
+/// A percentile's fraction, or array of fractions: constants between 0 and 1.
+fn fractions(args: &AccumulatorArgs, name: &str) -> Result<Fractions> {
     // A constant evaluates without rows.
     let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
     let value = match args.exprs.get(1).map(|e| e.evaluate(&empty)) {
         Some(Ok(ColumnarValue::Scalar(value))) => value,
         _ => {
             return Err(
-                Error::NotSupported("percentile_disc takes a constant fraction".into())
-                    .into_datafusion(),
+                Error::NotSupported(format!("{name} takes a constant fraction")).into_datafusion(),
             );
         }
     };
@@ -141,20 +158,32 @@ fn fractions(args: &AccumulatorArgs) -> Result<Fractions> {
     Ok(Fractions { list, fractions })
 }
 
-/// `percentile_disc`'s fractions, and whether they came as an array.
+/// A percentile's fractions, and whether they came as an array.
 #[derive(Debug)]
 struct Fractions {
     list: bool,
     fractions: Vec<f64>,
 }
 
+/// What an aggregate answers of its sorted values.
+#[derive(Debug)]
+enum Answer {
+    Mode,
+    /// The values at these fractions.
+    Disc(Fractions),
+    /// The values interpolated at these fractions.
+    Cont(Fractions),
+}
+
+/// The `interval` type Hangar computes in.
+const INTERVAL: DataType = DataType::Interval(IntervalUnit::MonthDayNano);
+
 /// A group's values, answered once all are in.
 #[derive(Debug)]
 struct Values {
     data_type: DataType,
     values: Vec<ScalarValue>,
-    /// `percentile_disc`'s fractions; `None` for `mode`.
-    fractions: Option<Fractions>,
+    answer: Answer,
     descending: bool,
 }
 
@@ -173,11 +202,11 @@ impl Values {
     /// The type the aggregate returns: the values', or an array of them for an array of
     /// fractions.
     fn return_type(&self) -> DataType {
-        match &self.fractions {
-            Some(Fractions { list: true, .. }) => DataType::List(Arc::new(Field::new_list_field(
-                self.data_type.clone(),
-                true,
-            ))),
+        match &self.answer {
+            Answer::Disc(Fractions { list: true, .. })
+            | Answer::Cont(Fractions { list: true, .. }) => DataType::List(Arc::new(
+                Field::new_list_field(self.data_type.clone(), true),
+            )),
             _ => self.data_type.clone(),
         }
     }
@@ -216,21 +245,35 @@ impl Accumulator for Values {
         values.sort_by(order);
         let pick = |fraction: f64| {
             let position = ((fraction * values.len() as f64).ceil() as usize).max(1);
-            values[position.min(values.len()) - 1].clone()
+            Ok(values[position.min(values.len()) - 1].clone())
+        };
+        let interpolate = |fraction: f64| {
+            let position = fraction * (values.len() - 1) as f64;
+            let (low, high) = (position.floor(), position.ceil());
+            interpolated(
+                &values[low as usize],
+                &values[high as usize],
+                position - low,
+            )
         };
         let Some(first) = values.first() else {
             return ScalarValue::try_from(&self.return_type());
         };
-        Ok(match &self.fractions {
-            Some(Fractions {
-                list: true,
-                fractions,
-            }) => {
-                let picked: Vec<ScalarValue> = fractions.iter().map(|f| pick(*f)).collect();
-                ScalarValue::List(ScalarValue::new_list_nullable(&picked, &self.data_type))
-            }
-            Some(Fractions { fractions, .. }) => pick(fractions[0]),
-            None => {
+        let at_fractions = |fractions: &Fractions, at: &dyn Fn(f64) -> Result<ScalarValue>| {
+            let picked = fractions
+                .fractions
+                .iter()
+                .map(|f| at(*f))
+                .collect::<Result<Vec<_>>>()?;
+            Ok::<_, datafusion::error::DataFusionError>(match fractions.list {
+                true => ScalarValue::List(ScalarValue::new_list_nullable(&picked, &self.data_type)),
+                false => picked[0].clone(),
+            })
+        };
+        Ok(match &self.answer {
+            Answer::Disc(fractions) => at_fractions(fractions, &pick)?,
+            Answer::Cont(fractions) => at_fractions(fractions, &interpolate)?,
+            Answer::Mode => {
                 // The longest run of equal values, the first of equally long ones.
                 let (mut best, mut best_run) = (first, 0);
                 let mut run = 0;
@@ -254,6 +297,37 @@ impl Accumulator for Values {
     }
 }
 
+/// The value `proportion` of the way from `low` to `high`, as Postgres' `float8_lerp` and
+/// `interval_lerp` find it: `low + (high - low) * proportion`, the interval's difference scaled as
+/// `interval * float8` scales it.
+fn interpolated(low: &ScalarValue, high: &ScalarValue, proportion: f64) -> Result<ScalarValue> {
+    if proportion == 0.0 {
+        return Ok(low.clone());
+    }
+    Ok(match (low, high) {
+        (ScalarValue::Float64(Some(low)), ScalarValue::Float64(Some(high))) => {
+            ScalarValue::Float64(Some(low + (high - low) * proportion))
+        }
+        (
+            ScalarValue::IntervalMonthDayNano(Some(low)),
+            ScalarValue::IntervalMonthDayNano(Some(high)),
+        ) => {
+            let difference = IntervalMonthDayNano::new(
+                high.months - low.months,
+                high.days - low.days,
+                high.nanoseconds - low.nanoseconds,
+            );
+            let step = scaled(difference, proportion, false)?;
+            ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(
+                low.months + step.months,
+                low.days + step.days,
+                low.nanoseconds + step.nanoseconds,
+            )))
+        }
+        (low, _) => low.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,10 +339,13 @@ mod tests {
                 .iter()
                 .map(|v| ScalarValue::Int32(Some(*v)))
                 .collect(),
-            fractions: fraction.map(|f| Fractions {
-                list: false,
-                fractions: vec![f],
-            }),
+            answer: match fraction {
+                Some(f) => Answer::Disc(Fractions {
+                    list: false,
+                    fractions: vec![f],
+                }),
+                None => Answer::Mode,
+            },
             descending,
         };
         accumulator.evaluate().unwrap()
@@ -301,5 +378,29 @@ mod tests {
             ScalarValue::Int32(Some(3))
         );
         assert_eq!(evaluate(&[], Some(0.5), false), ScalarValue::Int32(None));
+    }
+
+    #[test]
+    fn continuous_percentiles_interpolate() {
+        let float = |x| ScalarValue::Float64(Some(x));
+        assert_eq!(
+            interpolated(&float(1459.0), &float(2000.0), 0.25).unwrap(),
+            float(1594.25)
+        );
+        let hours = |h: i64| {
+            ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(
+                0,
+                0,
+                h * 3_600_000_000_000,
+            )))
+        };
+        assert_eq!(interpolated(&hours(1), &hours(3), 0.5).unwrap(), hours(2));
+        let month = ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(1, 0, 0)));
+        let zero = ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(0, 0, 0)));
+        // Half a month is 15 days.
+        assert_eq!(
+            interpolated(&zero, &month, 0.5).unwrap(),
+            ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(0, 15, 0)))
+        );
     }
 }

@@ -11,7 +11,10 @@
 //!   e)`, which [`super::regex_forms`] writes as the match it stands for;
 //! - `trim(LEADING FROM s [, characters])` (and `TRAILING`, `BOTH`), as the function it stands
 //!   for, `ltrim(s [, characters])` (`rtrim`, `btrim`), which Postgres names its column after;
-//! - `TABLE name` as a query, as `SELECT * FROM name`.
+//! - `TABLE name` as a query, as `SELECT * FROM name`;
+//! - `GROUP BY ALL …` as `GROUP BY …`, and `GROUP BY DISTINCT …` as `GROUP BY
+//!   hangar_distinct_sets(), …`, a mark for [`super::grouping_sets`] to leave out the repeated
+//!   grouping sets (the parser read `GROUP BY ALL` as DuckDB's grouping by every column).
 //!
 //! The text is rewritten token by token, so that quoted text and comments are left alone, and
 //! only when it holds such a form.
@@ -38,6 +41,7 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
         "similar",
         "trim",
         "table",
+        "group",
     ]
     .into_iter()
     .any(holds)
@@ -112,6 +116,18 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
             tokens[i + 1 + escape] = Token::make_keyword("FOR");
             changed = true;
         } else if let Token::Word(word) = &tokens[i]
+            && matches!(word.keyword, Keyword::ALL | Keyword::DISTINCT)
+            && follows_group_by(&tokens[..i])
+            && lists_groups(&tokens[i + 1..])
+        {
+            if word.keyword == Keyword::ALL {
+                tokens[i] = Token::Whitespace(Whitespace::Space);
+            } else {
+                let mark = Token::make_word(DISTINCT_SETS_MARK, None);
+                tokens.splice(i..=i, [mark, Token::LParen, Token::RParen, Token::Comma]);
+            }
+            changed = true;
+        } else if let Token::Word(word) = &tokens[i]
             && word.quote_style.is_none()
             && !next_is_parenthesis(&tokens[i + 1..])
         {
@@ -142,6 +158,40 @@ pub(crate) fn rewrite_token_forms(sql: &str) -> Cow<'_, str> {
 
 /// The function that marks a `BETWEEN SYMMETRIC`'s low bound.
 pub(crate) const SYMMETRIC_MARK: &str = "hangar_symmetric";
+
+/// The function that marks a `GROUP BY DISTINCT`.
+pub(crate) const DISTINCT_SETS_MARK: &str = "hangar_distinct_sets";
+
+/// Whether the tokens `before` end with `GROUP BY`.
+fn follows_group_by(before: &[Token]) -> bool {
+    let mut words = before
+        .iter()
+        .rev()
+        .filter(|t| !matches!(t, Token::Whitespace(_)));
+    matches!(words.next(), Some(Token::Word(w)) if w.keyword == Keyword::BY)
+        && matches!(words.next(), Some(Token::Word(w)) if w.keyword == Keyword::GROUP)
+}
+
+/// Whether `rest` starts with a grouping element, not with the clause after `GROUP BY ALL`.
+fn lists_groups(rest: &[Token]) -> bool {
+    match next_token(rest) {
+        Some(Token::LParen | Token::Number(..) | Token::SingleQuotedString(_)) => true,
+        Some(Token::Word(w)) => !matches!(
+            w.keyword,
+            Keyword::ORDER
+                | Keyword::HAVING
+                | Keyword::LIMIT
+                | Keyword::OFFSET
+                | Keyword::WINDOW
+                | Keyword::UNION
+                | Keyword::EXCEPT
+                | Keyword::INTERSECT
+                | Keyword::FETCH
+                | Keyword::QUALIFY
+        ),
+        _ => false,
+    }
+}
 
 /// The position in `rest` of the first `keyword` outside parentheses and `CASE … END`: the
 /// `AND` that ends a `BETWEEN SYMMETRIC`'s low bound, the `ESCAPE` of a `substring(… SIMILAR …)`.
@@ -298,6 +348,20 @@ mod tests {
         );
         let untouched = "CREATE TABLE t (x int); DROP TABLE t";
         assert!(matches!(rewrite_token_forms(untouched), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn group_by_all_and_distinct_are_marked() {
+        assert_eq!(
+            rewrite_token_forms("SELECT a FROM t GROUP BY ALL ROLLUP (a), b"),
+            "SELECT a FROM t GROUP BY   ROLLUP (a), b"
+        );
+        assert_eq!(
+            rewrite_token_forms("SELECT a FROM t GROUP BY DISTINCT ROLLUP (a)"),
+            "SELECT a FROM t GROUP BY hangar_distinct_sets(), ROLLUP (a)"
+        );
+        let duckdb = "SELECT a, count(*) FROM t GROUP BY ALL ORDER BY a";
+        assert_eq!(rewrite_token_forms(duckdb), duckdb);
     }
 
     #[test]
