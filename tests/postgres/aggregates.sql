@@ -35,6 +35,10 @@ SELECT sum(x) FROM (VALUES (2147483647), (2147483647), (1)) AS t(x);
 SELECT sum(x) FROM (VALUES (9223372036854775807::bigint), (1::bigint)) AS t(x);
 SELECT sum(x), avg(x) FROM (VALUES (-1.5), (0.5), (NULL)) AS t(x);
 SELECT sum(x), avg(x) FROM (VALUES ('1 day'::interval), ('12 hours'::interval)) AS t(x);
+SELECT avg(x), avg(x) FILTER (WHERE x > interval '1 day') AS long_ones, avg(DISTINCT x) FROM (VALUES (interval '1 mon'), (interval '1 day 1 sec'), (interval '1 mon'), (NULL)) AS t(x);
+SELECT k, avg(x) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES (1, interval '1 mon'), (2, interval '0'), (3, interval '3 days 1 hour')) AS t(k, x) ORDER BY k;
+SELECT o_orderpriority, avg(l_receiptdate - o_orderdate) AS days, avg((l_receiptdate - o_orderdate) * interval '1 day') AS span FROM orders JOIN lineitem ON l_orderkey = o_orderkey WHERE o_orderkey < 200 GROUP BY 1 ORDER BY 1;
+SELECT avg(x) FROM (VALUES (interval '1 mon')) AS t(x) WHERE false;
 SELECT sum(l_extendedprice * (1 - l_discount)) AS revenue FROM lineitem WHERE l_orderkey < 1000;
 SELECT sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS charge FROM lineitem WHERE l_orderkey < 200;
 

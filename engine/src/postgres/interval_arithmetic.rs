@@ -79,14 +79,21 @@ impl IntervalArithmetic {
                 interval.clone(),
                 |args: &[ArrayRef]| scale(args, false),
             ),
-            divided: udf(
-                "hangar_interval_divided",
-                scaled.to_vec(),
-                interval,
-                |args: &[ArrayRef]| scale(args, true),
-            ),
+            divided: divided(),
         }
     }
+}
+
+/// `hangar_interval_divided(interval, float8)`: an interval divided as Postgres' `interval_div`
+/// divides it.
+pub(super) fn divided() -> Arc<ScalarUDF> {
+    let interval = DataType::Interval(IntervalUnit::MonthDayNano);
+    udf(
+        "hangar_interval_divided",
+        vec![interval.clone(), DataType::Float64],
+        interval,
+        |args: &[ArrayRef]| scale(args, true),
+    )
 }
 
 /// One of the planner's functions, over whole arrays.

@@ -7,11 +7,13 @@
 //! decimals than the argument's, truncated. This analyzer rule, before DataFusion's type coercion,
 //! plans each such aggregate, as an aggregate or over a window, as sums and a `count` of the
 //! same rows (distinct, filtered, framed as it was), and a projection above that finishes them
-//! under the aggregate's name. Of floats or intervals, they are DataFusion's.
+//! under the aggregate's name. An `avg` of intervals (which DataFusion lacked) is split the same
+//! way and finished as Postgres' `interval_avg` finishes it, the sum divided by the count as
+//! `interval / float8` divides ([`super::interval_arithmetic`]). Of floats, they are DataFusion's.
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::arrow::datatypes::{DataType, FieldRef, IntervalUnit};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{Column, DFSchemaRef, Result, plan_err};
@@ -31,9 +33,9 @@ use datafusion::logical_expr::{
 use datafusion::optimizer::AnalyzerRule;
 use datafusion::prelude::SessionContext;
 
-use super::bigint_sums;
 use super::numeric_division::{self, is_exact};
 use super::numeric_spread::{self, Spread};
+use super::{bigint_sums, interval_arithmetic};
 
 /// The analyzer rule; see the module.
 #[derive(Debug)]
@@ -56,6 +58,7 @@ pub(crate) fn split_averages(plan: LogicalPlan) -> Result<LogicalPlan> {
         sum: Arc::new(bigint_sums::sum()),
         count: count_udaf(),
         divide: Arc::new(numeric_division::quotient()),
+        divide_interval: interval_arithmetic::divided(),
     };
     let split = std::cell::Cell::new(false);
     plan.transform_up_with_subqueries(|node| {
@@ -78,6 +81,8 @@ struct Parts {
     sum: Arc<AggregateUDF>,
     count: Arc<AggregateUDF>,
     divide: Arc<ScalarUDF>,
+    /// An interval divided by a count.
+    divide_interval: Arc<ScalarUDF>,
 }
 
 impl Parts {
@@ -216,7 +221,9 @@ impl Parts {
             return None;
         };
         let argument_type = argument.get_type(input.schema()).ok()?;
-        if !is_exact(&argument_type) {
+        let interval_average =
+            matches!(argument_type, DataType::Interval(_)) && function.name() == "avg";
+        if !is_exact(&argument_type) && !interval_average {
             return None;
         }
         let sum = call(Arc::clone(&self.sum), parameters.args.clone(), &parameters);
@@ -226,7 +233,11 @@ impl Parts {
             &parameters,
         );
         if function.name() == "avg" {
-            return Some((Arc::clone(&self.divide), vec![sum, count]));
+            let divide = match interval_average {
+                true => &self.divide_interval,
+                false => &self.divide,
+            };
+            return Some((Arc::clone(divide), vec![sum, count]));
         }
         let spread = Spread::of(function.name())?;
         // Integers are squared as numerics, which cannot overflow.
@@ -293,6 +304,9 @@ struct Parameters {
     window: Option<WindowFunctionParams>,
 }
 
+/// The `interval` type Hangar computes in.
+const INTERVAL: DataType = DataType::Interval(IntervalUnit::MonthDayNano);
+
 /// Registers Hangar's `avg` in the template every session is cloned from, in place of
 /// DataFusion's.
 pub(crate) fn install(ctx: &SessionContext) {
@@ -341,6 +355,8 @@ impl AggregateUDFImpl for Exact {
         Ok(vec![match argument {
             t if is_exact(t) || matches!(t, DataType::Duration(_)) => t.clone(),
             t if t.is_floating() || t.is_null() => DataType::Float64,
+            // An `avg` of intervals, which this module's rule plans.
+            DataType::Interval(_) if !self.squares => INTERVAL,
             other => return plan_err!("function {}({other}) does not exist", self.name()),
         }])
     }
@@ -353,6 +369,7 @@ impl AggregateUDFImpl for Exact {
                 0,
             )),
             [t] if t.is_integer() => Ok(numeric_division::quotient_type(0, 0)),
+            [DataType::Interval(_)] => Ok(INTERVAL),
             _ => self.inner.return_type(arg_types),
         }
     }
