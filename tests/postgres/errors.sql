@@ -196,6 +196,7 @@ SELECT extract(fortnight FROM interval '1 day');
 SELECT date_part('fortnight', timestamp '2024-01-01');
 SELECT width_bucket(1, ARRAY[1, NULL]);
 SELECT width_bucket(1, ARRAY[[1, 2], [3, 4]]);
+SELECT (1, 2, 3) IN (SELECT 1, 2);
 SELECT DATE '2024-01-03' - '2024-01-01' AS days, DATE '2024-01-03' - 'nope' AS bad;
 SELECT ntile(0) OVER (ORDER BY n_nationkey) FROM nation ORDER BY n_nationkey;
 SELECT max(n_name) OVER (ORDER BY n_nationkey ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW) FROM nation ORDER BY n_nationkey;

@@ -30,6 +30,10 @@ SELECT count(*) FROM nation WHERE n_nationkey NOT IN (SELECT CASE WHEN r_regionk
 SELECT count(*) FROM nation WHERE n_nationkey IN (SELECT CASE WHEN r_regionkey = 0 THEN NULL ELSE r_regionkey END FROM region);
 SELECT (n_regionkey, n_name) IN (SELECT 1, 'BRAZIL') AS pair_in, n_name FROM nation WHERE n_nationkey < 4 ORDER BY n_name;
 SELECT n_name FROM nation WHERE (n_regionkey, substr(n_name, 1, 1)) IN (SELECT r_regionkey, substr(r_name, 1, 1) FROM region) ORDER BY n_name;
+SELECT n_name, (n_regionkey, n_name) NOT IN (SELECT r_regionkey, CASE WHEN r_regionkey = 1 THEN NULL ELSE 'BRAZIL' END FROM region) AS not_in FROM nation WHERE n_nationkey < 5 ORDER BY n_name;
+SELECT n_name FROM nation n WHERE (n_regionkey, n_nationkey % 2) IN (SELECT r_regionkey, 0 FROM region r WHERE r.r_name LIKE 'A%' AND r.r_regionkey <= n.n_regionkey) ORDER BY n_name;
+SELECT c_custkey FROM customer WHERE (c_nationkey, c_mktsegment) IN (SELECT n_nationkey, max(c_mktsegment) FROM nation JOIN customer ON c_nationkey = n_nationkey GROUP BY n_nationkey) ORDER BY c_custkey LIMIT 5;
+SELECT n_name FROM nation WHERE (n_regionkey, n_name) <> ALL (SELECT r_regionkey, 'ALGERIA' FROM region) AND n_nationkey < 3 ORDER BY n_name;
 SELECT x, x IN (SELECT y FROM (VALUES (1), (NULL)) AS s(y)) AS in_result, x NOT IN (SELECT y FROM (VALUES (1), (NULL)) AS s(y)) AS not_in_result
 FROM (VALUES (1), (2), (NULL)) AS t(x) ORDER BY x NULLS LAST;
 

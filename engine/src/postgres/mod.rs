@@ -83,6 +83,7 @@ mod result_types;
 mod rounding;
 mod row_comparison;
 mod row_function;
+mod row_in_subquery;
 pub(crate) mod scalar_subquery;
 mod set_returning;
 mod similar_to;
@@ -244,6 +245,7 @@ fn rewrite(statement: SqlStatement, is_table_function: &dyn Fn(&str) -> bool) ->
     let statement = integer_literals::rewrite_integer_literals(statement);
     // After every rewrite that writes a subscript (`regexp_match(…)[1]`, ordinality's `a[i]`).
     let statement = subscripts::rewrite_subscripts(statement);
+    let statement = row_in_subquery::rewrite_row_in_subqueries(statement);
     let statement = user_keyword::rewrite_user_keyword(regtype_text::rewrite_regtype_text(
         in_subquery::rewrite_in_subqueries(statement),
     ));
@@ -387,6 +389,7 @@ pub(crate) fn install(template: &SessionContext) -> Result<()> {
     text_casts::install(template);
     regex_split::install(template);
     subscripts::install(template);
+    row_in_subquery::install(template);
     whole_rows::install(template);
     regex_matches::install(template);
     regex_positions::install(template);

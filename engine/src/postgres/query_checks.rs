@@ -2,7 +2,8 @@
 //! words, checked on the statement as the client wrote it: a `JOIN` without `ON` (DataFusion
 //! planned a cross join), a window function in `WHERE`, `GROUP BY` or a join condition, an
 //! aggregate in `GROUP BY`, `VALUES` rows of different lengths, set operations whose sides differ
-//! in width or ordered by an expression, subqueries of several columns where one is wanted, a
+//! in width or ordered by an expression, subqueries of several columns where one is wanted (or
+//! of other than a row's columns, `subquery has too few columns`), a
 //! quoted `LIMIT` that is not a number, and `array_length` without its dimension. Each error is
 //! Postgres' own, pointing where Postgres points.
 
@@ -18,7 +19,11 @@ use crate::{Anchor, Error, Result};
 
 /// Fails with Postgres' error when `statement`, parsed from `sql`, holds what Postgres refuses.
 pub(crate) fn check_query(statement: &Statement, sql: &str) -> Result<()> {
-    match statement.visit(&mut Checks { sql }) {
+    let mut checks = Checks {
+        sql,
+        row_subqueries: Vec::new(),
+    };
+    match statement.visit(&mut checks) {
         ControlFlow::Break(error) => Err(error),
         ControlFlow::Continue(()) => Ok(()),
     }
@@ -26,6 +31,9 @@ pub(crate) fn check_query(statement: &Statement, sql: &str) -> Result<()> {
 
 struct Checks<'a> {
     sql: &'a str,
+    /// Where the subqueries are that a row is compared with (`(a, b) = ANY (SELECT x, y …)`,
+    /// `<> ALL`), which may have as many columns as the row.
+    row_subqueries: Vec<Span>,
 }
 
 impl Visitor for Checks<'_> {
@@ -66,7 +74,18 @@ impl Visitor for Checks<'_> {
                 data_type: DataType::Array(_),
                 ..
             } => array_literal(value),
-            Expr::Subquery(query) if width(&query.body).is_some_and(|w| w > 1) => {
+            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+                if let (Expr::Tuple(row), Expr::Subquery(query)) = (left.as_ref(), right.as_ref())
+                    && width(&query.body) == Some(row.len())
+                {
+                    self.row_subqueries.push(query.span());
+                }
+                ControlFlow::Continue(())
+            }
+            Expr::Subquery(query)
+                if width(&query.body).is_some_and(|w| w > 1)
+                    && !self.row_subqueries.contains(&query.span()) =>
+            {
                 let at = self.position(query.span().start);
                 ControlFlow::Break(Error::postgres(
                     "42601",
@@ -77,14 +96,25 @@ impl Visitor for Checks<'_> {
                 ))
             }
             Expr::InSubquery { expr, subquery, .. }
-                if width(&subquery.body).is_some_and(|w| w > 1) =>
+                if let Some(columns) = width(&subquery.body)
+                    && columns != row_width(expr) =>
             {
                 let at = self.position(expr.span().end);
+                let fewer = columns < row_width(expr);
                 ControlFlow::Break(Error::postgres(
                     "42601",
-                    "subquery has too many columns",
+                    if fewer {
+                        "subquery has too few columns"
+                    } else {
+                        "subquery has too many columns"
+                    },
+                    // At `IN`: past a row's closing parenthesis, which its span leaves out.
                     at.map_or(Anchor::Nowhere, |at| {
-                        Anchor::Char(next_token(self.sql, at).0)
+                        let (at, token) = next_token(self.sql, at);
+                        match token.as_str() {
+                            ")" => Anchor::Char(next_token(self.sql, at + 1).0),
+                            _ => Anchor::Char(at),
+                        }
                     }),
                 ))
             }
@@ -311,6 +341,14 @@ fn one_dimension_length(function: &Function) -> ControlFlow<Error> {
 
 /// The number of columns a query body returns, where the text says it: a select list without `*`,
 /// a `VALUES` list whose rows agree (else Postgres' error for them), a set operation's left side.
+/// The columns of the value tested `IN` a subquery: a row's, else one.
+fn row_width(expr: &Expr) -> usize {
+    match expr {
+        Expr::Tuple(row) => row.len(),
+        _ => 1,
+    }
+}
+
 fn width(body: &SetExpr) -> Option<usize> {
     match body {
         SetExpr::Select(select) => {
