@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
     CastKind, DataType, Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart, SqlOption,
-    Statement as SqlStatement, TableFactor, Value, visit_expressions_mut,
+    FunctionArgumentList, FunctionArguments, Ident, ObjectName, ObjectNamePart, SelectItem,
+    SqlOption, Statement as SqlStatement, TableFactor, Value, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -86,6 +86,14 @@ pub(crate) fn parse_table_factor(sql: &str) -> Option<TableFactor> {
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_table_factor())
         .ok()
+}
+
+/// The expression of a select list's item, aliased or not; `None` for a wildcard.
+pub(crate) fn item_expr(item: &SelectItem) -> Option<&Expr> {
+    match item {
+        SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Some(expr),
+        _ => None,
+    }
 }
 
 /// `name(args…)` as SQL: how rewrites call a function of their own.

@@ -11,12 +11,11 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArguments, GroupByExpr, Query, SelectItem, SetExpr, Statement, Value, VisitMut,
-    VisitorMut,
+    Expr, FunctionArguments, GroupByExpr, Query, SetExpr, Statement, Value, VisitMut, VisitorMut,
 };
 
 use super::token_forms::DISTINCT_SETS_MARK;
-use crate::statement::rewrite_expressions;
+use crate::statement::{item_expr, rewrite_expressions};
 
 /// Rewrites `statement`'s grouping sets that DataFusion does not take.
 pub(crate) fn rewrite_grouping_sets(mut statement: Statement) -> Statement {
@@ -49,12 +48,7 @@ impl VisitorMut for Positions {
         let items: Vec<Option<Expr>> = select
             .projection
             .iter()
-            .map(|item| match item {
-                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                    Some(e.clone())
-                }
-                _ => None,
-            })
+            .map(|item| item_expr(item).cloned())
             .collect();
         let item_at = |expr: &mut Expr| {
             if let Expr::Value(v) = expr

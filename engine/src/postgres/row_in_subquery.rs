@@ -26,7 +26,7 @@ use datafusion::sql::sqlparser::ast::{
     VisitorMut, visit_expressions_mut,
 };
 
-use crate::statement::parse_expr;
+use crate::statement::{item_expr, parse_expr};
 
 /// Rewrites the row tests against subqueries of `statement`.
 pub(crate) fn rewrite_row_in_subqueries(mut statement: Statement) -> Statement {
@@ -177,12 +177,7 @@ fn plain_items(select: &Select) -> Option<Vec<Expr>> {
     select
         .projection
         .iter()
-        .map(|item| match item {
-            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                Some(e.clone())
-            }
-            _ => None,
-        })
+        .map(|item| item_expr(item).cloned())
         .collect()
 }
 
