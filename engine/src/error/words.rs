@@ -287,6 +287,14 @@ fn text_words(text: &str) -> Option<Words> {
     if text.to_ascii_lowercase().contains("divide by zero") {
         return Some(Words::new("22012", "division by zero", Nowhere));
     }
+    if text.starts_with("Unsupported Value 'SingleQuotedByteStringLiteral") {
+        // Hangar has no `bit` type (documented).
+        return Some(Words::new(
+            "0A000",
+            "bit strings (B'…') are not supported",
+            Nowhere,
+        ));
+    }
     if let Some(rest) = text.strip_prefix("Invalid function '") {
         let name = rest.split('\'').next()?;
         return WINDOW_FUNCTIONS.contains(&name).then(|| {
