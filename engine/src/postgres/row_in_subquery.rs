@@ -23,7 +23,7 @@ use datafusion::prelude::SessionContext;
 
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, Expr, GroupByExpr, Query, Select, SelectItem, SetExpr, Statement, VisitMut,
-    VisitorMut, visit_expressions_mut,
+    VisitorMut, visit_expressions, visit_expressions_mut,
 };
 
 use crate::statement::{item_expr, parse_expr};
@@ -220,16 +220,16 @@ fn aggregates(expr: &Expr) -> bool {
         "mode",
         "percentile_cont",
     ];
-    let mut found = false;
-    let mut expr = expr.clone();
-    let _ = visit_expressions_mut(&mut expr, |e| {
-        if let Expr::Function(call) = e {
-            let name = call.name.to_string().to_ascii_lowercase();
-            found |= call.over.is_some() || AGGREGATES.contains(&name.as_str());
+    visit_expressions(expr, |e| match e {
+        Expr::Function(call)
+            if call.over.is_some()
+                || AGGREGATES.contains(&call.name.to_string().to_ascii_lowercase().as_str()) =>
+        {
+            ControlFlow::Break(())
         }
-        ControlFlow::<()>::Continue(())
-    });
-    found
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
 }
 
 /// Registers `hangar_row_in`.
